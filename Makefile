@@ -1,0 +1,40 @@
+# jixiao — the commands a new user runs. Only python3 and make are needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= jixiao-data
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run test lint bench browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install jixiao with its test extras
+
+run: $(STAMP)  ## ingest the bundled sample tables and serve http://127.0.0.1:8000
+	$(BIN)/jixiao ingest data/samples --data $(DATA)
+	$(BIN)/jixiao serve --data $(DATA) --host $(HOST) --port $(PORT)
+
+# Debian's chromium for the browser test; skipped quietly where apt is not ours.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: browser tests will skip"; }
+
+test: $(STAMP) browser  ## run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)  ## run the benchmark suite (under 10 minutes) and update BENCHMARKS.md
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(DATA) build *.egg-info
