@@ -15,6 +15,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """jixiao: parse, ingest, query and search performance-goal tables."""
+
+
 for module in (parse_cmd, graph_cmds, search_cmds, serve_cmd):
     module.register(app)
 
