@@ -1,0 +1,84 @@
+"""Ranking: dense (FAISS cosine), lexical (BM25 on character n-grams) and their reciprocal
+rank fusion. Ranks are taken over distinct wordings, so indicators that share a name share a
+rank and appear together, ordered by project (newest year first, then title)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.state import IndexState
+
+RRF_K = 60  # the usual constant of reciprocal rank fusion (Cormack et al. 2009)
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass
+class Filters:
+    category: str | None = None  # 一级 or 二级 label, exact
+    year: int | None = None
+    applicant: str | None = None  # substring of the applicant's name
+    project: str | None = None  # project IRI, or substring of its title
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.category, self.year, self.applicant, self.project))
+
+    def accepts(self, row: dict) -> bool:
+        p = row["project"]
+        if self.category is not None and self.category not in (row.get("l1"), row.get("l2")):
+            return False
+        if self.year is not None and p.get("year") != int(self.year):
+            return False
+        if self.applicant is not None and self.applicant not in (p.get("applicant") or ""):
+            return False
+        if self.project is not None and not (self.project == p["iri"] or self.project in (p.get("title") or "")):
+            return False
+        return True
+
+
+def dense_text_scores(state: IndexState, qvec: np.ndarray, depth: int,
+                      allowed_ids: np.ndarray | None) -> list[tuple[int, float]]:
+    """(text id, cosine) best first, from the FAISS index of indicators."""
+    scores, ids = state.vectors.search(qvec.reshape(1, -1), depth, allowed=allowed_ids)
+    seen: dict[int, float] = {}
+    for s, i in zip(scores[0], ids[0], strict=True):
+        if i < 0:
+            continue
+        t = state.text_id[state.by_id[int(i)]["text"]]
+        if t not in seen:
+            seen[t] = float(s)
+    return sorted(seen.items(), key=lambda kv: -kv[1])
+
+
+def lexical_text_scores(state: IndexState, query: str, depth: int,
+                        allowed_texts: np.ndarray | None) -> list[tuple[int, float]]:
+    scores = state.lexical.scores(query)
+    if allowed_texts is not None and len(scores):
+        scores = np.where(allowed_texts, scores, 0.0)
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > depth:
+        positive = positive[np.argpartition(-scores[positive], depth - 1)[:depth]]
+    return sorted(((int(t), float(scores[t])) for t in positive), key=lambda kv: (-kv[1], kv[0]))
+
+
+def fuse(*ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: Σ 1/(RRF_K + rank) over the lists a text appears in."""
+    fused: dict[int, float] = {}
+    for lst in ranked:
+        for rank, (t, _) in enumerate(lst, start=1):
+            fused[t] = fused.get(t, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def expand(state: IndexState, ranked_texts: list[tuple[int, float]], k: int,
+           filters: Filters | None) -> list[tuple[dict, float]]:
+    """Indicators of the ranked texts, best first, at most k."""
+    out: list[tuple[dict, float]] = []
+    for t, score in ranked_texts:
+        members = [r for r in state.rows_of_text[t] if filters is None or filters.accepts(r)]
+        members.sort(key=lambda r: (-(r["project"].get("year") or 0), r["project"].get("title") or "", r["iri"]))
+        for r in members:
+            out.append((r, score))
+            if len(out) == k:
+                return out
+    return out

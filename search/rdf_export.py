@@ -1,0 +1,83 @@
+"""The search results SPARQL users see: similarity links and reuse clusters as N-Triples,
+each set in its own named graph, replaced whole on every sync.
+
+    <{base}graph/similarity>   i jx:similarIndicator o ; jx:similarity [jx:other o ; jx:score 0.93]
+    <{base}graph/reuse>        i jx:reuseCluster c . c a skos:Concept ; skos:inScheme jx:ReuseScheme ;
+                               skos:prefLabel "most common wording"@zh ; skos:altLabel "variant"@zh ;
+                               skos:closeMatch c2 (another cluster whose wording is near)
+
+Each graph carries ``<graph> dcterms:identifier "gen-…"``, the index generation it was built
+from, so ``check()`` can tell a stale graph from a current one.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from search.links import Link
+
+JX = "https://w3id.org/jixiao/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+REUSE_SCHEME = f"{JX}ReuseScheme"
+
+
+def similarity_graph_iri(base_iri: str) -> str:
+    return f"{base_iri}graph/similarity"
+
+
+def reuse_graph_iri(base_iri: str) -> str:
+    return f"{base_iri}graph/reuse"
+
+
+def iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def literal(value: str, lang: str | None = None) -> str:
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+    return f'"{escaped}"@{lang}' if lang else f'"{escaped}"'
+
+
+def decimal(value: float) -> str:
+    return f'"{value:.4f}"^^<{XSD_DECIMAL}>'
+
+
+def triple(s: str, p: str, o: str) -> str:
+    return f"{s} {p} {o} .\n"
+
+
+def similarity_triples(links: Iterable[Link], base_iri: str, generation: str) -> str:
+    g = similarity_graph_iri(base_iri)
+    out = [triple(iri(g), iri(DCT_IDENTIFIER), literal(generation))]
+    for link in links:
+        node = iri(f"{base_iri}similarity/{hashlib.sha1(f'{link.source} {link.other}'.encode()).hexdigest()[:20]}")
+        out.append(triple(iri(link.source), iri(f"{JX}similarIndicator"), iri(link.other)))
+        out.append(triple(iri(link.source), iri(f"{JX}similarity"), node))
+        out.append(triple(node, iri(RDF_TYPE), iri(f"{JX}Similarity")))
+        out.append(triple(node, iri(f"{JX}other"), iri(link.other)))
+        out.append(triple(node, iri(f"{JX}score"), decimal(link.score)))
+    return "".join(out)
+
+
+def reuse_triples(clusters: list[dict], close_matches: list[tuple[str, str]], base_iri: str,
+                  generation: str) -> str:
+    """``clusters``: summaries from ``search.clusters.cluster_summary`` (multi-project ones)."""
+    g = reuse_graph_iri(base_iri)
+    out = [triple(iri(g), iri(DCT_IDENTIFIER), literal(generation)),
+           triple(iri(REUSE_SCHEME), iri(RDF_TYPE), iri(f"{SKOS}ConceptScheme"))]
+    for c in clusters:
+        node = iri(c["iri"])
+        out.append(triple(node, iri(RDF_TYPE), iri(f"{SKOS}Concept")))
+        out.append(triple(node, iri(f"{SKOS}inScheme"), iri(REUSE_SCHEME)))
+        out.append(triple(node, iri(f"{SKOS}prefLabel"), literal(c["label"], "zh")))
+        for v in c["variants"]:
+            if v["name"] != c["label"]:
+                out.append(triple(node, iri(f"{SKOS}altLabel"), literal(v["name"], "zh")))
+        for member in c["members"]:
+            out.append(triple(iri(member), iri(f"{JX}reuseCluster"), node))
+    for a, b in close_matches:
+        out.append(triple(iri(a), iri(f"{SKOS}closeMatch"), iri(b)))
+    return "".join(out)

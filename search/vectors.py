@@ -1,0 +1,117 @@
+"""The FAISS index of indicator vectors, keyed by stable int64 ids (see ``search.storage``).
+
+Exact inner-product search (``IndexFlatIP`` in an ``IndexIDMap``) while the index is small;
+above ``HNSW_THRESHOLD`` vectors an HNSW graph (``IndexHNSWFlat``), which is persisted like
+the flat index and loaded as is, never rebuilt at start. Vectors are unit length, so inner
+product is cosine similarity. HNSW cannot delete, so removing vectors from it rebuilds it
+(during ``sync``, never during a query). Recall of HNSW against exact is measured by
+``benchmarks/bench_search.py``.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+HNSW_THRESHOLD = 200_000  # vectors; below it exact search is fast enough (see docs/search.md)
+HNSW_M = 32  # graph degree
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128  # recall@10 ≈ 0.99 against exact at 1M (benchmarks/bench_search.py)
+
+
+@contextlib.contextmanager
+def faiss_threads(n: int) -> Iterator[None]:
+    """OpenMP threads for FAISS: one for a single query (thread start-up costs more than it
+    saves), all cores for batch work such as computing similarity links."""
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(max(1, n))
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+def batch_threads() -> int:
+    return os.cpu_count() or 1
+
+
+class VectorIndex:
+    def __init__(self, index: faiss.Index, kind: str) -> None:
+        self.index = index
+        self.kind = kind  # "flat" | "hnsw"
+
+    @property
+    def ntotal(self) -> int:
+        return int(self.index.ntotal)
+
+    @property
+    def dim(self) -> int:
+        return int(self.index.d)
+
+    @staticmethod
+    def kind_for(n: int, threshold: int = HNSW_THRESHOLD) -> str:
+        return "hnsw" if n >= threshold else "flat"
+
+    @classmethod
+    def empty(cls, dim: int, kind: str = "flat") -> VectorIndex:
+        if kind == "hnsw":
+            base = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            base.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            base.hnsw.efSearch = HNSW_EF_SEARCH
+        else:
+            base = faiss.IndexFlatIP(dim)
+        return cls(faiss.IndexIDMap(base), kind)
+
+    @classmethod
+    def build(cls, ids: np.ndarray, vectors: np.ndarray, dim: int, kind: str | None = None) -> VectorIndex:
+        index = cls.empty(dim, kind or cls.kind_for(len(ids)))
+        index.add(ids, vectors)
+        return index
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        if len(ids):
+            with faiss_threads(batch_threads()):
+                self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
+                                        np.ascontiguousarray(ids, dtype=np.int64))
+
+    def remove(self, ids: np.ndarray) -> None:
+        """Flat only; an HNSW index is rebuilt by the caller instead."""
+        if self.kind != "flat":
+            raise ValueError("HNSW cannot remove vectors: rebuild it")
+        if len(ids):
+            self.index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64))
+
+    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, ids) per query row; ids are -1 where fewer than k exist."""
+        k = max(1, min(k, self.ntotal)) if self.ntotal else 0
+        q = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
+        if k == 0:
+            return np.zeros((len(q), 0), np.float32), np.zeros((len(q), 0), np.int64)
+        params = None
+        if allowed is not None:
+            sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(HNSW_EF_SEARCH, k))
+                      if self.kind == "hnsw" else faiss.SearchParameters(sel=sel))
+        elif self.kind == "hnsw":
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+        with faiss_threads(threads):
+            scores, ids = self.index.search(q, k, params=params)
+        return scores, ids
+
+    def ids(self) -> np.ndarray:
+        return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, kind: str) -> VectorIndex:
+        index = faiss.read_index(str(path))
+        if kind == "hnsw":
+            faiss.downcast_index(index.index).hnsw.efSearch = HNSW_EF_SEARCH
+        return cls(index, kind)
