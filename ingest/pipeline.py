@@ -1,2 +1,78 @@
-"""Parse files into SourceRecords (placeholder until the reader lands)."""
+"""Files → SourceRecords: read bytes, decode, split into rows, interpret each table."""
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from ingest.decode import UnreadableFile, decode
+from ingest.readers.text import read_rows
+from ingest.records import ParseWarning, SourceRecord
+from ingest.tables import read_table, split_tables
+
+TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".md", ".text"}
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def parse_bytes(data: bytes, path: str) -> SourceRecord:
+    src = SourceRecord(path=path, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        text, src.encoding = decode(data)
+    except UnreadableFile as exc:
+        src.errors.append({"path": path, "line": exc.line, "code": exc.code, "message": f"{path}: {exc.message}"})
+        return src
+    rows = read_rows(text)
+    ranges = split_tables(rows)
+    if not ranges:
+        src.errors.append({"path": path, "line": None, "code": "no-table",
+                           "message": f"{path}: no performance-goal table found (no 绩效目标表 heading or 项目名称 field)"})
+        return src
+    for start, end in ranges:
+        try:
+            src.tables.append(read_table(rows[start:end]))
+        except Exception as exc:  # a bug must not lose the other tables of the file
+            line = rows[start].line
+            src.errors.append({"path": path, "line": line, "code": "internal-error",
+                               "message": f"{path}:{line}: table could not be read ({type(exc).__name__}: {exc})"})
+    _mark_duplicates(src)
+    return src
+
+
+def _mark_duplicates(src: SourceRecord) -> None:
+    seen: dict[tuple, int] = {}
+    for t in src.tables:
+        key = (t.unit, t.year, t.title)
+        if t.title and key in seen:
+            t.warnings.append(ParseWarning(t.lines[0], "duplicate-table",
+                                           f"table {t.title} appears again (first at line {seen[key]})"))
+        else:
+            seen[key] = t.lines[0]
+
+
+def parse_file(path: str | Path) -> SourceRecord:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            return SourceRecord(path=str(path), errors=[{"path": str(path), "line": None, "code": "too-large",
+                                "message": f"{path}: file is {size} bytes, above the {MAX_BYTES}-byte limit"}])
+        data = p.read_bytes()
+    except OSError as exc:
+        return SourceRecord(path=str(path), errors=[{"path": str(path), "line": None, "code": "unreadable",
+                                                     "message": f"{path}: cannot read file ({exc.strerror or exc})"}])
+    return parse_bytes(data, str(path))
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders expand to the text files inside them (sorted, recursive)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def parse_paths(paths: Iterable[str | Path]) -> list[SourceRecord]:
+    return [parse_file(p) for p in expand_paths(paths)]

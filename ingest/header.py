@@ -1,0 +1,144 @@
+"""Header fields of one table: ``key：<TAB>value`` pairs, several per line; long free text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.table_model import Row
+from ingest.targets import to_number
+from ingest.text import compact, halfwidth, squash
+
+# A key is short Chinese text ending in a colon; the value follows in the same or next cell.
+_KEY = re.compile(r"^(?P<key>[\u4e00-\u9fffA-Za-z（）()、/\s]{2,24}?)\s*[：:]\s*(?P<value>.*)$", re.S)
+# Keys that may be glued inside another cell's text ('…项目类别：经常性…').
+_GLUED_KEYS = ("项目名称", "项目类别", "项目类型", "申报单位名称", "申报单位", "主管部门", "实施单位",
+               "计划开始日期", "计划完成日期", "绩效类型", "是否含有政府购买服务", "项目负责人", "联系电话",
+               "项目属性", "项目期限", "实施期限")
+_GLUED = re.compile("(" + "|".join(_GLUED_KEYS) + r")\s*[：:]")
+
+TEXT_KEYS = ("项目概况", "立项依据", "项目设立的必要性", "保证项目实施的制度、措施", "项目实施计划",
+             "总目标及阶段性目标", "年度绩效目标", "长期绩效目标", "年度目标", "总体目标", "项目内容",
+             "实施内容", "项目简介", "绩效目标", "中长期目标", "项目实施内容", "政策依据", "设立依据",
+             "项目立项依据", "主要内容", "实施方案")
+LEGAL_BASIS_KEYS = ("立项依据", "项目立项依据", "政策依据", "设立依据", "依据")
+
+
+@dataclass
+class HeaderField:
+    key: str
+    value: str
+    line: int
+    lines: list[int] = field(default_factory=list)
+
+
+def read_header(rows: list[Row]) -> list[HeaderField]:
+    """Key/value pairs in order. Lines with no key continue the previous free-text field."""
+    fields: list[HeaderField] = []
+    last: HeaderField | None = None
+    for row in rows:
+        cells = [squash(c) for c in row.cells if c.strip()]
+        if not cells:
+            continue
+        pairs = _pairs(cells)
+        if pairs:
+            for key, value in pairs:
+                f = HeaderField(key=key, value=value, line=row.line, lines=[row.line])
+                fields.append(f)
+                last = f
+            continue
+        text = " ".join(cells)
+        if last is not None and _continues(last, text):
+            last.value = (last.value + "\n" + text) if last.value else text
+            last.lines.append(row.line)
+        else:
+            last = None  # a section title ('本项目上年度…情况') ends the free text
+    return fields
+
+
+def _continues(last: HeaderField, text: str) -> bool:
+    is_text_field = any(k in last.key for k in TEXT_KEYS) or len(last.value) > 40
+    return is_text_field and not is_section_title(text)
+
+
+def is_section_title(text: str) -> bool:
+    """'本项目上年度市级财政资金使用情况', '(2020年度)', '## 2020年绩效目标': short, no sentence marks."""
+    t = text.strip().lstrip("#").strip()
+    return len(t) <= 30 and not re.search(r"[。；;，,：:、]", t)
+
+
+def _pairs(cells: list[str]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    pending_key: str | None = None
+    values: list[str] = []
+    for cell in cells:
+        m = _KEY.match(cell)
+        # a key waiting for its value takes the next cell whole, colons and all, unless
+        # that cell is itself a bare key ('项目类别：')
+        takes_value = pending_key is not None and (not values or any(k in pending_key for k in TEXT_KEYS))
+        if takes_value and not (m and not m.group("value").strip()):
+            values.append(cell)
+            continue
+        if m and not _looks_like_value(m.group("key")):
+            if pending_key is not None:
+                out.append((pending_key, " ".join(values)))
+            pending_key, values = compact(m.group("key")), []
+            if m.group("value").strip():
+                values.append(m.group("value").strip())
+        elif pending_key is not None:
+            values.append(cell)
+        else:
+            return []  # a line that does not start with a key is not a key line
+    if pending_key is not None:
+        out.append((pending_key, " ".join(values)))
+    return [p for pair in out for p in _split_glued(*pair)]
+
+
+def _looks_like_value(key: str) -> bool:
+    # '2020年4月计划…,2020年底：' is prose, not a key
+    return bool(re.search(r"\d", key)) or len(compact(key)) > 20
+
+
+def _split_glued(key: str, value: str) -> list[tuple[str, str]]:
+    m = _GLUED.search(value)
+    if not m or any(k in key for k in TEXT_KEYS):
+        return [(key, value)]
+    head, rest = value[: m.start()].strip(), value[m.end():].strip()
+    return [(key, head), *_split_glued(compact(m.group(1)), rest)]
+
+
+# --- interpretation of the fields -------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})\s*[-年./／]\s*(\d{1,2})\s*(?:[-月./／]\s*(\d{1,2})\s*日?)?")
+
+
+def parse_date(text: str) -> str | None:
+    m = _DATE.search(halfwidth(text))
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def parse_bool(text: str) -> bool | None:
+    t = compact(text)
+    if t.startswith(("是", "有", "Y", "y")):
+        return True
+    if t.startswith(("否", "无", "N", "n")):
+        return False
+    return None
+
+
+def parse_amount(key: str, value: str) -> int | float | None:
+    """Amounts in yuan; a key in 万元 scales by 10,000."""
+    m = re.search(r"[+-]?\d[\d,，]*(?:\.\d+)?", halfwidth(value))
+    if not m:
+        return None
+    n = to_number(m.group(0))
+    if n is None:
+        return None
+    if "万元" in key or ("万元" in value and "元" not in key.replace("万元", "")):
+        n = n * 10000
+        n = int(n) if float(n).is_integer() else n
+    return n

@@ -1,0 +1,411 @@
+"""The indicator table: rows of cells → indicators with their 一级/二级 labels and targets.
+
+Structure is recovered from evidence in the table itself: which cells are category
+labels (framework vocabulary), which are targets (their shape), and how groups are laid
+out (merged cells written once, sometimes on the wrong row). Every source row with an
+indicator name becomes exactly one indicator, in source order; every correction is
+reported as a warning naming the line and the reason.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.records import Indicator, ParseWarning, Target
+from ingest.table_model import Row
+from ingest.targets import NAME_SUFFIXES, looks_like_target, parse_target
+from ingest.text import compact, halfwidth, squash
+from ingest.vocabulary import core, header_role, label_info, looks_like_label
+
+_OP_CELL = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", "=": "=", ">": ">", "<": "<", "＝": "=",
+            "≧": "≥", "≦": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "=", "大于": ">", "小于": "<",
+            "定性": None, "定量": None, "正向": "≥", "反向": "≤"}
+_PLACEHOLDER = re.compile(r"^(?:指标\s*\d+\s*[：:]?|[.…。·]{2,}|…+|\.{3,}|-{2,}|/|无|——)$")
+_CHROME = re.compile(r"^(?:第\s*\d+\s*页.*|共\s*\d+\s*页.*|-\s*\d+\s*-|【?打印】?\s*【?关闭】?|打印|关闭|返回顶部|"
+                     r"分享到.*|扫一扫.*|字号.*)$")
+
+# Words that tie an indicator name to a 二级 category; used only with structural evidence
+# (a blank line right before a label) to decide whether rows above a label belong to it.
+_AFFINITY = {
+    "时效": ("及时", "时效", "时限", "按时", "按期", "准时", "周期", "进度", "完成时间"),
+    "进度": ("及时", "进度", "按时", "按期", "完成时间"),
+    "满意度": ("满意",),
+    "服务对象满意度": ("满意",),
+    "成本": ("成本", "费用", "单价", "造价"),
+    "质量": ("合格", "达标", "验收", "通过率", "准确", "质量", "完好", "优良"),
+    "数量": ("数量", "人数", "人次", "场次", "次数", "个数", "面积", "套数", "户数"),
+    "长效管理": ("长效", "机制"),
+    "人力资源": ("人员", "到位率", "人才队伍"),
+    "信息共享": ("共享", "信息公开"),
+    "配套设施": ("配套", "设施"),
+    "资产管理": ("资产",),
+    "财务管理": ("财务", "资金使用"),
+    "投入管理": ("预算", "资金到位"),
+}
+
+
+@dataclass
+class Schema:
+    roles: list[str]
+
+    def col(self, role: str) -> int | None:
+        return self.roles.index(role) if role in self.roles else None
+
+    @property
+    def name_col(self) -> int:
+        c = self.col("name")
+        return c if c is not None else max(len(self.roles) - 2, 0)
+
+    @property
+    def target_col(self) -> int:
+        c = self.col("target")
+        return c if c is not None else self.name_col + 1
+
+
+DEFAULT_SCHEMA = Schema(["l1", "l2", "name", "target"])
+
+
+def schema_from_header(cells: list[str]) -> Schema:
+    roles = []
+    for c in cells:
+        role = header_role(c) if c.strip() else None
+        if role == "target" and "target" in roles:
+            role = "extra"  # a second value column (中期目标值 …): kept as an extra column
+        roles.append(role or ("extra" if c.strip() else "blank"))
+    # trailing blank header cells are export noise
+    while roles and roles[-1] == "blank":
+        roles.pop()
+    if "name" not in roles:
+        return DEFAULT_SCHEMA
+    return Schema(roles)
+
+
+@dataclass
+class RowParse:
+    line: int
+    name: str | None = None
+    target: str | None = None
+    labels: list[tuple[int, str]] = field(default_factory=list)
+    op: str | None = None
+    op_qualitative: bool = False
+    unit: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    blank_before: bool = False
+    positional: bool = True  # cell columns mean something (tabs, pipes)
+    e1: str | None = None
+    e2: str | None = None
+    stray: str | None = None
+    l1: str | None = None
+    l2: str | None = None
+
+
+def _kind(text: str) -> str:
+    if compact(halfwidth(text)) in _OP_CELL:
+        return "op"
+    if looks_like_target(text):
+        return "target"
+    if looks_like_label(text):
+        return "label"
+    return "text"
+
+
+def _name_like(text: str) -> bool:
+    return compact(text).endswith(NAME_SUFFIXES)
+
+
+def read_row(row: Row, schema: Schema) -> RowParse | None:
+    """Cells of one source row → name, target, labels (levels resolved later)."""
+    ne = row.nonempty()
+    if not ne:
+        return None
+    rp = RowParse(line=row.line, positional=row.layout in ("tab", "pipe"))
+    kinds = [_kind(t) for _, t in ne]
+    if rp.positional and _aligned(ne, kinds, schema):
+        _read_by_columns(rp, ne, schema)
+    else:
+        _read_by_content(rp, ne, kinds, schema)
+    return rp
+
+
+def _aligned(ne: list[tuple[int, str]], kinds: list[str], schema: Schema) -> bool:
+    by_col = {c: (t, k) for (c, t), k in zip(ne, kinds, strict=True)}
+    nc, tc = schema.name_col, schema.target_col
+    if max(by_col) >= len(schema.roles) or nc not in by_col:
+        return False
+    name, name_kind = by_col[nc]
+    if name_kind in ("target", "op"):
+        return False
+    if any(by_col[c][1] == "target" for c in by_col if c < nc):
+        return False
+    if tc in by_col:
+        target, target_kind = by_col[tc]
+        if target_kind == "label":
+            return False
+        if target_kind != "target" and (_name_like(target) or label_info(name) is not None):
+            return False
+    return True
+
+
+def _read_by_columns(rp: RowParse, ne: list[tuple[int, str]], schema: Schema) -> None:
+    for col, text in ne:
+        role = schema.roles[col]
+        if role in ("l1", "l2"):
+            rp.labels.append((col, text))
+        elif role == "name":
+            rp.name = text
+        elif role == "target":
+            rp.target = text
+        else:
+            _extra(rp, role, text, schema.roles)
+
+
+def _extra(rp: RowParse, role: str, text: str, roles: list[str]) -> None:
+    if role == "op":
+        key = compact(halfwidth(text))
+        if key in _OP_CELL:
+            rp.op = _OP_CELL[key]
+            rp.op_qualitative = key == "定性"
+        rp.extra["指标性质"] = text
+    elif role == "unit":
+        rp.unit = text
+        rp.extra["计量单位"] = text
+    else:
+        rp.extra[{"weight": "权重", "prev": "上年实际值", "note": "备注"}.get(role, f"列{roles.index(role) + 1}")] = text
+
+
+def _read_by_content(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], schema: Schema) -> None:
+    """The row does not sit in its columns (dropped or extra tabs): read cells by what they are."""
+    nc, tc = schema.name_col, schema.target_col
+    # The target: a target-shaped cell with something before it, nearest the target column.
+    candidates = [i for i, k in enumerate(kinds) if k == "target" and i > 0]
+    t_idx = min(candidates, key=lambda i: (abs(ne[i][0] - tc), -i)) if candidates else None
+    end = t_idx if t_idx is not None else len(ne)
+    if t_idx is not None:
+        rp.target = ne[t_idx][1]
+        after = [r for r in schema.roles[tc + 1:]]
+        for j, (_, text) in enumerate(ne[t_idx + 1:]):
+            role = after[j] if j < len(after) else "extra"
+            _extra(rp, role, text, schema.roles)
+    before = list(range(end))
+    ops = [i for i in before if kinds[i] == "op"]
+    for i in ops:
+        _extra(rp, "op", ne[i][1], schema.roles)
+    before = [i for i in before if i not in ops]
+    texts = [i for i in before if kinds[i] in ("text", "target")]
+    if texts:
+        n_idx = texts[-1]
+    elif before and t_idx is not None:
+        n_idx = before[-1]  # only label-shaped cells: the last is the indicator's name
+    else:
+        n_idx = None
+    if n_idx is not None:
+        rp.name = ne[n_idx][1]
+        rp.labels = [ne[i] for i in before if i < n_idx]
+        trailing = [ne[i][1] for i in before if i > n_idx]
+        if trailing:
+            rp.extra["附加"] = " ".join(trailing)
+        where = ne[n_idx][0]
+        t_where = ne[t_idx][0] if t_idx is not None else None
+        if rp.positional and (where != nc or (t_where is not None and t_where != tc)):
+            found = f"name in column {where + 1}" + (f", target in column {t_where + 1}" if t_where is not None else "")
+            rp.warnings.append(("shifted-row", f"cells out of their columns ({found}; expected {nc + 1} and "
+                                f"{tc + 1}): read by what they hold"))
+    else:
+        rp.labels = [ne[i] for i in before]
+
+
+@dataclass
+class _Ctx:
+    cur1: str | None = None
+
+
+def resolve_labels(rp: RowParse, ctx: _Ctx, schema: Schema) -> None:
+    """Decide which label cells are 一级, 二级, or a stray label meant for the rows below."""
+    labels = rp.labels
+    l1c = schema.col("l1") if schema.col("l1") is not None else 0
+    if not labels:
+        return
+    if len(labels) > 2:
+        rp.extra["其他标签"] = " ".join(t for _, t in labels[2:])
+        rp.warnings.append(("extra-label", f"more than two category labels; kept {labels[2:]} as extra"))
+        labels = labels[:2]
+    cur_core = core(ctx.cur1) if ctx.cur1 else None
+    if len(labels) == 1:
+        col, text = labels[0]
+        info = label_info(text)
+        if info is not None and info.levels == {1}:
+            rp.e1 = text
+        elif info is not None and info.levels == {2}:
+            rp.e2 = text
+            if rp.positional and col == l1c and schema.col("l1") is not None:
+                rp.warnings.append(("label-column", f"二级 label {text} written in the 一级 column; read as 二级"))
+        elif info is not None:  # ambiguous (满意度, 成本): the current 一级 decides
+            if cur_core and cur_core in info.parents:
+                rp.e2 = text
+                if rp.positional and col == l1c:
+                    rp.warnings.append(("label-column", f"label {text} written in the 一级 column; read as "
+                                        f"二级 of {ctx.cur1}"))
+            elif col <= l1c:
+                rp.e1 = text
+            else:
+                rp.e2 = text
+        else:
+            if rp.positional and schema.col("l1") is not None and col <= l1c:
+                rp.e1 = text
+            elif rp.positional or ctx.cur1:
+                rp.e2 = text
+            else:
+                rp.e1 = text
+        return
+    (ca, a), (cb, b) = labels
+    ia, ib = label_info(a), label_info(b)
+    if ia is not None and ia.levels == {2} and (ib is None or 2 in ib.levels) and not (
+            ib is not None and ib.levels == {1}):
+        b_fits = ib is None or (cur_core is not None and cur_core in ib.parents)
+        if b_fits:
+            rp.stray, rp.e2 = a, b
+            rp.warnings.append(("stray-label", f"二级 label {a} stands in the 一级 column of a row of {b}; "
+                                "read as the label of the rows below"))
+            return
+    if ia is not None and ia.levels == {2} and ib is not None and ib.levels == {1}:
+        rp.e1, rp.e2 = b, a
+        rp.warnings.append(("label-order", f"labels {a} and {b} in swapped columns"))
+        return
+    rp.e1, rp.e2 = a, b
+
+
+def assign_groups(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
+    """Give every row its 一级/二级 labels: merged cells fill down; labels written below
+    their group's first row (middle-row exports) fill up where the table shows it."""
+    cur1: str | None = None
+    cur2: str | None = None
+    pending: str | None = None
+    for r in rows:
+        if r.e1:
+            cur1, cur2 = r.e1, None
+        if r.e2:
+            cur2, pending = r.e2, None
+        elif pending and not r.e1:
+            cur2, pending = pending, None
+        r.l1, r.l2 = cur1, cur2
+        if r.stray:
+            pending = r.stray
+    _fill_up(rows, "l1", "e1", warnings)
+    _fill_up_l2(rows, warnings)
+    _parent_consistency(rows, warnings)
+    _tail_before_label(rows, warnings)
+
+
+def _fill_up(rows: list[RowParse], attr: str, explicit: str, warnings: list[ParseWarning]) -> None:
+    first = next((i for i, r in enumerate(rows) if getattr(r, explicit)), None)
+    if first is None:
+        return
+    label = getattr(rows[first], explicit)
+    for r in rows[:first]:
+        if getattr(r, attr) is None:
+            setattr(r, attr, label)
+            warnings.append(ParseWarning(r.line, "label-below", f"{'一级' if attr == 'l1' else '二级'} label "
+                                         f"{label} is written on line {rows[first].line}, below this row of its group"))
+
+
+def _fill_up_l2(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
+    for i, r in enumerate(rows):
+        if r.l2 is not None or r.l1 is None:
+            continue
+        j = next((k for k in range(i, len(rows)) if rows[k].e2 or (k > i and rows[k].e1)), None)
+        if j is not None and rows[j].e2 and not (j > i and rows[j].e1 and rows[j].e1 != r.l1):
+            r.l2 = rows[j].e2
+            if j != i:
+                warnings.append(ParseWarning(r.line, "label-below", f"二级 label {r.l2} is written on line "
+                                             f"{rows[j].line}, below this row of its group"))
+
+
+def _parent_consistency(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
+    """A 二级 label that belongs to another 一级 than the rows' current one (长效管理 under 效果)
+    takes the next 一级 label below that is its parent: that label was written mid-group."""
+    i = 0
+    while i < len(rows):
+        r = rows[i]
+        info = label_info(r.l2) if r.l2 else None
+        cur = core(r.l1) if r.l1 else None
+        if info is None or cur is None or not info.parents or cur in info.parents or label_info(r.l1) is None:
+            i += 1
+            continue
+        j = i
+        while j < len(rows) and rows[j].l2 == r.l2 and rows[j].l1 == r.l1 and not (j > i and rows[j].e1):
+            j += 1
+        target = next((k for k in range(j, len(rows)) if rows[k].e1), None)
+        if target is not None and core(rows[target].e1) in info.parents:
+            new1, old1 = rows[target].e1, r.l1
+            for k in range(i, j):
+                rows[k].l1 = new1
+                warnings.append(ParseWarning(rows[k].line, "label-below",
+                                             f"二级 {r.l2} belongs to 一级 {new1} (line {rows[target].line}), "
+                                             f"not {old1}: that label is written below its group's first row"))
+        i = j
+
+
+def _tail_before_label(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
+    """Rows just above a label that a blank line separates from it, which by their words
+    belong to that label's category rather than the one above (及时性 rows before 时效)."""
+    last_label = 0
+    for i, r in enumerate(rows):
+        if not (r.e1 or r.e2):
+            continue
+        if i > 0 and r.blank_before and r.e2 and rows[i - 1].l2 and rows[i - 1].l2 != r.e2:
+            new_words = _AFFINITY.get(core(r.e2), ())
+            old_words = _AFFINITY.get(core(rows[i - 1].l2), ())
+            k = i
+            while k - 1 > last_label and not (rows[k - 1].e1 or rows[k - 1].e2) and rows[k - 1].name and \
+                    any(w in rows[k - 1].name for w in new_words) and not any(w in rows[k - 1].name for w in old_words):
+                k -= 1
+            if new_words and k < i:
+                l1 = r.e1 or r.l1
+                for t in rows[k:i]:
+                    old = (t.l1, t.l2)
+                    t.l1, t.l2 = l1, r.e2
+                    warnings.append(ParseWarning(t.line, "label-below", f"row read as {l1}/{r.e2} (label on line "
+                                                 f"{r.line} after a break), not {old[0]}/{old[1]}: its wording is "
+                                                 f"a {core(r.e2)} indicator"))
+        last_label = i
+
+
+def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list[Indicator]:
+    out: list[Indicator] = []
+    for r in rows:
+        if not r.name:
+            continue
+        target = _target(r)
+        if target is None:
+            warnings.append(ParseWarning(r.line, "missing-target", f"indicator {r.name} has no target value"))
+        if r.l1 is None:
+            warnings.append(ParseWarning(r.line, "missing-label", f"indicator {r.name} has no 一级 label"))
+        elif r.l2 is None:
+            warnings.append(ParseWarning(r.line, "missing-label", f"indicator {r.name} has no 二级 label"))
+        out.append(Indicator(l1=r.l1, l2=r.l2, name=r.name, target=target, line=r.line,
+                             position=len(out) + 1, extra=dict(r.extra)))
+    return out
+
+
+def _target(r: RowParse) -> Target | None:
+    if not r.target:
+        return None
+    t = parse_target(r.target)
+    if t is None:
+        return None
+    if r.op and t.op is None and t.value is not None:
+        t.op = r.op
+    if r.op_qualitative and t.value is None:
+        t.op = None
+    if r.unit and t.value is not None and not t.unit:
+        t.unit = squash(r.unit)
+    return t
+
+
+def is_placeholder(name: str) -> bool:
+    return bool(_PLACEHOLDER.match(compact(name)))
+
+
+def is_chrome(text: str) -> bool:
+    return bool(_CHROME.match(compact(text)))

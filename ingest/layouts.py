@@ -1,0 +1,103 @@
+"""Indicator sections that are not one row per line: one cell per line, or glued cells.
+
+Both are turned back into rows (labels…, name, target, extras…) whose cells are read by
+content, so the rest of the interpretation is the same for every layout.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+from ingest.table_model import Row
+from ingest.targets import QUALITATIVE_WORDS, looks_like_target
+from ingest.text import compact, halfwidth
+from ingest.vocabulary import label_info, looks_like_label
+
+_TARGET_TAIL = re.compile(
+    r"(?P<t>(?:>=|<=|[=≥≤><]|不低于|不高于|不少于|不超过|低于|高于)?\s*\d[\d,]*(?:\.\d+)?\s*[^\d\s]{0,4})$")
+
+
+@cache
+def _label_words() -> list[str]:
+    data = json.loads(resources.files("ingest").joinpath("data/categories.json").read_text("utf-8"))
+    words = set()
+    for w in list(data["l1"]) + list(data["l2"]):
+        words.update({w + "指标", w + "目标", w + "类指标", w})
+    return sorted(words, key=len, reverse=True)
+
+
+def split_glued(text: str) -> list[str] | None:
+    """'产出指标数量指标培训人次280人次' → ['产出指标', '数量指标', '培训人次', '280人次']."""
+    rest = compact(text)
+    cells: list[str] = []
+    for _ in range(2):
+        for w in _label_words():
+            if rest.startswith(w) and len(rest) > len(w) + 1:
+                cells.append(w)
+                rest = rest[len(w):]
+                rest = re.sub(r"^[（(][必选]填[)）]", "", rest)
+                break
+        else:
+            break
+    target = None
+    m = _TARGET_TAIL.search(halfwidth(rest))
+    if m and m.start() > 1:
+        target = rest[m.start():]
+        rest = rest[: m.start()]
+    else:
+        for w in sorted(QUALITATIVE_WORDS, key=len, reverse=True):
+            if len(w) >= 2 and rest.endswith(w) and len(rest) > len(w) + 1:
+                target, rest = w, rest[: -len(w)]
+                break
+    if target is None and not cells:
+        return None
+    return [*cells, rest, *([target] if target else [])]
+
+
+def is_stream(rows: list[Row]) -> bool:
+    body = [r for r in rows if not r.blank]
+    return bool(body) and sum(r.layout == "single" for r in body) >= 0.8 * len(body)
+
+
+def regroup_stream(rows: list[Row], n_after_target: int = 0) -> list[Row]:
+    """One cell per line → rows. A row is [labels…] name target [extras…]."""
+    out: list[Row] = []
+    labels: list[str] = []
+    name: tuple[int, str] | None = None
+    target: str | None = None
+    extras: list[str] = []
+
+    def flush() -> None:
+        nonlocal labels, name, target, extras
+        if name is not None:
+            out.append(Row(line=name[0], cells=[*labels, name[1], *([target] if target else []), *extras],
+                           layout="stream"))
+            labels = []
+        name, target, extras = None, None, []
+
+    for r in rows:
+        if r.blank:
+            continue
+        text = r.text
+        glued = split_glued(text) if not looks_like_target(text) and not looks_like_label(text) else None
+        if glued and len(glued) >= 2 and (looks_like_target(glued[-1]) or label_info(glued[0])):
+            flush()
+            out.append(Row(line=r.line, cells=glued, layout="stream"))
+            continue
+        if target is not None and len(extras) < n_after_target and not looks_like_label(text) and len(text) <= 12:
+            extras.append(text)
+            continue
+        if looks_like_label(text):
+            if name is not None:
+                flush()
+            labels.append(text)
+        elif looks_like_target(text) and name is not None and target is None:
+            target = text
+        else:
+            if name is not None:
+                flush()
+            name = (r.line, text)
+    flush()
+    return out

@@ -1,0 +1,145 @@
+"""Legal bases and cited documents: titles in 《》 and GB/T 9704 document numbers.
+
+Canonical number: 机关代字〔YYYY〕N号 — any bracket kind around the year becomes 〔〕,
+a two-digit year becomes four digits, a 第 before the serial is dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.issuers import known_codes
+from ingest.records import LegalRef
+from ingest.text import halfwidth, squash
+
+_OPEN = "〔（([【﹝［｛{"
+_CLOSE = "〕）)]】﹞］｝}"
+DOC_NUMBER = re.compile(
+    rf"(?P<code>[\u4e00-\u9fff]{{1,14}})\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}}|\d{{2}})\s*"
+    rf"[{re.escape(_CLOSE)}]\s*(?P<di>第)?\s*(?P<serial>\d{{1,5}})\s*号"
+)
+# Characters that never belong to an issuer code: where a run of CJK text stops being one.
+_NOT_CODE = set("的之和与及或、据照见按依根于在由对将把为是了文件通知意见办法规定决定批复关印")
+_LEAD_WORDS = ("根据", "依据", "按照", "依照", "参照", "贯彻", "落实", "执行", "参见", "详见", "见")
+_ITEM_START = re.compile(r"(?:^|[；;。\n]|(?<![\d〔（(])\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)")
+_CURRENT_YY = 30  # two-digit years up to this are 20xx, the rest 19xx
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    text: str
+
+
+def canonical_year(year: str) -> int:
+    y = int(year)
+    if len(year) == 2:
+        y += 2000 if y <= _CURRENT_YY else 1900
+    return y
+
+
+def _issuer_code(run: str) -> str:
+    """The issuer code at the end of a run of CJK characters before the year bracket."""
+    known = known_codes()
+    for i in range(len(run)):
+        if run[i:] in known:
+            return run[i:]
+    for lead in _LEAD_WORDS:
+        if run.startswith(lead):
+            run = run[len(lead):]
+    cut = max((i for i, ch in enumerate(run) if ch in _NOT_CODE), default=-1)
+    code = run[cut + 1:]
+    return code[-8:] if code else run[-4:]
+
+
+def find_doc_numbers(text: str) -> list[tuple[int, int, LegalRef]]:
+    """Every document number in ``text`` as (start, end, LegalRef without title)."""
+    norm = halfwidth(text)  # one character for one: positions stay valid in ``text``
+    out = []
+    for m in DOC_NUMBER.finditer(norm):
+        code = _issuer_code(m.group("code"))
+        start = m.end("code") - len(code)
+        raw = text[start:m.end()]
+        year = canonical_year(m.group("year"))
+        serial = int(m.group("serial"))
+        ref = LegalRef(title=None, doc_number=f"{code}〔{year}〕{serial}号", doc_number_raw=squash(raw),
+                       issuer_code=code, year=year, serial=serial)
+        out.append((start, m.end(), ref))
+    return out
+
+
+def _titles(text: str) -> list[_Span]:
+    """Outermost 《…》 spans (a title may nest 《》, 〈〉 or <> inside)."""
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "《":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "》" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append(_Span(start, i + 1, text[start + 1:i]))
+    return spans
+
+
+def _clause_before(text: str, end: int) -> str:
+    """The clause that ends at ``end``: back to the previous item separator or list number."""
+    head = text[:end]
+    starts = [m.end() for m in _ITEM_START.finditer(head)]
+    clause = head[starts[-1] if starts else 0:]
+    clause = clause.strip(" ，,：:（(")
+    for lead in _LEAD_WORDS:
+        if clause.startswith(lead):
+            clause = clause[len(lead):]
+    return squash(clause)
+
+
+def extract_citations(text: str, require_number: bool = False) -> list[LegalRef]:
+    """Documents cited in ``text``, in citation order, each once.
+
+    A title in 《》 followed closely by a number is one document; a number with no title
+    takes the clause before it as its title; a title with no number is still a document
+    (a law such as 《中华人民共和国消防法》) unless ``require_number``.
+    """
+    if not text:
+        return []
+    titles = _titles(text)
+    numbers = find_doc_numbers(text)
+    used_numbers: set[int] = set()
+    found: list[tuple[int, LegalRef]] = []
+    for ti, span in enumerate(titles):
+        next_title = titles[ti + 1].start if ti + 1 < len(titles) else len(text)
+        ref = LegalRef(title=squash(span.text) or None)
+        for ni, (ns, _ne, num) in enumerate(numbers):
+            if ni in used_numbers or ns < span.end or ns >= next_title:
+                continue
+            gap = text[span.end:ns]
+            # '》（沪委办发…）', '》的通知（…）', '》沪府发…' — but not a number in a later clause
+            if len(gap) <= 12 and not re.search(r"[；;。]", gap):
+                used_numbers.add(ni)
+                ref = LegalRef(title=ref.title, doc_number=num.doc_number, doc_number_raw=num.doc_number_raw,
+                               issuer_code=num.issuer_code, year=num.year, serial=num.serial)
+            break
+        found.append((span.start, ref))
+    for ni, (ns, _ne, num) in enumerate(numbers):
+        if ni in used_numbers:
+            continue
+        inside = any(s.start < ns < s.end for s in titles)
+        if inside:  # a number quoted inside a title belongs to that title's text
+            continue
+        num.title = _clause_before(text, ns) or None
+        found.append((ns, num))
+    found.sort(key=lambda x: x[0])
+    out: list[LegalRef] = []
+    seen: set[str] = set()
+    for _, ref in found:
+        if require_number and not ref.doc_number:
+            continue
+        key = ref.doc_number or f"title:{ref.title}"
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(ref)
+    return out

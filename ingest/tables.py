@@ -1,0 +1,271 @@
+"""One file's rows → performance-goal tables: find each table, read its header,
+budget, legal bases and indicator section."""
+from __future__ import annotations
+
+import re
+
+from ingest import header as hdr
+from ingest.indicators import (
+    DEFAULT_SCHEMA,
+    RowParse,
+    Schema,
+    _Ctx,
+    assign_groups,
+    build_indicators,
+    is_chrome,
+    is_placeholder,
+    read_row,
+    resolve_labels,
+    schema_from_header,
+)
+from ingest.layouts import is_stream, regroup_stream, split_glued
+from ingest.legal import extract_citations
+from ingest.records import Budget, ParseWarning, TableRecord
+from ingest.table_model import Row
+from ingest.text import compact, halfwidth
+from ingest.vocabulary import header_role, is_header_row, label_info, split_glued_header
+
+_HEADING = re.compile(r"绩效目标(?:申报|批复|审核)?表")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_SECTION_END = re.compile(r"^(?:注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
+                          r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
+_TITLE_KEYS = ("项目名称",)
+_UNIT_KEYS = ("申报单位名称", "申报单位", "单位名称", "预算单位", "项目单位", "项目申报单位", "预算单位名称",
+              "部门名称", "单位", "主管部门", "实施单位")
+
+
+def is_heading(row: Row) -> bool:
+    t = compact(row.text)
+    return bool(_HEADING.search(t)) and len(t) <= 40 and "：" not in t[:-1] and ":" not in t[:-1]
+
+
+def _is_key_row(row: Row) -> bool:
+    return bool(hdr.read_header([row])) and not row.blank
+
+
+def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
+    """[start, end) row ranges of the tables in a file, in file order."""
+    heads = [i for i, r in enumerate(rows) if is_heading(r)]
+    starts: list[int] = []
+    for i in heads:
+        # a heading right after another (a document title above the table's own) is one start
+        if starts and all(r.blank or is_heading(r) or is_chrome(r.text) for r in rows[starts[-1]:i]):
+            continue
+        starts.append(i)
+    if not starts:
+        first = next((i for i, r in enumerate(rows) if _has_key(r, _TITLE_KEYS)), None)
+        if first is None:
+            return []
+        starts = [_back_over_keys(rows, first, 0)]
+    ranges = []
+    for k, s in enumerate(starts):
+        e = starts[k + 1] if k + 1 < len(starts) else len(rows)
+        ranges.extend(_split_projects(rows, s, e))
+    return ranges
+
+
+def _has_key(row: Row, keys: tuple[str, ...]) -> bool:
+    return any(k in keys for k, _ in ((f.key, f.value) for f in hdr.read_header([row])))
+
+
+def _back_over_keys(rows: list[Row], i: int, floor: int) -> int:
+    while i - 1 >= floor and not rows[i - 1].blank and _is_key_row(rows[i - 1]):
+        i -= 1
+    return i
+
+
+def _split_projects(rows: list[Row], s: int, e: int) -> list[tuple[int, int]]:
+    """Several projects under one heading: each 项目名称 after an indicator section starts one."""
+    names = [i for i in range(s, e) if _has_key(rows[i], _TITLE_KEYS)]
+    cuts = [s]
+    for i in names[1:]:
+        cut = _back_over_keys(rows, i, cuts[-1] + 1)
+        if any(is_header_row(r.cells) for r in rows[cuts[-1]:cut]):
+            cuts.append(cut)
+    return [(a, cuts[k + 1] if k + 1 < len(cuts) else e) for k, a in enumerate(cuts)]
+
+
+def read_table(rows: list[Row]) -> TableRecord:
+    warnings: list[ParseWarning] = []
+    body = [r for r in rows if not r.blank]
+    first_line = body[0].line if body else rows[0].line
+    last_line = body[-1].line if body else rows[-1].line
+    h_idx, schema, glued_header = _find_indicator_header(rows)
+    head_rows = rows[: h_idx] if h_idx is not None else rows
+    fields = hdr.read_header([r for r in head_rows if not is_heading(r)])
+    table = TableRecord(title=None, lines=(first_line, last_line))
+    _apply_fields(table, fields, warnings)
+    table.year = _year(head_rows, table)
+    if h_idx is None:
+        start = _first_label_row(rows)
+        if start is None:
+            warnings.append(ParseWarning(first_line, "no-indicators",
+                                         "no indicator section (一级/二级/三级 … 指标值) found in this table"))
+        else:
+            warnings.append(ParseWarning(rows[start].line, "no-indicator-header",
+                                         "indicator rows found without a column header; read as 一级/二级/三级/指标值"))
+            table.indicators = _read_section(rows[start:], DEFAULT_SCHEMA, warnings, glued=False)
+    else:
+        table.indicators = _read_section(rows[h_idx + 1:], schema, warnings, glued=glued_header)
+        if not table.indicators:
+            warnings.append(ParseWarning(rows[h_idx].line, "no-indicators", "the indicator section holds no indicator"))
+    table.warnings = sorted(warnings, key=lambda w: (w.line or 0))
+    return table
+
+
+def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
+    for i, r in enumerate(rows):
+        cells = [c for c in r.cells]
+        if r.layout in ("tab", "pipe", "spaces") and is_header_row(cells):
+            return i, schema_from_header(cells), False
+        if r.layout == "single":
+            glued = split_glued_header(r.text)
+            if glued:
+                return i, schema_from_header(glued), True
+            # one header cell per line: 一级指标 / 二级指标 / 三级指标 / 指标值 on consecutive lines
+            if header_role(r.text) == "l1" and len(compact(r.text)) <= 6:
+                run = [r.text]
+                j = i + 1
+                while j < len(rows) and rows[j].layout == "single" and header_role(rows[j].text) and \
+                        len(compact(rows[j].text)) <= 8:
+                    run.append(rows[j].text)
+                    j += 1
+                if len(run) >= 3:
+                    return j - 1, schema_from_header(run), False
+    return None, DEFAULT_SCHEMA, False
+
+
+def _first_label_row(rows: list[Row]) -> int | None:
+    for i, r in enumerate(rows):
+        ne = r.nonempty()
+        if len(ne) >= 3:
+            info = label_info(ne[0][1])
+            if info is not None and 1 in info.levels:
+                return i
+    return None
+
+
+def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning], glued: bool) -> list:
+    section: list[Row] = []
+    for r in rows:
+        if not r.blank and (_SECTION_END.match(compact(r.text)) or is_heading(r)):
+            break
+        section.append(r)
+    if glued or is_stream(section):
+        after = len(schema.roles) - schema.target_col - 1
+        section = regroup_stream(section, n_after_target=max(after, 0)) if not glued else [
+            Row(line=r.line, cells=split_glued(r.text) or [r.text], layout="stream") for r in section if not r.blank]
+    parsed: list[RowParse] = []
+    ctx = _Ctx()
+    blank = False
+    for r in section:
+        if r.blank:
+            blank = True
+            continue
+        if is_header_row(r.cells):
+            continue  # the header repeated after a page break
+        if is_chrome(r.text):
+            warnings.append(ParseWarning(r.line, "page-furniture", f"skipped page furniture: {r.text[:40]}"))
+            continue
+        rp = read_row(r, schema)
+        if rp is None:
+            continue
+        rp.blank_before, blank = blank, False
+        if rp.name and is_placeholder(rp.name):
+            warnings.append(ParseWarning(r.line, "placeholder", f"template placeholder row skipped: {r.text[:40]}"))
+            rp.name = None
+        resolve_labels(rp, ctx, schema)
+        if rp.e1:
+            ctx.cur1 = rp.e1
+        for code, msg in rp.warnings:
+            warnings.append(ParseWarning(r.line, code, msg))
+        if not rp.name:
+            if rp.e1 or rp.e2 or rp.stray:
+                warnings.append(ParseWarning(r.line, "label-only-row",
+                                             f"row holds category labels but no indicator: {r.text[:40]}"))
+                # its labels still open a group for the rows below
+                rp.stray = rp.stray
+            elif rp.target:
+                warnings.append(ParseWarning(r.line, "orphan-target", f"target {rp.target} without an indicator name"))
+        parsed.append(rp)
+    assign_groups(parsed, warnings)
+    return build_indicators(parsed, warnings)
+
+
+def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: list[ParseWarning]) -> None:
+    budget = Budget()
+    for f in fields:
+        key, value = f.key, f.value.strip()
+        table.header_fields.setdefault(key, value)
+        k = key.replace("（元）", "").replace("(元)", "")
+        if key in _TITLE_KEYS and table.title is None:
+            table.title = value or None
+        elif key in _UNIT_KEYS and value:
+            if table.unit is None or _UNIT_KEYS.index(key) < _UNIT_KEYS.index(table.header_fields.get("_unit_key", "实施单位")):
+                table.unit = value
+                table.header_fields["_unit_key"] = key
+        elif "类别" in k or k in ("项目类型",):
+            table.category = value or None
+        elif ("开始" in k or "起始" in k) and ("日期" in k or "时间" in k):
+            table.start = hdr.parse_date(value)
+        elif ("完成" in k or "结束" in k or "截止" in k) and ("日期" in k or "时间" in k):
+            table.end = hdr.parse_date(value)
+        elif k in ("项目期限", "实施期限", "项目周期", "执行期限"):
+            parts = re.split(r"至|到|—|--|~|～", value)
+            if len(parts) == 2:
+                table.start, table.end = hdr.parse_date(parts[0]), hdr.parse_date(parts[1])
+        elif "政府购买" in k:
+            table.gov_purchase = hdr.parse_bool(value)
+        elif "绩效类型" in k:
+            table.performance_type = value or None
+        elif "预算" in k or "资金" in k or "金额" in k:
+            _budget_field(budget, key, value)
+        elif any(t in key for t in hdr.TEXT_KEYS):
+            table.text_fields[key] = value
+    table.header_fields.pop("_unit_key", None)
+    table.budget = budget
+    if table.title is None:
+        warnings.append(ParseWarning(fields[0].line if fields else None, "missing-title", "no 项目名称 in this table"))
+    basis_key = next((k for k in table.text_fields if any(b in k for b in hdr.LEGAL_BASIS_KEYS)), None)
+    if basis_key:
+        table.legal_bases = extract_citations(table.text_fields[basis_key])
+    others = []
+    seen = set()
+    for key, text in table.text_fields.items():
+        if key == basis_key:
+            continue
+        for ref in extract_citations(text, require_number=True):
+            if ref.doc_number not in seen:
+                seen.add(ref.doc_number)
+                others.append(ref)
+    table.other_cited_documents = others
+
+
+def _budget_field(budget: Budget, key: str, value: str) -> None:
+    amount = hdr.parse_amount(key, value)
+    if amount is None:
+        return
+    k = compact(key)
+    if "执行" in k:
+        budget.prev_year_executed = amount
+    elif "上年" in k:
+        budget.prev_year_budget = amount
+    elif "当年" in k or "本年" in k or "年度" in k:
+        budget.current_year = amount
+    elif "总" in k:
+        budget.total = amount
+
+
+def _year(head_rows: list[Row], table: TableRecord) -> int | None:
+    for r in head_rows[:6]:
+        m = _YEAR.search(halfwidth(r.text))
+        if m and ("年度" in r.text or is_heading(r)):
+            return int(m.group(1))
+    for r in head_rows:
+        if "绩效目标" in r.text and "：" not in r.text:
+            m = _YEAR.search(halfwidth(r.text))
+            if m:
+                return int(m.group(1))
+    if table.start:
+        return int(table.start[:4])
+    return None

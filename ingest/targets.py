@@ -1,0 +1,111 @@
+"""Target values: ``=100%``, ``≥85%``, ``>=85%``, ``＝15名``, ``=3600m²``, ``及时``, ``较去年减少``."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ingest.records import Target
+from ingest.text import compact, halfwidth, squash
+
+_OPS = {"=": "=", "==": "=", ">=": "≥", "=>": "≥", "≥": "≥", "<=": "≤", "=<": "≤", "≤": "≤",
+        ">": ">", "<": "<", "≥=": "≥", "≤=": "≤"}
+_OP_WORDS = [("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("大于等于", "≥"), ("至少", "≥"),
+             ("不高于", "≤"), ("不超过", "≤"), ("不多于", "≤"), ("不大于", "≤"), ("小于等于", "≤"),
+             ("低于", "<"), ("小于", "<"), ("高于", ">"), ("大于", ">"), ("超过", ">"),
+             ("等于", "=")]
+_OP_RE = r"(?P<op>>=|=>|<=|=<|≥=|≤=|==|[=≥≤><])?"
+_NUM_RE = r"(?P<num>[+-]?\d[\d,]*(?:\.\d+)?|[+-]?\.\d+)"
+# A unit is short and holds no digits (m², %, 名, 万元, 人次, km, 小时/次 …).
+_UNIT_RE = r"(?P<unit>[^\d\s=≥≤<>]{1,8})?"
+_RANGE = re.compile(r"^\d[\d,.]*%?[-~至到]\d[\d,.]*\D{0,6}$")
+_NUMERIC = re.compile(rf"^{_OP_RE}\s*{_NUM_RE}\s*{_UNIT_RE}$")
+
+# Endings that make a cell an indicator name rather than a qualitative value.
+NAME_SUFFIXES = ("率", "性", "数", "量", "度", "情况", "比例", "比重", "时间", "面积", "金额", "费用",
+                 "成本", "人次", "次", "指数", "周期", "时长", "规模", "效率", "标准", "目标", "指标", "系统",
+                 "工程", "项目", "会", "费", "额", "值", "人员", "机制", "制度")
+# Words that on their own are qualitative targets (及时, 合规, 三级 …): matched as prefixes/whole.
+QUALITATIVE_WORDS = (
+    "及时", "合规", "健全", "有效", "完备", "规范", "完善", "准确", "达标", "稳定", "共享", "完整",
+    "良好", "优良", "优秀", "合格", "符合", "满足", "达到", "保障", "正常", "安全", "畅通", "按时",
+    "按期", "准时", "按计划", "提高", "提升", "降低", "减少", "增加", "增长", "改善", "显著", "明显",
+    "逐步", "持续", "长期", "有所", "基本", "全面", "较去年", "较上年", "比上年", "同比", "逐年",
+    "不断", "大幅", "进一步", "一级", "二级", "三级", "四级", "五级", "甲级", "乙级", "高", "中",
+    "低", "好", "优", "是", "否", "无", "有", "到位", "齐全", "清晰", "可控", "可持续", "积极",
+    "充分", "较好", "较高", "较大", "一般", "不断提高", "零", "100%完成", "已完成", "完成", "达成",
+)
+
+_QUALITATIVE_PREFIXES = tuple(w for w in QUALITATIVE_WORDS if len(w) >= 2)
+
+
+def to_number(text: str) -> int | float | None:
+    """'9,900,000' → 9900000; '12.5' → 12.5; full-width digits accepted."""
+    t = halfwidth(text).replace(",", "").replace("，", "").strip()
+    try:
+        d = Decimal(t)
+    except InvalidOperation:
+        return None
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
+
+
+def parse_target(raw: str) -> Target | None:
+    """Interpret a target cell. Returns None for an empty cell (a missing target)."""
+    raw = squash(raw)
+    if not raw:
+        return None
+    norm = compact(halfwidth(raw))
+    op, rest = _split_op_word(norm)
+    m = _NUMERIC.match(rest)
+    if m:
+        op = op or _OPS.get(m.group("op") or "", None)
+        value = to_number(m.group("num"))
+        unit = m.group("unit") or None
+        if unit is not None and unit.startswith("%") and len(unit) > 1:
+            return Target(raw=raw, op=None, value=None, unit=None, qualitative=raw)
+        # No operator written means none is known: never invent "=".
+        return Target(raw=raw, op=op, value=value, unit=unit, qualitative=None)
+    return Target(raw=raw, op=None, value=None, unit=None, qualitative=raw)
+
+
+def _split_op_word(norm: str) -> tuple[str | None, str]:
+    for word, op in _OP_WORDS:
+        if norm.startswith(word):
+            return op, norm[len(word):]
+    return None, norm
+
+
+def is_numeric_target(text: str) -> bool:
+    norm = compact(halfwidth(text))
+    _, rest = _split_op_word(norm)
+    return bool(_NUMERIC.match(rest))
+
+
+def has_operator(text: str) -> bool:
+    norm = compact(halfwidth(text))
+    return bool(norm) and (norm[0] in "=≥≤<>" or any(norm.startswith(w) for w, _ in _OP_WORDS))
+
+
+def looks_like_target(text: str) -> bool:
+    """Does a cell read as a target value rather than as an indicator name or a label?"""
+    t = compact(halfwidth(text))
+    if not t:
+        return False
+    if has_operator(t) or is_numeric_target(t) or _RANGE.match(t):
+        return True
+    return looks_qualitative(t)
+
+
+def looks_qualitative(text: str) -> bool:
+    t = compact(halfwidth(text))
+    if not t or len(t) > 12:
+        return False
+    if t.endswith(NAME_SUFFIXES) and t not in QUALITATIVE_WORDS:
+        return False
+    if t in QUALITATIVE_WORDS:
+        return True
+    if len(t) <= 8 and t.startswith(_QUALITATIVE_PREFIXES):
+        return True
+    # '100%完成', '≥90分' are caught above; short values like '较高水平', '全覆盖'
+    return len(t) <= 6 and any(w in t for w in ("较", "提高", "提升", "降低", "减少", "增加", "覆盖", "完成"))

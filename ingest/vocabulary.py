@@ -1,0 +1,118 @@
+"""Recognising category labels (一级/二级) and the indicator-table header by their words."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ingest.targets import looks_like_target
+from ingest.text import compact, halfwidth
+
+_REQUIRED = re.compile(r"[（(][^（）()]{0,6}[必选]填[^（）()]{0,4}[）)]|[（(]\s*[*＊]\s*[）)]|[*＊]")
+_NUMBERING = re.compile(r"^(?:\d{1,2}[、.．]|[一二三四五六七八九十]{1,2}[、.．]|[（(][\d一二三四五六七八九十]{1,2}[）)])")
+_SUFFIX = re.compile(r"(?:类指标|指标|目标|类)$")
+
+
+@dataclass(frozen=True)
+class LabelInfo:
+    core: str
+    levels: frozenset[int]  # {1}, {2}, {1, 2} (ambiguous: 满意度, 成本) or {} (unknown)
+    parents: frozenset[str]  # for a 二级 label: the cores of the 一级 labels it belongs to
+
+
+@cache
+def _vocab() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    data = json.loads(resources.files("ingest").joinpath("data/categories.json").read_text("utf-8"))
+    l2 = {k: frozenset(v.split("|")) for k, v in data["l2"].items()}
+    return data["l1"], l2
+
+
+def core(label: str) -> str:
+    """'产出指标（必填）' → '产出'; '服务对象满意度指标' → '服务对象满意度'."""
+    t = compact(halfwidth(label))
+    t = _REQUIRED.sub("", t)
+    t = _NUMBERING.sub("", t)
+    t = t.rstrip("：:")
+    stripped = _SUFFIX.sub("", t)
+    return stripped or t
+
+
+def label_info(text: str) -> LabelInfo | None:
+    """Framework knowledge about a cell, or None when it is no known category label."""
+    c = core(text)
+    if not c or len(c) > 12:
+        return None
+    l1, l2 = _vocab()
+    levels = set()
+    if c in l1:
+        levels.add(1)
+    if c in l2:
+        levels.add(2)
+    if not levels:
+        return None
+    return LabelInfo(core=c, levels=frozenset(levels), parents=l2.get(c, frozenset()))
+
+
+def framework_of(label: str) -> str | None:
+    c = core(label)
+    return _vocab()[0].get(c)
+
+
+def looks_like_label(text: str) -> bool:
+    """A known label, or an unknown one shaped like a category (short, ending in 指标/目标)."""
+    if label_info(text) is not None:
+        return True
+    t = compact(halfwidth(text))
+    t = _REQUIRED.sub("", t)
+    return 2 <= len(t) <= 10 and t.endswith(("指标", "目标")) and not looks_like_target(t)
+
+
+# Header words of the indicator table → column role.
+_HEADER_ROLES: list[tuple[str, str]] = [
+    ("一级", "l1"), ("二级", "l2"), ("三级", "name"),
+    ("指标性质", "op"), ("指标方向", "op"), ("比较符", "op"), ("运算符", "op"), ("指标属性", "op"),
+    ("计量单位", "unit"), ("度量单位", "unit"), ("单位", "unit"),
+    ("权重", "weight"), ("分值", "weight"), ("分数", "weight"), ("满分", "weight"),
+    ("上年实际", "prev"), ("上年完成", "prev"), ("上年值", "prev"), ("历史值", "prev"), ("基期值", "prev"),
+    ("上年指标值", "prev"), ("现状值", "prev"),
+    ("年度指标值", "target"), ("本年目标", "target"), ("年度目标值", "target"), ("本年指标值", "target"),
+    ("全年目标", "target"), ("指标目标值", "target"), ("目标值", "target"), ("指标值", "target"),
+    ("期望值", "target"), ("标准值", "target"), ("绩效标准", "target"),
+    ("指标名称", "name"), ("绩效指标", "name"), ("指标内容", "name"), ("具体指标", "name"),
+    ("备注", "note"), ("说明", "note"), ("评分标准", "note"), ("指标解释", "note"), ("指标说明", "note"),
+    ("中期", "extra"), ("长期", "extra"),
+]
+HEADER_WORDS = tuple(w for w, _ in _HEADER_ROLES)
+
+
+def header_role(cell: str) -> str | None:
+    t = compact(halfwidth(cell))
+    if not t or len(t) > 16:
+        return None
+    for word, role in _HEADER_ROLES:
+        if word in t:
+            return role
+    return None
+
+
+def is_header_row(cells: list[str]) -> bool:
+    """The indicator table's column header: 一级/二级/三级 names, or a name + value pair."""
+    roles = [header_role(c) for c in cells if c.strip()]
+    joined = compact("".join(cells))
+    levels = sum(w in joined for w in ("一级", "二级", "三级"))
+    if levels >= 2:
+        return True
+    return "name" in roles and "target" in roles and all(r for r in roles)
+
+
+def split_glued_header(text: str) -> list[str] | None:
+    """'一级指标二级指标三级指标指标值' → its column names, or None."""
+    t = compact(text)
+    if sum(w in t for w in ("一级", "二级", "三级")) < 2 or len(t) > 60:
+        return None
+    pattern = re.compile(r"(一级(?:指标|目标)?|二级(?:指标|目标)?|三级(?:指标|目标)?|指标性质|计量单位|度量单位"
+                         r"|权重|分值|上年实际值|本年目标值|年度指标值|指标目标值|目标值|指标值|备注)")
+    parts = pattern.findall(t)
+    return parts if len("".join(parts)) >= len(t) - 2 else None
