@@ -1,0 +1,248 @@
+"""What both backends share: per-source atomic replace, stats, export, ontology loading.
+
+A backend supplies four primitives — ``_run_query`` (returns pyoxigraph results),
+``_run_update`` (one SPARQL Update request, applied atomically), ``_quads`` and
+``_load_ontology`` — and inherits everything else, so the embedded Oxigraph store and a
+remote SPARQL server behave the same.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+import ontology
+from graph.iris import Minter
+from graph.mapping import MAPPING_VERSION, MappedSource, map_source
+from graph.results import GRAPH_FORMATS, QueryResult
+from graph.vocab import JX_IRI, PREFIXES
+from ingest.records import SourceRecord
+
+ONTOLOGY_FILES = ("jixiao.ttl", "frameworks.ttl")
+VERSION_PREDICATE = "http://purl.org/dc/terms/hasVersion"
+
+
+@dataclass
+class ReplaceResult:
+    """What :meth:`GraphStore.replace_source` did for one file."""
+
+    graph: str  # the source's named graph IRI
+    changed: bool  # False: same sha256 and mapping version, nothing written
+    triples: int  # triples in the source's named graph afterwards
+    sha256: str
+    tables: int = 0
+    indicators: int = 0
+    documents: int = 0
+    parse_warnings: int = 0
+    warnings: list[dict] = field(default_factory=list)  # the mapper's own (unknown categories…)
+
+
+def to_ox(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def ntriples(triples: Iterable[tuple]) -> str:
+    """N-Triples text (valid inside SPARQL ``INSERT DATA``) written by Oxigraph's serializer."""
+    data = ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples),
+                        format=ox.RdfFormat.N_TRIPLES)
+    return (data or b"").decode("utf-8")
+
+
+def gc_shared_update(shared: str) -> str:
+    """Delete descriptions in the shared graph that no source cites any more.
+
+    A node survives if a triple outside the shared graph points at it, or if a shared node
+    that survives this way points at it (a document's issuing body).
+    """
+    return f"""DELETE {{ GRAPH <{shared}> {{ ?x ?p ?o }} }} WHERE {{
+  GRAPH <{shared}> {{ ?x ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?a ?l ?x }} FILTER(?g != <{shared}>) }}
+  FILTER NOT EXISTS {{ GRAPH <{shared}> {{ ?y ?l2 ?x }} GRAPH ?g3 {{ ?b ?l3 ?y }} FILTER(?g3 != <{shared}>) }}
+}}"""
+
+
+class GraphStore(ABC):
+    """The store interface (docs/architecture.md); see :func:`graph.store.open_store`."""
+
+    read_only: bool = False
+
+    def __init__(self, base_iri: str | None = None) -> None:
+        self.minter = Minter(base_iri)
+
+    # ------------------------------------------------------------------ backend primitives
+    @abstractmethod
+    def _run_query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]: ...
+
+    @abstractmethod
+    def _run_update(self, sparql: str) -> None: ...
+
+    @abstractmethod
+    def _quads(self) -> Iterator[ox.Quad]: ...
+
+    @abstractmethod
+    def _load_ontology(self, graph: str, turtle: str) -> None:
+        """Replace ``graph`` with the given Turtle."""
+
+    @abstractmethod
+    def triple_count(self) -> int: ...
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ queries
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SPARQL query; raw results for an endpoint (``.serialize("json")`` …).
+
+        The default graph is the union of all named graphs; the prefixes of the vocabulary
+        (jx, eli, dcterms, skos, org, prov, unit, rdf, rdfs, owl, xsd) need no declaration.
+        """
+        return QueryResult(self._run_query(sparql))
+
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        """Run a SELECT query; one dict of Python values per solution (see ``results.to_python``)."""
+        return self.query(sparql).rows()
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.query(sparql))
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update (one atomic request)."""
+        self._check_writable()
+        self._run_update(sparql)
+        self._changed()
+
+    def _changed(self) -> None:  # noqa: B027 - hook for the embedded store's snapshots
+        pass
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise PermissionError("this store was opened read-only")
+
+    # ------------------------------------------------------------------ sources
+    def source_state(self, graph: str) -> dict[str, Any] | None:
+        rows = self.select(f"""SELECT ?sha ?version WHERE {{ GRAPH <{graph}> {{
+            ?s a <{JX_IRI}Source> ; <{JX_IRI}sha256> ?sha .
+            OPTIONAL {{ ?s <{JX_IRI}mappingVersion> ?version }} }} }} LIMIT 1""")
+        return rows[0] if rows else None
+
+    def graph_triple_count(self, graph: str) -> int:
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(rows[0]["n"]) if rows else 0
+
+    def replace_source(self, record: SourceRecord) -> ReplaceResult:
+        """Write one parsed file into its named graph, atomically.
+
+        Unchanged (same sha256 and mapping version) → nothing is written. Otherwise the old
+        graph is dropped, the new triples inserted and shared descriptions no longer cited
+        are collected, all in ONE SPARQL Update request: it succeeds whole or not at all.
+        """
+        self._check_writable()
+        mapped = map_source(record, self.minter)
+        g = str(mapped.graph)
+        state = self.source_state(g)
+        if state and state["sha"] == mapped.sha256 and state["version"] == MAPPING_VERSION:
+            return self._result(mapped, changed=False)
+        self._run_update(self.replace_update(mapped))
+        self._changed()
+        return self._result(mapped, changed=True)
+
+    def replace_update(self, mapped: MappedSource) -> str:
+        """The single SPARQL Update that replaces one source's graph."""
+        g, shared = str(mapped.graph), str(self.minter.shared_graph())
+        return (f"DROP SILENT GRAPH <{g}> ;\n"
+                f"INSERT DATA {{ GRAPH <{g}> {{\n{ntriples(mapped.triples)}}}\n"
+                f"GRAPH <{shared}> {{\n{ntriples(mapped.shared)}}} }} ;\n"
+                + gc_shared_update(shared))
+
+    def remove_source(self, path: str | Path) -> bool:
+        """Drop a source's graph (and shared descriptions only it cited). True if it existed."""
+        self._check_writable()
+        g = str(self.minter.source_graph(path))
+        if self.source_state(g) is None:
+            return False
+        self._run_update(f"DROP SILENT GRAPH <{g}> ;\n" + gc_shared_update(str(self.minter.shared_graph())))
+        self._changed()
+        return True
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every ingested source: graph, path, sha256."""
+        return self.select(f"""SELECT ?graph ?path ?sha256 WHERE {{ GRAPH ?graph {{
+            ?s a <{JX_IRI}Source> ; <{JX_IRI}path> ?path ; <{JX_IRI}sha256> ?sha256 }} }} ORDER BY ?path""")
+
+    def _result(self, mapped: MappedSource, changed: bool) -> ReplaceResult:
+        return ReplaceResult(
+            graph=str(mapped.graph), changed=changed, triples=self.graph_triple_count(str(mapped.graph)),
+            sha256=mapped.sha256, tables=mapped.tables, indicators=mapped.indicators,
+            documents=len(mapped.documents), parse_warnings=mapped.parse_warnings, warnings=mapped.warnings,
+        )
+
+    # ------------------------------------------------------------------ ontology
+    def ensure_ontology(self) -> bool:
+        """Load ontology/jixiao.ttl + frameworks.ttl into their graph when missing or changed."""
+        g = str(self.minter.ontology_graph())
+        digest = ontology.digest(*ONTOLOGY_FILES)
+        if self.ask(f'ASK {{ GRAPH <{g}> {{ <{g}> <{VERSION_PREDICATE}> "{digest}" }} }}'):
+            return False
+        self._check_writable()
+        turtle = "\n".join(ontology.read_text(n) for n in ONTOLOGY_FILES)
+        # The version marker is part of the same load: a half-done load is reloaded next time.
+        turtle += f'\n<{g}> <{VERSION_PREDICATE}> "{digest}" .\n'
+        self._load_ontology(g, turtle)
+        self._changed()
+        return True
+
+    # ------------------------------------------------------------------ export, stats
+    def export(self, fmt: str = "trig", out: IO[bytes] | str | Path | None = None) -> bytes | None:
+        """Serialize the store: trig/nq keep the named graphs; ttl/nt/jsonld/xml write the
+        union of all graphs. ``out`` is a path or binary file; None returns the bytes."""
+        rdf = GRAPH_FORMATS.get(fmt)
+        if rdf is None:
+            raise ValueError(f"unknown export format {fmt!r}; use one of ttl, nt, nq, trig, jsonld, xml")
+        if rdf.supports_datasets:
+            items: Iterable = self._quads()
+        else:
+            items = (ox.Triple(q.subject, q.predicate, q.object) for q in self._quads())
+        prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        if isinstance(out, Path):
+            out = str(out)
+        return ox.serialize(items, out, rdf, prefixes=prefixes)
+
+    def stats(self) -> dict[str, int]:
+        """Counts: projects, indicators, documents, organizations, sources, triples."""
+        q = f"""SELECT
+          (SUM(IF(?t = <{JX_IRI}Project>, 1, 0)) AS ?projects)
+          (SUM(IF(?t = <{JX_IRI}Indicator>, 1, 0)) AS ?indicators)
+          (SUM(IF(?t = <{JX_IRI}LegalDocument>, 1, 0)) AS ?documents)
+          (SUM(IF(?t = <http://www.w3.org/ns/org#Organization>, 1, 0)) AS ?organizations)
+          (SUM(IF(?t = <{JX_IRI}Source>, 1, 0)) AS ?sources)
+        WHERE {{ SELECT DISTINCT ?x ?t WHERE {{
+          VALUES ?t {{ <{JX_IRI}Project> <{JX_IRI}Indicator> <{JX_IRI}LegalDocument>
+                      <http://www.w3.org/ns/org#Organization> <{JX_IRI}Source> }}
+          ?x a ?t }} }}"""
+        row = self.select(q)[0]
+        out = {k: int(row.get(k) or 0) for k in ("projects", "indicators", "documents", "organizations", "sources")}
+        out["triples"] = self.triple_count()
+        return out
+
