@@ -96,6 +96,7 @@ class RowParse:
     e1: str | None = None
     e2: str | None = None
     stray: str | None = None
+    maybe_l1: bool = False  # an ambiguous label (成本, 满意度) read as 二级 from the 一级 column
     l1: str | None = None
     l2: str | None = None
 
@@ -193,6 +194,13 @@ def _read_by_content(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], 
         _extra(rp, "op", ne[i][1], schema.roles)
     before = [i for i in before if i not in ops]
     texts = [i for i in before if kinds[i] in ("text", "target")]
+    if t_idx is None and len(texts) >= 2 and rp.positional and ne[texts[-1]][0] >= tc \
+            and not _name_like(ne[texts[-1]][1]):
+        # no target-shaped cell, but the last cell sits in the target column after a name
+        t_idx = texts[-1]
+        rp.target = ne[t_idx][1]
+        texts = texts[:-1]
+        before = [i for i in before if i != t_idx]
     if texts:
         n_idx = texts[-1]
     elif before and t_idx is not None:
@@ -218,6 +226,7 @@ def _read_by_content(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], 
 @dataclass
 class _Ctx:
     cur1: str | None = None
+    cur2: str | None = None
 
 
 def resolve_labels(rp: RowParse, ctx: _Ctx, schema: Schema) -> None:
@@ -240,9 +249,13 @@ def resolve_labels(rp: RowParse, ctx: _Ctx, schema: Schema) -> None:
             rp.e2 = text
             if rp.positional and col == l1c and schema.col("l1") is not None:
                 rp.warnings.append(("label-column", f"二级 label {text} written in the 一级 column; read as 二级"))
-        elif info is not None:  # ambiguous (满意度, 成本): the current 一级 decides
-            if cur_core and cur_core in info.parents:
+        elif info is not None:  # ambiguous (满意度, 成本): the groups around it decide
+            above = label_info(ctx.cur2) if ctx.cur2 else None
+            if above is not None and info.core in above.parents and rp.positional and col <= l1c:
+                rp.e1 = text  # the 一级 of the 二级 group above (经济成本指标 … 成本指标)
+            elif cur_core and cur_core in info.parents:
                 rp.e2 = text
+                rp.maybe_l1 = rp.positional and col == l1c
                 if rp.positional and col == l1c:
                     rp.warnings.append(("label-column", f"label {text} written in the 一级 column; read as "
                                         f"二级 of {ctx.cur1}"))
@@ -278,12 +291,17 @@ def resolve_labels(rp: RowParse, ctx: _Ctx, schema: Schema) -> None:
 def assign_groups(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
     """Give every row its 一级/二级 labels: merged cells fill down; labels written below
     their group's first row (middle-row exports) fill up where the table shows it."""
+    _ambiguous_parents(rows, warnings)
     cur1: str | None = None
     cur2: str | None = None
     pending: str | None = None
     for r in rows:
         if r.e1:
-            cur1, cur2 = r.e1, None
+            # A 一级 label on a row without a 二级 label: if the 二级 above belongs to this
+            # 一级, the label was written mid-group and that 二级 group goes on.
+            info2 = label_info(cur2) if cur2 else None
+            keep = info2 is not None and not r.e2 and core(r.e1) in info2.parents
+            cur1, cur2 = r.e1, (cur2 if keep else None)
         if r.e2:
             cur2, pending = r.e2, None
         elif pending and not r.e1:
@@ -295,6 +313,18 @@ def assign_groups(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
     _fill_up_l2(rows, warnings)
     _parent_consistency(rows, warnings)
     _tail_before_label(rows, warnings)
+
+
+def _ambiguous_parents(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
+    """成本指标 in the 一级 column, followed by 经济成本指标 rows: it is their 一级."""
+    for i, r in enumerate(rows):
+        if not r.maybe_l1:
+            continue
+        nxt = next((x for x in rows[i + 1:] if x.e1 or x.e2), None)
+        info = label_info(nxt.e2) if nxt is not None and nxt.e2 and not nxt.e1 else None
+        if info is not None and core(r.e2) in info.parents:
+            r.e1, r.e2 = r.e2, None
+            warnings.append(ParseWarning(r.line, "label-level", f"{r.e1} read as 一级: the 二级 labels below belong to it"))
 
 
 def _fill_up(rows: list[RowParse], attr: str, explicit: str, warnings: list[ParseWarning]) -> None:

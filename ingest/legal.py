@@ -19,7 +19,7 @@ DOC_NUMBER = re.compile(
     rf"[{re.escape(_CLOSE)}]\s*(?P<di>第)?\s*(?P<serial>\d{{1,5}})\s*号"
 )
 # Characters that never belong to an issuer code: where a run of CJK text stops being one.
-_NOT_CODE = set("的之和与及或、据照见按依根于在由对将把为是了文件通知意见办法规定决定批复关印")
+_NOT_CODE = set("的之和与及或、据照按依根于在由对将把为是了")
 _LEAD_WORDS = ("根据", "依据", "按照", "依照", "参照", "贯彻", "落实", "执行", "参见", "详见", "见")
 _ITEM_START = re.compile(r"(?:^|[；;。\n]|(?<![\d〔（(])\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)")
 _CURRENT_YY = 30  # two-digit years up to this are 20xx, the rest 19xx

@@ -177,6 +177,8 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
         resolve_labels(rp, ctx, schema)
         if rp.e1:
             ctx.cur1 = rp.e1
+        if rp.e2 or rp.stray:
+            ctx.cur2 = rp.stray or rp.e2
         for code, msg in rp.warnings:
             warnings.append(ParseWarning(r.line, code, msg))
         if not rp.name:
