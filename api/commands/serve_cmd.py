@@ -1,8 +1,45 @@
-"""Placeholder: commands registered by a later change."""
+"""`jixiao serve`: the SPARQL endpoint, the JSON API and the web pages over HTTP."""
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
+from api.options import DEFAULT_DATA, DataOption, StoreOption
+
 
 def register(app: typer.Typer) -> None:
-    return None
+    app.command("serve")(serve)
+
+
+def serve(
+    data: DataOption = DEFAULT_DATA,
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    update_token: Annotated[str | None, typer.Option(
+        "--update-token", envvar="JIXIAO_UPDATE_TOKEN",
+        help="Allow SPARQL Update for requests carrying 'Authorization: Bearer TOKEN' (env JIXIAO_UPDATE_TOKEN). "
+             "Without it the endpoint is read-only.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a SPARQL query may run; "
+                                                                      "then it is stopped (503).")] = 30.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Most rows (or triples) in one SPARQL answer.")] = 10_000,
+    workers: Annotated[int, typer.Option("--sparql-workers", min=1, help="SPARQL worker processes.")] = 2,
+) -> None:
+    """Serve the web UI, the JSON API (/api/, docs at /docs) and a SPARQL 1.1 endpoint (/sparql).
+
+    Example: jixiao serve --data jixiao-data --port 8000, then open http://127.0.0.1:8000
+    """
+    import uvicorn
+
+    from api.app import Jixiao
+    from api.server import ServerConfig, create_app
+
+    jx = Jixiao(data=data, store_url=store)
+    config = ServerConfig(update_token=update_token or None, timeout=timeout, max_rows=max_rows, workers=workers)
+    typer.echo(f"jixiao: http://{host}:{port}/  (SPARQL: /sparql, API docs: /docs)", err=True)
+    try:
+        uvicorn.run(create_app(jx, config), host=host, port=port, log_level="info",
+                    limit_concurrency=200, timeout_keep_alive=5, server_header=False)
+    finally:
+        jx.close()

@@ -1,0 +1,92 @@
+"""The FastAPI application: routers, static files, limits, errors, and the query pool's life."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.server import errors
+from api.server.config import ServerConfig
+from api.server.limits import RequestLimits
+from api.server.links import Links
+from api.server.render import STATIC_DIR, make_templates
+from api.server.routes import documents, dumps, home, indicators, projects, reuse, search
+from api.server.sparql import router as sparql_router
+from api.server.sparql.pool import QueryPool
+
+log = logging.getLogger("jixiao.http")
+
+DESCRIPTION = """Performance-goal tables (财政项目支出绩效目标表) as a knowledge graph.
+
+* **SPARQL 1.1** at [`/sparql`](/sparql) (read-only; default graph = union of all named graphs)
+* **JSON API** under `/api/` — every web page has its JSON twin
+* **VoID/DCAT** description at [`/.well-known/void`](/.well-known/void)
+"""
+
+
+def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = None) -> FastAPI:
+    """Build the app around a :class:`api.app.Jixiao`. The query pool starts with the app."""
+    config = config or ServerConfig()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if app.state.pool is None:
+            app.state.pool = make_pool(jx, config)
+        app.state.pool.start()
+        try:
+            yield
+        finally:
+            app.state.pool.close()
+
+    app = FastAPI(title="jixiao 绩效", description=DESCRIPTION, version="0.1.0", lifespan=lifespan,
+                  docs_url="/docs", redoc_url=None)
+    app.state.jx = jx
+    app.state.config = config
+    app.state.pool = pool
+    app.state.cache = {}
+    app.state.links = Links(getattr(jx, "base_iri", None))
+    app.state.templates = make_templates()
+    errors.install(app)
+    app.add_middleware(RequestLimits, max_body=config.max_body, max_query=config.max_query_string)
+    # StaticFiles resolves paths and refuses anything outside this folder (no symlinks followed)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    for module in (home, search, projects, documents, indicators, reuse, dumps):
+        app.include_router(module.router)
+    app.include_router(sparql_router.router)
+    return app
+
+
+def make_pool(jx, config: ServerConfig) -> QueryPool:
+    """Workers query a snapshot of the embedded store, or forward to the remote one."""
+    remote = remote_query_url(jx)
+    return QueryPool(size=config.workers, timeout=config.timeout, max_rows=config.max_rows,
+                     snapshot=None if remote else (lambda path: export_nquads(jx.store, path)),
+                     remote_url=remote, memory_mb=config.worker_memory_mb, prefixes=default_prefixes())
+
+
+def default_prefixes() -> dict[str, str]:
+    # the same prefixes graph.store's own queries accept without PREFIX lines
+    try:
+        from graph.vocab import PREFIXES
+    except ImportError:
+        return {}
+    return dict(PREFIXES)
+
+
+def remote_query_url(jx) -> str | None:
+    if not getattr(jx, "store_url", None):
+        return None
+    store = jx.store
+    for attr in ("query_url", "query_endpoint", "endpoint"):
+        url = getattr(store, attr, None)
+        if isinstance(url, str):
+            return url
+    return jx.store_url.rstrip("/") + "/query"  # `oxigraph serve` layout
+
+
+def export_nquads(store, path: Path) -> None:
+    """Write the whole dataset, named graphs included, as N-Quads."""
+    store.export("nq", path)

@@ -1,0 +1,17 @@
+"""Server settings (``jixiao serve`` options), one immutable object handed to the app."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    update_token: str | None = None  # SPARQL Update is refused unless set and presented
+    timeout: float = 30.0  # seconds a SPARQL query may run before its worker is killed
+    max_rows: int = 10_000  # rows (or triples) in one SPARQL answer; more are cut off
+    workers: int = 2  # query worker processes
+    worker_memory_mb: int = 4096  # address-space limit of each worker (0: none)
+    allow_service: bool = False  # SPARQL SERVICE makes the server call URLs clients choose
+    max_body: int = 1_000_000  # bytes of a request body
+    max_query_string: int = 64_000  # bytes of a URL's query string
+    page_size: int = 50  # items in one page of a list

@@ -1,0 +1,51 @@
+"""Errors as JSON (API, SPARQL, non-browser clients) or a short HTML page — never a traceback."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("jixiao.http")
+
+_TITLES = {400: "请求有误 Bad request", 403: "禁止 Forbidden", 404: "未找到 Not found",
+           405: "方法不允许 Method not allowed", 406: "无法提供该格式 Not acceptable",
+           413: "请求过大 Too large", 414: "网址过长 URI too long", 422: "参数有误 Invalid parameters",
+           500: "服务器错误 Server error", 503: "暂不可用 Unavailable", 504: "超时 Timeout"}
+
+
+def wants_html(request: Request) -> bool:
+    if request.url.path.startswith(("/api/", "/sparql", "/.well-known/", "/void")):
+        return "text/html" in request.headers.get("accept", "") and request.url.path == "/sparql"
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_response(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    if wants_html(request):
+        templates = request.app.state.templates
+        return templates.TemplateResponse(request, "error.html",
+                                          {"status": status, "title": _TITLES.get(status, "Error"),
+                                           "message": message, "d": {}, "json_url": None,
+                                           "links": request.app.state.links},
+                                          status_code=status, headers=headers)
+    return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "error")
+        return error_response(request, exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
+        return error_response(request, 422, problems or "invalid parameters")
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        # the traceback goes to the server log, never to the client
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "internal server error (details are in the server log)")

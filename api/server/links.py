@@ -1,0 +1,34 @@
+"""IRIs ↔ page URLs. Instance IRIs live under the base (``https://w3id.org/jixiao/id/``);
+a page's URL carries the rest of the IRI, so every resource has one stable address here."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+DEFAULT_BASE = "https://w3id.org/jixiao/id/"
+
+
+class Links:
+    def __init__(self, base_iri: str | None = None) -> None:
+        self.base = base_iri or DEFAULT_BASE
+
+    def key(self, iri: str) -> str:
+        """The part of the IRI after the base (or the quoted IRI when it is elsewhere)."""
+        if iri.startswith(self.base):
+            return quote(iri[len(self.base):], safe="/-_.~")
+        return "~" + quote(iri, safe="")
+
+    def iri(self, key: str) -> str:
+        from urllib.parse import unquote
+
+        if key.startswith("~"):
+            return unquote(key[1:])
+        return self.base + unquote(key)
+
+    def project(self, iri: str | None) -> str | None:
+        return f"/projects/{self.key(iri)}" if iri else None
+
+    def document(self, iri: str | None) -> str | None:
+        return f"/documents/{self.key(iri)}" if iri else None
+
+    def indicator(self, iri: str | None) -> str | None:
+        return f"/indicators/{self.key(iri)}" if iri else None

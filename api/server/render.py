@@ -1,0 +1,56 @@
+"""One data dict, two renderings: the HTML template and its JSON twin (datasette's way)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.filters["yuan"] = _yuan
+    env.filters["target"] = _target
+    env.globals["static_version"] = _static_version()
+    return templates
+
+
+def page(request: Request, template: str, data: dict[str, Any], json_url: str | None = None,
+         status_code: int = 200) -> HTMLResponse:
+    """Render ``template`` with the page's data dict (as ``d``) and a link to its JSON twin."""
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, {"d": data, "json_url": json_url,
+                                                          "links": request.app.state.links},
+                                      status_code=status_code)
+
+
+def _yuan(v: Any) -> str:
+    if v is None:
+        return "—"
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    return f"{f:,.0f}" if f.is_integer() else f"{f:,.2f}"
+
+
+def _target(t: dict | None) -> str:
+    if not t:
+        return "—"
+    if t.get("raw"):
+        return t["raw"]
+    if t.get("op") and t.get("value") is not None:
+        return f"{t['op']}{t['value']}{t.get('unit') or ''}"
+    return t.get("qualitative") or "—"
+
+
+def _static_version() -> str:
+    # cache-busting query for static links: changes whenever a static file changes
+    mtimes = [p.stat().st_mtime_ns for p in STATIC_DIR.glob("*") if p.is_file()]
+    return str(max(mtimes, default=0) % 10**9)

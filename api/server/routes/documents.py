@@ -1,0 +1,76 @@
+"""Legal documents: list ↔ ``/api/documents``; one document (with its citation graph) ↔
+``/api/documents/{key}``; ``/documents/by-number/{number}`` finds one by its 文号."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.server.deps import get_store
+from api.server.pictures import citation_picture
+from api.server.render import page
+from graph import views
+
+router = APIRouter()
+
+
+def documents_data(store, q: str | None, issuer: str | None, limit: int, offset: int) -> dict:
+    data = views.legal_documents(store, q=q, issuer=issuer, limit=limit, offset=offset)
+    data.update(filters={"q": q, "issuer": issuer}, limit=limit, offset=offset)
+    return data
+
+
+def document_data(request: Request, store, key: str) -> dict:
+    iri = request.app.state.links.iri(key)
+    try:
+        data = views.legal_document(store, iri)
+    except ValueError:
+        data = None
+    if data is None:
+        raise HTTPException(404, f"no legal document {iri}")
+    data["graph"] = views.citation_graph(store, iri)
+    return data
+
+
+@router.get("/api/documents", tags=["legal documents"], summary="Legal documents with how many projects use each")
+def api_documents(q: str | None = Query(None, max_length=200, description="part of the title or number"),
+                  issuer: str | None = Query(None, max_length=200), limit: int = Query(50, ge=1, le=1000),
+                  offset: int = Query(0, ge=0), store=Depends(get_store)) -> dict:
+    return documents_data(store, q, issuer, limit, offset)
+
+
+@router.get("/api/documents/by-number/{number}", tags=["legal documents"],
+            summary="Find a document by its canonical number (e.g. 沪人服〔2016〕1号)")
+def api_document_by_number(number: str, request: Request, store=Depends(get_store)) -> dict:
+    iri = views.document_by_number(store, number)
+    if iri is None:
+        raise HTTPException(404, f"no legal document numbered {number}")
+    return document_data(request, store, request.app.state.links.key(iri))
+
+
+@router.get("/api/documents/{key:path}", tags=["legal documents"],
+            summary="One document: issuer, projects resting on it and citing it, citation graph")
+def api_document(key: str, request: Request, store=Depends(get_store)) -> dict:
+    return document_data(request, store, key)
+
+
+@router.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+def documents_page(request: Request, q: str | None = Query(None, max_length=200),
+                   issuer: str | None = Query(None, max_length=200), offset: int = Query(0, ge=0),
+                   store=Depends(get_store)) -> HTMLResponse:
+    data = documents_data(store, q or None, issuer or None, request.app.state.config.page_size, offset)
+    return page(request, "documents.html", data, json_url=str(request.url.replace(path="/api/documents")))
+
+
+@router.get("/documents/by-number/{number}", include_in_schema=False)
+def document_by_number(number: str, request: Request, store=Depends(get_store)) -> RedirectResponse:
+    iri = views.document_by_number(store, number)
+    if iri is None:
+        raise HTTPException(404, f"no legal document numbered {number}")
+    return RedirectResponse(request.app.state.links.document(iri), status_code=303)
+
+
+@router.get("/documents/{key:path}", response_class=HTMLResponse, include_in_schema=False)
+def document_page(key: str, request: Request, store=Depends(get_store)) -> HTMLResponse:
+    data = document_data(request, store, key)
+    picture = citation_picture(data["graph"], request.app.state.links)
+    return page(request, "document.html", dict(data, picture=picture), json_url=f"/api/documents/{key}")

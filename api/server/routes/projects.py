@@ -1,0 +1,56 @@
+"""Projects: list ↔ ``/api/projects``; one project ↔ ``/api/projects/{key}``."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.server.deps import get_store
+from api.server.render import page
+from graph import views
+
+router = APIRouter()
+
+
+def projects_data(store, year: int | None, applicant: str | None, q: str | None, limit: int, offset: int) -> dict:
+    data = views.projects(store, year_=year, applicant=applicant, q=q, limit=limit, offset=offset)
+    data.update(filters={"year": year, "applicant": applicant, "q": q}, limit=limit, offset=offset)
+    return data
+
+
+def project_data(request: Request, store, key: str) -> dict:
+    iri = request.app.state.links.iri(key)
+    try:
+        data = views.project(store, iri)
+    except ValueError:
+        data = None
+    if data is None:
+        raise HTTPException(404, f"no project {iri}")
+    return data
+
+
+@router.get("/api/projects", tags=["projects"], summary="Projects, filtered by year, applicant or title")
+def api_projects(year: int | None = None, applicant: str | None = Query(None, max_length=200),
+                 q: str | None = Query(None, max_length=200, description="part of the title"),
+                 limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
+                 store=Depends(get_store)) -> dict:
+    return projects_data(store, year, applicant, q, limit, offset)
+
+
+@router.get("/api/projects/{key:path}", tags=["projects"],
+            summary="One project: header, budget, legal bases, indicator tree, parse warnings")
+def api_project(key: str, request: Request, store=Depends(get_store)) -> dict:
+    return project_data(request, store, key)
+
+
+@router.get("/projects", response_class=HTMLResponse, include_in_schema=False)
+def projects_page(request: Request, year: str | None = None, applicant: str | None = Query(None, max_length=200),
+                  q: str | None = Query(None, max_length=200), offset: int = Query(0, ge=0),
+                  store=Depends(get_store)) -> HTMLResponse:
+    year_n = int(year) if year and year.isdigit() else None
+    data = projects_data(store, year_n, applicant or None, q or None, request.app.state.config.page_size, offset)
+    return page(request, "projects.html", data, json_url=str(request.url.replace(path="/api/projects")))
+
+
+@router.get("/projects/{key:path}", response_class=HTMLResponse, include_in_schema=False)
+def project_page(key: str, request: Request, store=Depends(get_store)) -> HTMLResponse:
+    return page(request, "project.html", project_data(request, store, key), json_url=f"/api/projects/{key}")

@@ -1,0 +1,32 @@
+"""Reuse clusters (one indicator, many wordings and targets) ↔ ``/api/clusters``."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.server.deps import get_searcher
+from api.server.pictures import bar_chart
+from api.server.render import page
+
+router = APIRouter()
+
+
+def clusters_data(searcher, min_projects: int, limit: int) -> dict:
+    found = searcher.clusters()
+    clusters = found.get("clusters", []) if isinstance(found, dict) else list(found)
+    shown = [c for c in clusters if (c.get("projects") or 0) >= min_projects]
+    return {"total": len(shown), "min_projects": min_projects, "clusters": shown[:limit]}
+
+
+@router.get("/api/clusters", tags=["reuse"], summary="Indicators reused across projects, with wordings and targets")
+def api_clusters(min_projects: int = Query(2, ge=1), limit: int = Query(200, ge=1, le=5000),
+                 searcher=Depends(get_searcher)) -> dict:
+    return clusters_data(searcher, min_projects, limit)
+
+
+@router.get("/reuse", response_class=HTMLResponse, include_in_schema=False)
+def reuse_page(request: Request, min_projects: int = Query(2, ge=1), searcher=Depends(get_searcher)) -> HTMLResponse:
+    data = clusters_data(searcher, min_projects, 200)
+    charts = {c.get("iri") or str(i): bar_chart(c.get("targets") or []) for i, c in enumerate(data["clusters"])}
+    return page(request, "reuse.html", dict(data, charts=charts),
+                json_url=f"/api/clusters?min_projects={min_projects}")

@@ -1,0 +1,91 @@
+"""Pick the response format from ``format=`` (for browsers) or the ``Accept`` header.
+
+One request may be answered with a result set (SELECT/ASK) or a graph
+(CONSTRUCT/DESCRIBE), and the server only knows which after parsing the query, so both
+choices are made up front and the worker uses the one that fits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.server.sparql.results import GRAPH_TYPES, RESULT_TYPES
+
+# short names accepted in ?format= (what browsers and download links use)
+FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"),
+    "xml": ("xml", None),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "turtle": (None, "turtle"),
+    "ttl": (None, "turtle"),
+    "ntriples": (None, "ntriples"),
+    "nt": (None, "ntriples"),
+    "jsonld": (None, "jsonld"),
+    "json-ld": (None, "jsonld"),
+}
+DEFAULT_RESULT, DEFAULT_GRAPH = "json", "turtle"
+
+
+@dataclass
+class Choice:
+    result_fmt: str | None
+    graph_fmt: str | None
+    html: bool = False  # a browser asked for a page, not data
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """Media ranges with their q, best first (stable for equal q)."""
+    items: list[tuple[str, float, int]] = []
+    for i, part in enumerate((header or "").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for f in fields[1:]:
+            if f.lower().startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        items.append((media, q, i))
+    items.sort(key=lambda t: (-t[1], t[2]))
+    return [(m, q) for m, q, _ in items if q > 0]
+
+
+def _best(ranges: list[tuple[str, float]], table: dict[str, str], default: str) -> tuple[str | None, float]:
+    for media, q in ranges:
+        if media in table:
+            return table[media], q
+        if media in ("*/*", "application/*", "text/*"):
+            if media == "*/*" or any(k.startswith(media[:-1]) for k in table):
+                return default, q
+    return None, 0.0
+
+
+def choose(accept: str | None, fmt: str | None) -> Choice:
+    if fmt:
+        key = fmt.lower()
+        if key == "html":
+            return Choice(DEFAULT_RESULT, DEFAULT_GRAPH, html=True)
+        if key in FORMAT_ALIASES:
+            r, g = FORMAT_ALIASES[key]
+            return Choice(r, g)
+        if key in RESULT_TYPES or key in GRAPH_TYPES:
+            return Choice(RESULT_TYPES.get(key), GRAPH_TYPES.get(key))
+        return Choice(None, None)
+    ranges = parse_accept(accept) if accept else [("*/*", 1.0)]
+    result_fmt, rq = _best(ranges, RESULT_TYPES, DEFAULT_RESULT)
+    graph_fmt, gq = _best(ranges, GRAPH_TYPES, DEFAULT_GRAPH)
+    html_q = next((q for m, q in ranges if m in ("text/html", "application/xhtml+xml")), 0.0)
+    # a browser (text/html ranked above every SPARQL type it accepts) gets the query page
+    return Choice(result_fmt, graph_fmt, html=html_q > 0 and html_q > max(rq, gq) - 1e-9 and _html_first(ranges))
+
+
+def _html_first(ranges: list[tuple[str, float]]) -> bool:
+    for media, _ in ranges:
+        if media in ("text/html", "application/xhtml+xml"):
+            return True
+        if media in RESULT_TYPES or media in GRAPH_TYPES:
+            return False
+    return False
