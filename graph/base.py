@@ -176,6 +176,25 @@ class GraphStore(ABC):
                 f"GRAPH <{shared}> {{\n{ntriples(mapped.shared)}}} }} ;\n"
                 + gc_shared_update(shared))
 
+    def replace_graph(self, graph: str, data: str | bytes, format: str = "nt") -> None:
+        """Replace one named graph with RDF text (nt, ttl, …) in one atomic update.
+
+        For graphs other packages own (search writes its similarity graph this way).
+        """
+        self._check_writable()
+        rdf = GRAPH_FORMATS.get(format) or ox.RdfFormat.from_extension(format)
+        if rdf is None:
+            raise ValueError(f"unknown RDF format {format!r}")
+        # Re-serialized by Oxigraph: validates the input and makes it safe inside INSERT DATA.
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, rdf, without_named_graphs=True))
+        body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        self._run_update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+        self._changed()
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove one named graph (no error if it does not exist)."""
+        self.update(f"DROP SILENT GRAPH <{graph}>")
+
     def remove_source(self, path: str | Path) -> bool:
         """Drop a source's graph (and shared descriptions only it cited). True if it existed."""
         self._check_writable()
