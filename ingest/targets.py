@@ -108,4 +108,4 @@ def looks_qualitative(text: str) -> bool:
     if len(t) <= 8 and t.startswith(_QUALITATIVE_PREFIXES):
         return True
     # '100%完成', '≥90分' are caught above; short values like '较高水平', '全覆盖'
-    return len(t) <= 6 and any(w in t for w in ("较", "提高", "提升", "降低", "减少", "增加", "覆盖", "完成"))
+    return len(t) <= 5 and any(w in t for w in ("较", "提高", "提升", "降低", "减少", "增加"))
