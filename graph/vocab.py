@@ -90,6 +90,91 @@ class JX(DefinedNamespace):
     other: URIRef
     score: URIRef
     reuseCluster: URIRef
+    # local units (graph/units.py, defined in ontology/jixiao.ttl)
+    unit_ming: URIRef
+    unit_ren: URIRef
+    unit_renci: URIRef
+    unit_tao: URIRef
+    unit_xiang: URIRef
+    unit_xiangci: URIRef
+    unit_chang: URIRef
+    unit_changci: URIRef
+    unit_qi: URIRef
+    unit_ci: URIRef
+    unit_ge: URIRef
+    unit_bu: URIRef
+    unit_kuai: URIRef
+    unit_mian: URIRef
+    unit_lun: URIRef
+    unit_xiang_box: URIRef
+    unit_ceng: URIRef
+    unit_jian: URIRef
+    unit_tai: URIRef
+    unit_jia: URIRef
+    unit_hu: URIRef
+    unit_suo: URIRef
+    unit_ben: URIRef
+    unit_ce: URIRef
+    unit_pian: URIRef
+    unit_fen: URIRef
+    unit_qi_issue: URIRef
+    unit_pi: URIRef
+    unit_liang: URIRef
+    unit_dong: URIRef
+    unit_jian_room: URIRef
+    unit_zhang: URIRef
+    unit_men: URIRef
+    unit_keshi: URIRef
+    unit_zuo: URIRef
+    unit_chu: URIRef
+    unit_tiao: URIRef
+    unit_zhong: URIRef
+    unit_fen_score: URIRef
+    unit_yuan: URIRef
+    unit_wanyuan: URIRef
+    unit_yiyuan: URIRef
+    unit_wanren: URIRef
+    unit_wanrenci: URIRef
+    unit_pingfangmi_wan: URIRef
+    # framework concepts (ontology/frameworks.ttl)
+    nat_benefit: URIRef
+    nat_benefit_ecological: URIRef
+    nat_benefit_economic: URIRef
+    nat_benefit_social: URIRef
+    nat_benefit_sustainable: URIRef
+    nat_cost: URIRef
+    nat_cost_ecological: URIRef
+    nat_cost_economic: URIRef
+    nat_cost_social: URIRef
+    nat_output: URIRef
+    nat_output_cost: URIRef
+    nat_output_quality: URIRef
+    nat_output_quantity: URIRef
+    nat_output_timeliness: URIRef
+    nat_satisfaction: URIRef
+    nat_satisfaction_beneficiary: URIRef
+    sh_effect: URIRef
+    sh_effect_ecological: URIRef
+    sh_effect_economic: URIRef
+    sh_effect_satisfaction: URIRef
+    sh_effect_social: URIRef
+    sh_effect_sustainable: URIRef
+    sh_impact: URIRef
+    sh_impact_facilities: URIRef
+    sh_impact_hr: URIRef
+    sh_impact_longterm: URIRef
+    sh_impact_other: URIRef
+    sh_impact_sharing: URIRef
+    sh_input: URIRef
+    sh_input_assets: URIRef
+    sh_input_budget: URIRef
+    sh_input_finance: URIRef
+    sh_input_implementation: URIRef
+    sh_output: URIRef
+    sh_output_cost: URIRef
+    sh_output_quality: URIRef
+    sh_output_quantity: URIRef
+    sh_output_timeliness: URIRef
 
 
 class ELI(DefinedNamespace):

@@ -1,0 +1,71 @@
+"""Shared fixtures: keep this small and generic (several packages' tests use it)."""
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "samples" / "shanghai-rencai-2020.txt"
+
+
+@pytest.fixture
+def sample_file() -> Path:
+    """The bundled sample export (4 projects, 200 indicators)."""
+    return SAMPLE
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _oxigraph_bin() -> str:
+    exe = Path(sys.executable).with_name("oxigraph")
+    return str(exe) if exe.exists() else (shutil.which("oxigraph") or "oxigraph")
+
+
+@contextlib.contextmanager
+def run_oxigraph(location: Path, union_default_graph: bool = False) -> Iterator[str]:
+    """A real `oxigraph serve` on 127.0.0.1 and a free port; yields its base URL, then stops it."""
+    import httpx
+
+    port = _free_port()
+    cmd = [_oxigraph_bin(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    if union_default_graph:
+        cmd.append("--union-default-graph")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(url + "/", timeout=1)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500]}") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def oxigraph_url(tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh `oxigraph serve` (default graph NOT the union), stopped after the test."""
+    with run_oxigraph(tmp_path / "oxigraph-server") as url:
+        yield url
