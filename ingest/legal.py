@@ -21,7 +21,7 @@ DOC_NUMBER = re.compile(
 # Characters that never belong to an issuer code: where a run of CJK text stops being one.
 _NOT_CODE = set("的之和与及或、据照按依根于在由对将把为是了")
 _LEAD_WORDS = ("根据", "依据", "按照", "依照", "参照", "贯彻", "落实", "执行", "参见", "详见", "见")
-_ITEM_START = re.compile(r"(?:^|[；;。\n]|(?<![\d〔（(])\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)")
+_ITEM_START = re.compile(r"(?:^|[；;。，,\n]|(?<![\d〔（(])\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)")
 _CURRENT_YY = 30  # two-digit years up to this are 20xx, the rest 19xx
 
 
@@ -93,6 +93,8 @@ def _clause_before(text: str, end: int) -> str:
     for lead in _LEAD_WORDS:
         if clause.startswith(lead):
             clause = clause[len(lead):]
+    if "《" in clause or "》" in clause or len(clause) < 4:
+        return ""
     return squash(clause)
 
 
@@ -117,7 +119,7 @@ def extract_citations(text: str, require_number: bool = False) -> list[LegalRef]
                 continue
             gap = text[span.end:ns]
             # '》（沪委办发…）', '》的通知（…）', '》沪府发…' — but not a number in a later clause
-            if len(gap) <= 12 and not re.search(r"[；;。]", gap):
+            if len(gap) <= 12 and not re.search(r"[；;。，,、]|根据|按照|依据", gap):
                 used_numbers.add(ni)
                 ref = LegalRef(title=ref.title, doc_number=num.doc_number, doc_number_raw=num.doc_number_raw,
                                issuer_code=num.issuer_code, year=num.year, serial=num.serial)
