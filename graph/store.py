@@ -17,6 +17,7 @@ while ``jixiao ingest`` writes, and sees the new data once the ingest is done.
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -185,3 +186,6 @@ class EmbeddedStore(GraphStore):
             self.publish()
         self._dataset = None
         self._ox = None
+        # RocksDB's lock goes with the last reference to the Store; rdflib's Dataset keeps
+        # reference cycles to it, so collect them now to let another process (or a reopen) in.
+        gc.collect()

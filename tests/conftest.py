@@ -69,3 +69,9 @@ def oxigraph_url(tmp_path: Path) -> Iterator[str]:
     """URL of a fresh `oxigraph serve` (default graph NOT the union), stopped after the test."""
     with run_oxigraph(tmp_path / "oxigraph-server") as url:
         yield url
+
+
+@pytest.fixture
+def oxigraph_serve():
+    """Factory for servers with options: ``with oxigraph_serve(path, union_default_graph=True) as url``."""
+    return run_oxigraph
