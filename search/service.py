@@ -91,7 +91,8 @@ class Searcher:
 
     @property
     def base_iri(self) -> str:
-        return getattr(self.store, "base_iri", None) or DEFAULT_BASE_IRI
+        minter = getattr(self.store, "minter", None)
+        return getattr(minter, "base", None) or getattr(self.store, "base_iri", None) or DEFAULT_BASE_IRI
 
     def close(self) -> None:
         self.state = None
