@@ -20,6 +20,11 @@ TEXT_KEYS = ("项目概况", "立项依据", "项目设立的必要性", "保证
              "总目标及阶段性目标", "年度绩效目标", "长期绩效目标", "年度目标", "总体目标", "项目内容",
              "实施内容", "项目简介", "绩效目标", "中长期目标", "项目实施内容", "政策依据", "设立依据",
              "项目立项依据", "主要内容", "实施方案")
+# Keys exports from Word/HTML tables write without a colon (the label was a cell of its own).
+BARE_KEYS = ("项目名称", "申报单位", "申报单位名称", "主管部门", "主管部门及代码", "实施单位", "项目单位", "预算单位",
+             "项目类别", "项目类型", "项目属性", "项目期", "项目期限", "实施期限", "计划开始日期", "计划完成日期",
+             "绩效类型", "立项依据", "项目概况", "项目设立的必要性", "项目实施计划", "年度绩效目标", "长期绩效目标",
+             "年度资金总额", "资金总额", "项目总预算", "项目当年预算", "项目负责人", "联系电话")
 LEGAL_BASIS_KEYS = ("立项依据", "项目立项依据", "政策依据", "设立依据", "依据")
 
 
@@ -72,6 +77,8 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
     values: list[str] = []
     for cell in cells:
         m = _KEY.match(cell)
+        if m is None and _bare_key(cell):
+            m = _KEY.match(cell + "：")
         # a key waiting for its value takes the next cell whole, colons and all, unless
         # that cell is itself a bare key ('项目类别：')
         takes_value = pending_key is not None and (not values or any(k in pending_key for k in TEXT_KEYS))
@@ -91,6 +98,11 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
     if pending_key is not None:
         out.append((pending_key, " ".join(values)))
     return [p for pair in out for p in _split_glued(*pair)]
+
+
+def _bare_key(cell: str) -> bool:
+    k = re.sub(r"[（(](?:万?元)[)）]$", "", compact(cell))
+    return k in BARE_KEYS
 
 
 def _looks_like_value(key: str) -> bool:

@@ -312,7 +312,11 @@ def assign_groups(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
     _fill_up(rows, "l1", "e1", warnings)
     _fill_up_l2(rows, warnings)
     _parent_consistency(rows, warnings)
-    _tail_before_label(rows, warnings)
+    first = next((r for r in rows if r.name), None)
+    # A table whose first row carries no 一级 label writes its labels mid-group (PDF exports
+    # centre merged cells): there any label may own rows above it, not only after a break.
+    mid_group = first is not None and not first.e1
+    _tail_before_label(rows, warnings, mid_group)
 
 
 def _ambiguous_parents(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
@@ -376,14 +380,14 @@ def _parent_consistency(rows: list[RowParse], warnings: list[ParseWarning]) -> N
         i = j
 
 
-def _tail_before_label(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
+def _tail_before_label(rows: list[RowParse], warnings: list[ParseWarning], mid_group: bool = False) -> None:
     """Rows just above a label that a blank line separates from it, which by their words
     belong to that label's category rather than the one above (及时性 rows before 时效)."""
     last_label = 0
     for i, r in enumerate(rows):
         if not (r.e1 or r.e2):
             continue
-        if i > 0 and r.blank_before and r.e2 and rows[i - 1].l2 and rows[i - 1].l2 != r.e2:
+        if i > 0 and (r.blank_before or mid_group) and r.e2 and rows[i - 1].l2 and rows[i - 1].l2 != r.e2:
             new_words = _AFFINITY.get(core(r.e2), ())
             old_words = _AFFINITY.get(core(rows[i - 1].l2), ())
             k = i

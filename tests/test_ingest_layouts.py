@@ -147,3 +147,25 @@ def test_operators_in_many_forms():
                      enumerate(["≧90%", "≦3天", "＝15名", "═2套", ">=85%", "<=5%", "＞1", "＜2"]))
     t = one("项目支出绩效目标表\n项目名称：\t测试\n一级指标\t二级指标\t三级指标\t指标值\n" + body + "\n")
     assert [i.target.op for i in t.indicators] == ["≥", "≤", "=", "=", "≥", "≤", ">", "<"]
+
+
+def test_header_keys_without_colons_from_word_tables():
+    text = ("项目支出绩效目标表\n项目名称\t乡村道路养护\t\t\n主管部门\t某县交通局\t实施单位\t某县公路站\n"
+            "项目期\t1年\t年度资金总额（万元）\t35.5\n立项依据\t《中华人民共和国公路法》\n"
+            "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t≥100公里\n")
+    t = one(text)
+    assert (t.title, t.unit, t.budget.current_year) == ("乡村道路养护", "某县公路站", 355000)
+    assert [r.title for r in t.legal_bases] == ["中华人民共和国公路法"]
+
+
+def test_labels_centred_in_merged_cells_as_pdf_exports_write_them():
+    # every label sits on the middle row of its group; the first row has none
+    text = ("项目支出绩效目标表\n项目名称：\t测试\n一级指标\t二级指标\t三级指标\t指标值\n"
+            "\t\t新建道路里程\t=3公里\n\t数量指标\t新增路灯数\t=80盏\n产出指标\t\t维修桥梁数\t=2座\n"
+            "\t质量指标\t验收合格率\t=100%\n\t\t工程完工及时率\t=100%\n\t时效指标\t资金支付及时性\t及时\n"
+            "效益指标\t社会效益指标\t受益人口\t≥8000人\n")
+    t = one(text)
+    assert [(i.l1, i.l2) for i in t.indicators] == [
+        ("产出指标", "数量指标"), ("产出指标", "数量指标"), ("产出指标", "数量指标"), ("产出指标", "质量指标"),
+        ("产出指标", "时效指标"), ("产出指标", "时效指标"), ("效益指标", "社会效益指标")]
+    assert any(w.code == "label-below" for w in t.warnings)
