@@ -47,6 +47,13 @@ _AFFINITY = {
 @dataclass
 class Schema:
     roles: list[str]
+    names: list[str] = field(default_factory=list)  # the header cells as written
+
+    def header(self, col: int, role: str) -> str:
+        if col < len(self.names) and self.names[col].strip():
+            return squash(self.names[col])
+        return {"weight": "权重", "prev": "上年实际值", "note": "备注", "op": "指标性质", "unit": "计量单位"}.get(
+            role, f"列{col + 1}")
 
     def col(self, role: str) -> int | None:
         return self.roles.index(role) if role in self.roles else None
@@ -66,18 +73,25 @@ DEFAULT_SCHEMA = Schema(["l1", "l2", "name", "target"])
 
 
 def schema_from_header(cells: list[str]) -> Schema:
-    roles = []
+    roles: list[str] = []
+    has_level3 = any("三级" in c for c in cells)
     for c in cells:
         role = header_role(c) if c.strip() else None
-        if role == "target" and "target" in roles:
-            role = "extra"  # a second value column (中期目标值 …): kept as an extra column
+        if role == "name" and has_level3 and "三级" not in c:
+            role = "extra"  # a leading '绩效指标' column above 一级/二级/三级
+        if role in ("l1", "l2", "name") and role in roles:
+            role = "extra"  # a second set of columns (中期 and 年度): the first is read
         roles.append(role or ("extra" if c.strip() else "blank"))
+    targets = [i for i, r in enumerate(roles) if r == "target"]
+    if len(targets) > 1:  # 上年/本年 or 中期/年度 values: the year's own target is the one to read
+        keep = next((i for i in targets if any(w in cells[i] for w in ("本年", "年度", "当年"))), targets[-1])
+        roles = [("extra" if (r == "target" and i != keep) else r) for i, r in enumerate(roles)]
     # trailing blank header cells are export noise
     while roles and roles[-1] == "blank":
         roles.pop()
     if "name" not in roles:
         return DEFAULT_SCHEMA
-    return Schema(roles)
+    return Schema(roles, [c for c in cells[: len(roles)]])
 
 
 @dataclass
@@ -158,21 +172,18 @@ def _read_by_columns(rp: RowParse, ne: list[tuple[int, str]], schema: Schema) ->
         elif role == "target":
             rp.target = text
         else:
-            _extra(rp, role, text, schema.roles)
+            _extra(rp, role, text, schema, col)
 
 
-def _extra(rp: RowParse, role: str, text: str, roles: list[str]) -> None:
+def _extra(rp: RowParse, role: str, text: str, schema: Schema, col: int) -> None:
     if role == "op":
         key = compact(halfwidth(text))
         if key in _OP_CELL:
             rp.op = _OP_CELL[key]
             rp.op_qualitative = key == "定性"
-        rp.extra["指标性质"] = text
     elif role == "unit":
         rp.unit = text
-        rp.extra["计量单位"] = text
-    else:
-        rp.extra[{"weight": "权重", "prev": "上年实际值", "note": "备注"}.get(role, f"列{roles.index(role) + 1}")] = text
+    rp.extra[schema.header(col, role)] = text
 
 
 def _read_by_content(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], schema: Schema) -> None:
@@ -184,14 +195,14 @@ def _read_by_content(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], 
     end = t_idx if t_idx is not None else len(ne)
     if t_idx is not None:
         rp.target = ne[t_idx][1]
-        after = [r for r in schema.roles[tc + 1:]]
+        after = schema.roles[tc + 1:]
         for j, (_, text) in enumerate(ne[t_idx + 1:]):
             role = after[j] if j < len(after) else "extra"
-            _extra(rp, role, text, schema.roles)
+            _extra(rp, role, text, schema, tc + 1 + j)
     before = list(range(end))
     ops = [i for i in before if kinds[i] == "op"]
     for i in ops:
-        _extra(rp, "op", ne[i][1], schema.roles)
+        _extra(rp, "op", ne[i][1], schema, schema.col("op") if schema.col("op") is not None else ne[i][0])
     before = [i for i in before if i not in ops]
     texts = [i for i in before if kinds[i] in ("text", "target")]
     if t_idx is None and len(texts) >= 2 and rp.positional and ne[texts[-1]][0] >= tc \

@@ -71,6 +71,7 @@ def looks_like_label(text: str) -> bool:
 
 # Header words of the indicator table → column role.
 _HEADER_ROLES: list[tuple[str, str]] = [
+    ("中期", "extra"), ("长期", "extra"),
     ("一级", "l1"), ("二级", "l2"), ("三级", "name"),
     ("指标性质", "op"), ("指标方向", "op"), ("比较符", "op"), ("运算符", "op"), ("指标属性", "op"),
     ("计量单位", "unit"), ("度量单位", "unit"), ("单位", "unit"),
@@ -82,7 +83,6 @@ _HEADER_ROLES: list[tuple[str, str]] = [
     ("期望值", "target"), ("标准值", "target"), ("绩效标准", "target"),
     ("指标名称", "name"), ("绩效指标", "name"), ("指标内容", "name"), ("具体指标", "name"),
     ("备注", "note"), ("说明", "note"), ("评分标准", "note"), ("指标解释", "note"), ("指标说明", "note"),
-    ("中期", "extra"), ("长期", "extra"),
 ]
 HEADER_WORDS = tuple(w for w, _ in _HEADER_ROLES)
 
