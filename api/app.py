@@ -58,6 +58,8 @@ class Jixiao:
                 summary.errors.append(_error(path, None, "parse-crash", f"{type(exc).__name__}: {exc}"))
             if record is not None and record.errors:
                 summary.errors.extend({"path": str(path), **e} for e in record.errors)
+            if record is not None and not record.errors and not any(t.title or t.indicators for t in record.tables):
+                record.tables = []  # nothing a table is made of: neither 项目名称 nor indicators
             if record is None or record.errors or not record.tables:
                 if record is not None and not record.errors:
                     summary.errors.append(_error(path, None, "no-table", f"{path}: no performance-goal table found"))
