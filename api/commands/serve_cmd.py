@@ -35,7 +35,9 @@ def serve(
     from api.app import Jixiao
     from api.server import ServerConfig, create_app
 
-    jx = Jixiao(data=data, store_url=store)
+    # without updates the server only reads: it opens the store's published snapshot, so
+    # `jixiao ingest` can write meanwhile (the server sees the new data when it publishes)
+    jx = Jixiao(data=data, store_url=store, read_only=not update_token)
     config = ServerConfig(update_token=update_token or None, timeout=timeout, max_rows=max_rows, workers=workers)
     typer.echo(f"jixiao: http://{host}:{port}/  (SPARQL: /sparql, API docs: /docs)", err=True)
     try:

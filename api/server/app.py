@@ -35,6 +35,9 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     async def lifespan(app: FastAPI):
         if app.state.pool is None:
             app.state.pool = make_pool(jx, config)
+        publish = getattr(jx.store, "publish", None)
+        if publish is not None and not getattr(jx.store, "read_only", True):
+            publish()  # a writable store may hold changes (ontology load) workers must see
         app.state.pool.start()
         try:
             yield
@@ -60,33 +63,7 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
 
 
 def make_pool(jx, config: ServerConfig) -> QueryPool:
-    """Workers query a snapshot of the embedded store, or forward to the remote one."""
-    remote = remote_query_url(jx)
+    """Workers open the same store read-only (the embedded store's snapshots, or the remote URL)."""
     return QueryPool(size=config.workers, timeout=config.timeout, max_rows=config.max_rows,
-                     snapshot=None if remote else (lambda path: export_nquads(jx.store, path)),
-                     remote_url=remote, memory_mb=config.worker_memory_mb, prefixes=default_prefixes())
-
-
-def default_prefixes() -> dict[str, str]:
-    # the same prefixes graph.store's own queries accept without PREFIX lines
-    try:
-        from graph.vocab import PREFIXES
-    except ImportError:
-        return {}
-    return dict(PREFIXES)
-
-
-def remote_query_url(jx) -> str | None:
-    if not getattr(jx, "store_url", None):
-        return None
-    store = jx.store
-    for attr in ("query_url", "query_endpoint", "endpoint"):
-        url = getattr(store, attr, None)
-        if isinstance(url, str):
-            return url
-    return jx.store_url.rstrip("/") + "/query"  # `oxigraph serve` layout
-
-
-def export_nquads(store, path: Path) -> None:
-    """Write the whole dataset, named graphs included, as N-Quads."""
-    store.export("nq", path)
+                     data=Path(jx.data), store_url=getattr(jx, "store_url", None),
+                     base_iri=getattr(jx, "base_iri", None), memory_mb=config.worker_memory_mb)

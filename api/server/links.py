@@ -12,17 +12,17 @@ class Links:
         self.base = base_iri or DEFAULT_BASE
 
     def key(self, iri: str) -> str:
-        """The part of the IRI after the base (or the quoted IRI when it is elsewhere)."""
+        """The URL path for an IRI: the part after the base (or ``~`` + the whole IRI when it
+        lives elsewhere), percent-encoded — IRIs may hold ``%`` escapes of their own."""
         if iri.startswith(self.base):
             return quote(iri[len(self.base):], safe="/-_.~")
-        return "~" + quote(iri, safe="")
+        return "~" + quote(iri, safe="/:")
 
     def iri(self, key: str) -> str:
-        from urllib.parse import unquote
-
+        """Inverse of :meth:`key` for a path parameter (the server has decoded the URL once)."""
         if key.startswith("~"):
-            return unquote(key[1:])
-        return self.base + unquote(key)
+            return key[1:]
+        return self.base + key
 
     def project(self, iri: str | None) -> str | None:
         return f"/projects/{self.key(iri)}" if iri else None

@@ -10,7 +10,7 @@ from api.server.links import Links
 
 COL_X = {"project": 10, "document": 370, "issuer": 720}
 COL_W = {"project": 250, "document": 250, "issuer": 230}
-ROW_H, BOX_H, TOP = 40, 28, 34
+ROW_H, BOX_H, TOP = 52, 28, 34
 WIDTH = 960
 
 
@@ -19,9 +19,29 @@ def _short(s: str | None, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def readable(graph: dict) -> tuple[list[dict], list[dict], dict[str, int]]:
+    """Keep what the eye needs: the focus document, the documents two or more of the shown
+    projects share, and their issuers. Each project's other documents become a count."""
+    nodes, edges = graph.get("nodes", []), graph.get("edges", [])
+    kinds = {n["id"]: n["kind"] for n in nodes}
+    users: dict[str, set[str]] = {}
+    for e in edges:
+        if kinds.get(e["source"]) == "project":
+            users.setdefault(e["target"], set()).add(e["source"])
+    keep_docs = {d for d, ps in users.items() if len(ps) > 1} | {graph.get("focus")}
+    hidden: dict[str, int] = {}
+    for e in edges:
+        if kinds.get(e["source"]) == "project" and e["target"] not in keep_docs:
+            hidden[e["source"]] = hidden.get(e["source"], 0) + 1
+    kept_edges = [e for e in edges if (kinds.get(e["source"]) == "project" and e["target"] in keep_docs)
+                  or (kinds.get(e["source"]) == "document" and e["source"] in keep_docs)]
+    issuers = {e["target"] for e in kept_edges if kinds.get(e["source"]) == "document"}
+    kept_nodes = [n for n in nodes if n["kind"] == "project" or n["id"] in keep_docs or n["id"] in issuers]
+    return kept_nodes, kept_edges, hidden
+
+
 def citation_picture(graph: dict, links: Links) -> dict:
-    nodes = graph.get("nodes", [])
-    edges = graph.get("edges", [])
+    nodes, edges, hidden = readable(graph)
     by_kind: dict[str, list[dict]] = {"project": [], "document": [], "issuer": []}
     for n in nodes:
         by_kind.setdefault(n["kind"], []).append(n)
@@ -42,8 +62,10 @@ def citation_picture(graph: dict, links: Links) -> dict:
         for i, n in enumerate(items):
             url = (links.project(n["id"]) if kind == "project" else
                    links.document(n["id"]) if kind == "document" else None)
+            more = hidden.get(n["id"], 0) if kind == "project" else 0
             boxes[n["id"]] = {"id": n["id"], "kind": kind, "x": COL_X[kind], "y": TOP + offset + i * ROW_H,
                               "w": COL_W[kind], "h": BOX_H, "label": _short(n.get("label"), 19),
+                              "more": f"另有 {more} 份文件 +{more} other documents" if more else "",
                               "full": n.get("title") or n.get("label") or "", "url": url,
                               "focus": bool(n.get("focus"))}
     lines = []

@@ -73,4 +73,4 @@ def document_by_number(number: str, request: Request, store=Depends(get_store)) 
 def document_page(key: str, request: Request, store=Depends(get_store)) -> HTMLResponse:
     data = document_data(request, store, key)
     picture = citation_picture(data["graph"], request.app.state.links)
-    return page(request, "document.html", dict(data, picture=picture), json_url=f"/api/documents/{key}")
+    return page(request, "document.html", dict(data, picture=picture), json_url="/api/documents/" + request.app.state.links.key(request.app.state.links.iri(key)))

@@ -1,20 +1,28 @@
-"""``/dumps/jixiao.nq``: the whole dataset as N-Quads (the snapshot the query workers load)."""
+"""``/dumps/jixiao.nq``: the whole dataset as N-Quads (one named graph per source file)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
-from fastapi.responses import FileResponse
+import os
+import tempfile
 
-from api.server.deps import get_pool
-from api.server.sparql.pool import QueryPool
+from fastapi import APIRouter, Depends
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from api.server.deps import get_store
 
 router = APIRouter()
 
 
 @router.get("/dumps/jixiao.nq", tags=["SPARQL"], summary="Download the dataset (N-Quads, one graph per source file)",
             response_class=FileResponse)
-def dump(pool: QueryPool = Depends(get_pool)) -> FileResponse:
-    # a fixed file the server wrote itself; no part of the path comes from the client
-    path = pool.snapshot_path
-    if not path:
-        raise HTTPException(404, "no dump is available for a remote store; ask the store itself")
-    return FileResponse(path, media_type="application/n-quads", filename="jixiao.nq")
+def dump(store=Depends(get_store)) -> FileResponse:
+    # written to a private temporary file, streamed, then deleted: no client-chosen path
+    fd, path = tempfile.mkstemp(prefix="jixiao-dump-", suffix=".nq")
+    os.close(fd)
+    try:
+        store.export("nq", path)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return FileResponse(path, media_type="application/n-quads", filename="jixiao.nq",
+                        background=BackgroundTask(os.unlink, path))

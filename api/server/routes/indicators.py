@@ -49,4 +49,4 @@ def api_indicator(key: str, request: Request, k: int = Query(10, ge=1, le=100), 
 def indicator_page(key: str, request: Request, store=Depends(get_store),
                    searcher=Depends(get_searcher)) -> HTMLResponse:
     return page(request, "indicator.html", indicator_data(request, store, searcher, key, 10),
-                json_url=f"/api/indicators/{key}")
+                json_url="/api/indicators/" + request.app.state.links.key(request.app.state.links.iri(key)))

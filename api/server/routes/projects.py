@@ -53,4 +53,4 @@ def projects_page(request: Request, year: str | None = None, applicant: str | No
 
 @router.get("/projects/{key:path}", response_class=HTMLResponse, include_in_schema=False)
 def project_page(key: str, request: Request, store=Depends(get_store)) -> HTMLResponse:
-    return page(request, "project.html", project_data(request, store, key), json_url=f"/api/projects/{key}")
+    return page(request, "project.html", project_data(request, store, key), json_url="/api/projects/" + request.app.state.links.key(request.app.state.links.iri(key)))

@@ -3,8 +3,8 @@
 Each worker is a child process (``api.server.sparql.worker``). A query is sent to an idle
 worker; if no answer arrives within the time limit the worker is killed with SIGKILL —
 which really stops the query, unlike abandoning a thread — and a fresh worker is started
-in the background. Workers query an N-Quads snapshot of the store; ``refresh()`` writes a
-new snapshot after the data changed and workers reload it before their next query.
+in the background. Workers open the store read-only themselves and follow the snapshots
+the writer publishes, so they need nothing from this process but the query.
 """
 from __future__ import annotations
 
@@ -12,13 +12,10 @@ import logging
 import os
 import queue
 import select
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,27 +93,22 @@ class QueryPool:
     """``size`` workers; ``run(...)`` is blocking and thread-safe (call it from a thread pool)."""
 
     def __init__(self, size: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
-                 snapshot: Callable[[Path], None] | None = None, remote_url: str | None = None,
-                 memory_mb: int = 0, prefixes: dict[str, str] | None = None) -> None:
+                 data: Path | None = None, store_url: str | None = None, base_iri: str | None = None,
+                 memory_mb: int = 0) -> None:
         self.size = max(1, size)
-        self.prefixes = prefixes or {}
         self.timeout = timeout
         self.max_rows = max_rows
-        self._dump = snapshot
-        self._args = (["--remote", remote_url] if remote_url else []) + (
+        self._args = (["--store", store_url] if store_url else ["--data", str(data or "jixiao-data")])
+        self._args += (["--base-iri", base_iri] if base_iri else []) + (
             ["--memory-mb", str(memory_mb)] if memory_mb else [])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        self._dir = Path(tempfile.mkdtemp(prefix="jixiao-sparql-"))
-        self.generation = 0
-        self.snapshot_path: str | None = None
         self.killed = 0  # workers killed for running past the time limit
         self._closed = False
 
     # -- life cycle ---------------------------------------------------------------
     def start(self) -> None:
-        self.refresh()
         for _ in range(self.size):
             self._spawn()
 
@@ -127,21 +119,6 @@ class QueryPool:
             self._all.clear()
         for w in workers:
             w.kill()
-        shutil.rmtree(self._dir, ignore_errors=True)
-
-    def refresh(self) -> None:
-        """Write a new snapshot of the store; workers load it before their next query."""
-        if self._dump is None:
-            return
-        with self._lock:
-            path = self._dir / f"snapshot-{self.generation + 1}.nq"
-            self._dump(path)
-            old, self.snapshot_path = self.snapshot_path, str(path)
-            self.generation += 1
-        if old:
-            # workers that already loaded the old file do not need it; ones that have not
-            # will load the new one, so it can go
-            Path(old).unlink(missing_ok=True)
 
     def worker_pids(self) -> list[int]:
         with self._lock:
@@ -157,8 +134,7 @@ class QueryPool:
         except queue.Empty:
             raise QueryBusy from None
         req = {"query": query, "result_fmt": result_fmt, "graph_fmt": graph_fmt,
-               "max_rows": self.max_rows if max_rows is None else min(max_rows, self.max_rows),
-               "generation": self.generation, "snapshot": self.snapshot_path, "prefixes": self.prefixes}
+               "max_rows": self.max_rows if max_rows is None else min(max_rows, self.max_rows)}
         try:
             worker.send(req)
             reply = worker.recv(deadline - time.monotonic())
@@ -180,8 +156,6 @@ class QueryPool:
         w = _Worker(self._args)
         try:
             w.wait_ready(60)
-            w.send({"op": "prepare", "generation": self.generation, "snapshot": self.snapshot_path})
-            w.recv(600)
         except Exception:
             log.exception("query worker failed to start")
             w.kill()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import time
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ from api.server.sparql.pool import QueryBusy, QueryPool, QueryTimeout, WorkerCra
 from api.server.sparql.results import GRAPH_MEDIA
 
 router = APIRouter(tags=["SPARQL"])
+VOID_CACHE_SECONDS = 60  # counting every triple is a full scan: do it at most once a minute
 
 QUERY_TYPES = ("application/sparql-query",)
 UPDATE_TYPES = ("application/sparql-update",)
@@ -135,8 +137,11 @@ async def _run_update(request: Request, update: str, pool: QueryPool, config: Se
 
 
 def _after_update(request: Request, pool: QueryPool) -> None:
-    # the query workers read a snapshot: give them the new state; keep the index in step
-    pool.refresh()
+    # the query workers read the published snapshot: publish the new state; keep the index in step
+    store = request.app.state.jx.store
+    if hasattr(store, "publish"):
+        store.publish()
+    request.app.state.cache.clear()
     searcher = request.app.state.jx.__dict__.get("searcher")
     if searcher is not None and hasattr(searcher, "sync"):
         searcher.sync()
@@ -191,7 +196,7 @@ def _downloads(query: str, kind: str) -> list[dict]:
 @router.get("/void", summary="VoID/DCAT description of the dataset", response_class=Response)
 async def void(request: Request, format: str | None = None, pool: QueryPool = Depends(get_pool)) -> Response:
     cache = request.app.state.cache
-    key = ("void", pool.generation)
+    key = ("void", int(time.monotonic() // VOID_CACHE_SECONDS))
     numbers = cache.get(key)
     if numbers is None:
         try:
@@ -200,6 +205,6 @@ async def void(request: Request, format: str | None = None, pool: QueryPool = De
             return error_response(request, 503, f"could not count the dataset now: {e or type(e).__name__}")
         cache[key] = numbers
     base = _base(request)
-    dump = base + "/dumps/jixiao.nq" if pool.snapshot_path else None
+    dump = base + "/dumps/jixiao.nq"
     choice = negotiate.choose(request.headers.get("accept"), format)
     return _graph_response(request, describe.void_triples(base, numbers, dump), choice)

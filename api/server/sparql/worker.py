@@ -3,11 +3,12 @@
 pyoxigraph has no query timeout, and a running query cannot be interrupted from Python.
 So queries never run in the server process: each runs in a worker like this one, which
 the server kills (SIGKILL) and replaces when the time limit passes. The worker holds its
-own in-memory copy of the dataset (loaded from an N-Quads snapshot the server writes), so
-killing it can never damage the store. With a remote store it forwards the query instead.
+own read-only view of the store (``graph.store.open_store(read_only=True)``: the newest
+published snapshot of the embedded store, or the remote server), so killing it can never
+damage the data, and it sees what an ingest publishes.
 
-Run as ``python -m api.server.sparql.worker [--remote URL] [--memory-mb N]``; it reads
-requests on stdin and writes answers on stdout (``wire`` framing).
+Run as ``python -m api.server.sparql.worker [--data DIR | --store URL] [--memory-mb N]``;
+it reads requests on stdin and writes answers on stdout (``wire`` framing).
 """
 from __future__ import annotations
 
@@ -20,59 +21,28 @@ import pyoxigraph as ox
 from api.server.sparql import results, wire
 
 
-class SnapshotBackend:
-    """The dataset as an in-memory pyoxigraph store, reloaded when the server's generation moves."""
+class StoreBackend:
+    """The graph store opened read-only: the newest published snapshot of the embedded store
+    (switching when an ingest publishes a new one), or the remote SPARQL server."""
 
-    def __init__(self) -> None:
-        self.generation: int | None = None
-        self.store = ox.Store()
+    def __init__(self, data: str | None, url: str | None, base_iri: str | None) -> None:
+        from pathlib import Path
 
-    def prepare(self, generation: int, snapshot: str | None) -> None:
-        if generation == self.generation:
-            return
-        store = ox.Store()
-        if snapshot:
-            store.bulk_load(path=snapshot, format=ox.RdfFormat.N_QUADS)
-        self.store, self.generation = store, generation
+        from graph.store import open_store
 
-    def query(self, sparql: str, prefixes: dict[str, str]):
-        # the endpoint's default graph is the union of all named graphs (docs/vocabulary.md)
-        return self.store.query(sparql, use_default_graph_as_union=True, prefixes=prefixes or None)
+        self.store = open_store(data=Path(data or "jixiao-data"), url=url, base_iri=base_iri, read_only=True)
 
-
-class RemoteBackend:
-    """Forward to the remote store's SPARQL endpoint; parse its answer so the row cap applies."""
-
-    def __init__(self, url: str) -> None:
-        import httpx
-
-        self.url = url
-        self.client = httpx.Client(timeout=None)
-
-    def prepare(self, generation: int, snapshot: str | None) -> None:
-        return None
-
-    def query(self, sparql: str, prefixes: dict[str, str]):
-        declared = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
-        r = self.client.post(self.url, data={"query": declared + sparql}, headers={
-            "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
-        if r.status_code == 400:
-            raise SyntaxError(r.text.strip()[:2000])
-        if r.status_code >= 300:
-            raise OSError(f"remote store answered {r.status_code}: {r.text.strip()[:500]}")
-        ctype = r.headers.get("content-type", "").split(";")[0].strip()
-        if ctype == "application/n-triples":
-            return list(ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES))
-        return ox.parse_query_results(r.content, format=ox.QueryResultsFormat.JSON)
+    def query(self, sparql: str):
+        # graph.store: default graph = union of all named graphs, vocabulary prefixes predeclared
+        return self.store.query(sparql).raw
 
 
 def answer(backend, req: dict) -> dict:
-    backend.prepare(req["generation"], req.get("snapshot"))
     max_rows: int = req["max_rows"]
     try:
-        res = backend.query(req["query"], req.get("prefixes") or {})
-    except SyntaxError as e:
-        return {"ok": False, "status": 400, "message": f"SPARQL syntax error: {e}"}
+        res = backend.query(req["query"])
+    except (SyntaxError, ValueError) as e:  # graph.results.SparqlError is a ValueError
+        return {"ok": False, "status": 400, "message": f"SPARQL error: {e}"}
     except OSError as e:
         return {"ok": False, "status": 500, "message": f"query failed: {e}"}
     if isinstance(res, ox.QueryBoolean):
@@ -113,13 +83,15 @@ def _limit_memory(megabytes: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="jixiao-query-worker")
-    ap.add_argument("--remote")
+    ap.add_argument("--data")
+    ap.add_argument("--store")
+    ap.add_argument("--base-iri")
     ap.add_argument("--memory-mb", type=int, default=0)
     args = ap.parse_args(argv)
     _limit_memory(args.memory_mb)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but wire messages may reach the pipe
-    backend = RemoteBackend(args.remote) if args.remote else SnapshotBackend()
+    backend = StoreBackend(args.data, args.store, args.base_iri)
     wire.send(stdout, {"ok": True, "ready": True})
     while True:
         try:
@@ -127,11 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         except EOFError:
             return
         try:
-            if req.get("op") == "prepare":  # load the snapshot before the first query needs it
-                backend.prepare(req["generation"], req.get("snapshot"))
-                reply = {"ok": True}
-            else:
-                reply = answer(backend, req)
+            reply = answer(backend, req)
         except MemoryError:
             reply = {"ok": False, "status": 503, "message": "the query needed more memory than a worker may use"}
         except Exception:  # never let one query take the worker down without an answer
