@@ -18,7 +18,7 @@ from rdflib import BNode, Literal, URIRef
 
 import ontology
 from graph.iris import Minter
-from graph.mapping import MAPPING_VERSION, MappedSource, map_source
+from graph.mapping import MAPPING_VERSION, MappedSource, map_source, record_sha256
 from graph.results import GRAPH_FORMATS, QueryResult
 from graph.vocab import JX_IRI, PREFIXES
 from ingest.records import SourceRecord
@@ -64,14 +64,18 @@ def ntriples(triples: Iterable[tuple]) -> str:
     return (data or b"").decode("utf-8")
 
 
-def gc_shared_update(shared: str) -> str:
+def gc_shared_update(shared: str, candidates: Iterable[str] | None = None) -> str:
     """Delete descriptions in the shared graph that no source cites any more.
 
     A node survives if a triple outside the shared graph points at it, or if a shared node
-    that survives this way points at it (a document's issuing body).
+    that survives this way points at it (a document's issuing body). ``candidates`` limits
+    the check to the nodes a replaced source used to cite (index lookups instead of a scan).
     """
+    values = ""
+    if candidates is not None:
+        values = "VALUES ?x { " + " ".join(f"<{c}>" for c in sorted(set(candidates))) + " }\n  "
     return f"""DELETE {{ GRAPH <{shared}> {{ ?x ?p ?o }} }} WHERE {{
-  GRAPH <{shared}> {{ ?x ?p ?o }}
+  {values}GRAPH <{shared}> {{ ?x ?p ?o }}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?a ?l ?x }} FILTER(?g != <{shared}>) }}
   FILTER NOT EXISTS {{ GRAPH <{shared}> {{ ?y ?l2 ?x }} GRAPH ?g3 {{ ?b ?l3 ?y }} FILTER(?g3 != <{shared}>) }}
 }}"""
@@ -159,22 +163,39 @@ class GraphStore(ABC):
         are collected, all in ONE SPARQL Update request: it succeeds whole or not at all.
         """
         self._check_writable()
-        mapped = map_source(record, self.minter)
-        g = str(mapped.graph)
+        g = str(self.minter.source_graph(record.path))
         state = self.source_state(g)
-        if state and state["sha"] == mapped.sha256 and state["version"] == MAPPING_VERSION:
+        sha = record_sha256(record)
+        unchanged = bool(state) and state["sha"] == sha and state["version"] == MAPPING_VERSION
+        mapped = map_source(record, self.minter)
+        if unchanged:
             return self._result(mapped, changed=False)
-        self._run_update(self.replace_update(mapped))
+        self._run_update(self.replace_update(mapped, self._shared_cited_by(g) if state else ()))
         self._changed()
         return self._result(mapped, changed=True)
 
-    def replace_update(self, mapped: MappedSource) -> str:
-        """The single SPARQL Update that replaces one source's graph."""
+    def _shared_cited_by(self, graph: str) -> list[str]:
+        """Shared nodes (documents, organizations, issuing bodies) a source graph points at."""
+        shared = str(self.minter.shared_graph())
+        rows = self.select(f"""SELECT DISTINCT ?x WHERE {{
+            {{ GRAPH <{graph}> {{ ?a ?l ?x }} GRAPH <{shared}> {{ ?x ?p ?o }} }}
+            UNION {{ GRAPH <{graph}> {{ ?a ?l ?y }} GRAPH <{shared}> {{ ?y ?l2 ?x . ?x ?p ?o }} }} }}""")
+        return [r["x"] for r in rows if not r["x"].startswith("_:")]
+
+    def replace_update(self, mapped: MappedSource, previously_cited: Iterable[str] = ()) -> str:
+        """The single SPARQL Update that replaces one source's graph.
+
+        ``previously_cited``: shared nodes the old version of the graph pointed at; those no
+        source cites any more are deleted in the same request.
+        """
         g, shared = str(mapped.graph), str(self.minter.shared_graph())
-        return (f"DROP SILENT GRAPH <{g}> ;\n"
-                f"INSERT DATA {{ GRAPH <{g}> {{\n{ntriples(mapped.triples)}}}\n"
-                f"GRAPH <{shared}> {{\n{ntriples(mapped.shared)}}} }} ;\n"
-                + gc_shared_update(shared))
+        update = (f"DROP SILENT GRAPH <{g}> ;\n"
+                  f"INSERT DATA {{ GRAPH <{g}> {{\n{ntriples(mapped.triples)}}}\n"
+                  f"GRAPH <{shared}> {{\n{ntriples(mapped.shared)}}} }}")
+        previously_cited = list(previously_cited)
+        if previously_cited:
+            update += " ;\n" + gc_shared_update(shared, previously_cited)
+        return update
 
     def replace_graph(self, graph: str, data: str | bytes, format: str = "nt") -> None:
         """Replace one named graph with RDF text (nt, ttl, …) in one atomic update.
@@ -201,7 +222,11 @@ class GraphStore(ABC):
         g = str(self.minter.source_graph(path))
         if self.source_state(g) is None:
             return False
-        self._run_update(f"DROP SILENT GRAPH <{g}> ;\n" + gc_shared_update(str(self.minter.shared_graph())))
+        cited = self._shared_cited_by(g)
+        update = f"DROP SILENT GRAPH <{g}>"
+        if cited:
+            update += " ;\n" + gc_shared_update(str(self.minter.shared_graph()), cited)
+        self._run_update(update)
         self._changed()
         return True
 

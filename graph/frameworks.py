@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rdflib import URIRef
 from rdflib.namespace import SKOS
@@ -27,6 +27,7 @@ _NOISE = re.compile(r"[\s*★☆#:：]+")
 _SUFFIX = re.compile(r"(?:类)?(?:目标|指标)$")
 
 
+@lru_cache(maxsize=4096)
 def normalize_label(label: str | None) -> str:
     """The comparable core of a category label.
 
@@ -141,6 +142,7 @@ def detect_scheme(l1_labels: Iterable[str | None], l2_labels: Iterable[str | Non
     return SHANGHAI if sh > nat else NATIONAL
 
 
+@lru_cache(maxsize=4096)
 def resolve(l1: str | None, l2: str | None, scheme: URIRef) -> Resolution:
     """The concepts a row's (一级, 二级) labels mean in ``scheme``.
 

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -97,7 +98,8 @@ def _decimal(v: float | int | str | None) -> Literal | None:
     return Literal(d, datatype=XSD.decimal)
 
 
-def _int(v: int) -> Literal:
+@lru_cache(maxsize=8192)
+def _int(v: int) -> Literal:  # cached: line numbers and positions repeat across tables
     return Literal(int(v), datatype=XSD.integer)
 
 
