@@ -130,8 +130,10 @@ async def _run_update(request: Request, update: str, pool: QueryPool, config: Se
         return error_response(request, 403, "SERVICE (federated query) is disabled on this endpoint")
     try:
         await run_in_threadpool(store.update, update)
-    except SyntaxError as e:
-        return error_response(request, 400, f"SPARQL syntax error: {e}")
+    except (SyntaxError, ValueError) as e:  # graph.results.SparqlError is a ValueError
+        return error_response(request, 400, f"SPARQL error: {e}")
+    except PermissionError as e:
+        return error_response(request, 403, str(e))
     await run_in_threadpool(_after_update, request, pool)
     return Response(status_code=204)
 
