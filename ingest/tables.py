@@ -30,8 +30,15 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SECTION_END = re.compile(r"^(?:注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 _TITLE_KEYS = ("项目名称",)
-_UNIT_KEYS = ("申报单位名称", "申报单位", "单位名称", "预算单位", "项目单位", "项目申报单位", "预算单位名称",
-              "部门名称", "单位", "实施单位", "主管部门")
+# Which field names the applicant (申报单位), best first.
+_UNIT_RANK = (("申报单位", 0), ("项目单位", 1), ("实施单位", 2), ("预算单位", 3), ("单位名称", 3), ("部门名称", 4),
+              ("填报单位", 5), ("主管部门", 6))
+
+
+def _unit_rank(key: str) -> int | None:
+    if "金额单位" in key or "计量单位" in key or "单位：" in key:
+        return None
+    return next((rank for word, rank in _UNIT_RANK if word in key), None)
 
 
 def is_heading(row: Row) -> bool:
@@ -196,16 +203,19 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
 
 def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: list[ParseWarning]) -> None:
     budget = Budget()
+    unit_rank = 99
+    # '金额单位：万元' in the header: amounts written without a unit are in 万元
+    in_wan = any("金额单位" in f.key and "万" in f.value for f in fields)
     for f in fields:
         key, value = f.key, f.value.strip()
         table.header_fields.setdefault(key, value)
         k = key.replace("（元）", "").replace("(元)", "")
+        rank = _unit_rank(key)
         if key in _TITLE_KEYS and table.title is None:
             table.title = value or None
-        elif key in _UNIT_KEYS and value:
-            if table.unit is None or _UNIT_KEYS.index(key) < _UNIT_KEYS.index(table.header_fields.get("_unit_key", "实施单位")):
-                table.unit = value
-                table.header_fields["_unit_key"] = key
+        elif rank is not None:
+            if value and rank < unit_rank:
+                table.unit, unit_rank = value, rank
         elif "类别" in k or k in ("项目类型",):
             table.category = value or None
         elif ("开始" in k or "起始" in k) and ("日期" in k or "时间" in k):
@@ -220,11 +230,10 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
             table.gov_purchase = hdr.parse_bool(value)
         elif "绩效类型" in k:
             table.performance_type = value or None
-        elif "预算" in k or "资金" in k or "金额" in k:
-            _budget_field(budget, key, value)
+        elif ("预算" in k or "资金" in k or "金额" in k) and "金额单位" not in k:
+            _budget_field(budget, key + ("（万元）" if in_wan and "元" not in key else ""), value)
         elif any(t in key for t in hdr.TEXT_KEYS):
             table.text_fields[key] = value
-    table.header_fields.pop("_unit_key", None)
     table.budget = budget
     if table.title is None:
         warnings.append(ParseWarning(fields[0].line if fields else None, "missing-title", "no 项目名称 in this table"))

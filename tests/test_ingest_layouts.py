@@ -169,3 +169,14 @@ def test_labels_centred_in_merged_cells_as_pdf_exports_write_them():
         ("产出指标", "数量指标"), ("产出指标", "数量指标"), ("产出指标", "数量指标"), ("产出指标", "质量指标"),
         ("产出指标", "时效指标"), ("产出指标", "时效指标"), ("效益指标", "社会效益指标")]
     assert any(w.code == "label-below" for w in t.warnings)
+
+
+def test_national_template_with_leading_column_and_amounts_in_wan():
+    text = ("2021年度项目支出绩效目标表\n填报单位：XX市民政局    金额单位：万元\n项目名称\tXX专项\t\t\t\n"
+            "主管部门\tXX市民政局\t项目实施单位\tXX市救助管理站\t\n年度资金总额\t100.5\t\t\t\n"
+            "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n绩效指标\t产出指标\t数量指标\t救助人次\t≥500人次\n"
+            "\t\t\t培训天数\t≥3天\n\t效益指标\t社会效益指标\t救助覆盖率\t≥90%\n")
+    t = one(text)
+    assert (t.unit, t.budget.current_year, t.year) == ("XX市救助管理站", 1005000, 2021)
+    assert rows(t) == [("产出指标", "数量指标", "救助人次", "≥500人次"), ("产出指标", "数量指标", "培训天数", "≥3天"),
+                       ("效益指标", "社会效益指标", "救助覆盖率", "≥90%")]
