@@ -30,6 +30,7 @@ from search.storage import (
     index_root,
     new_generation_folder,
     publish_generation,
+    remove_stale,
 )
 from search.sync import build_state
 from search.vectors import HNSW_THRESHOLD
@@ -120,6 +121,8 @@ class Searcher:
             self._clusters_cache = None
         else:
             tmp.rmdir()
+            if live is not None:
+                remove_stale(root, keep=live.name)
         report.update(self._rebuild_graphs(force=new_state is not None))
         report["seconds"] = round(time.perf_counter() - started, 3)
         return report

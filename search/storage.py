@@ -67,7 +67,7 @@ def publish_generation(root: Path, tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
     write_atomic(root / CURRENT, final.name.encode())
     _fsync_dir(root)
-    _remove_stale(root, keep=final.name)
+    remove_stale(root, keep=final.name)
 
 
 def write_atomic(path: Path, content: bytes) -> None:
@@ -103,7 +103,8 @@ def generation_number(folder: Path | None) -> int:
     return int(folder.name[len(GEN_PREFIX):]) if folder is not None else 0
 
 
-def _remove_stale(root: Path, keep: str) -> None:
+def remove_stale(root: Path, keep: str) -> None:
+    """Delete generations and temporary folders other than ``keep`` (leftovers of crashed syncs)."""
     for child in root.iterdir():
         if child.is_dir() and child.name != keep and (
                 child.name.startswith(GEN_PREFIX) or child.name.startswith(f".{GEN_PREFIX}")):
