@@ -19,8 +19,7 @@ def documents_data(store, q: str | None, issuer: str | None, limit: int, offset:
     return data
 
 
-def document_data(request: Request, store, key: str) -> dict:
-    iri = request.app.state.links.iri(key)
+def document_data(store, iri: str) -> dict:
     try:
         data = views.legal_document(store, iri)
     except ValueError:
@@ -44,13 +43,13 @@ def api_document_by_number(number: str, request: Request, store=Depends(get_stor
     iri = views.document_by_number(store, number)
     if iri is None:
         raise HTTPException(404, f"no legal document numbered {number}")
-    return document_data(request, store, request.app.state.links.key(iri))
+    return document_data(store, iri)
 
 
 @router.get("/api/documents/{key:path}", tags=["legal documents"],
             summary="One document: issuer, projects resting on it and citing it, citation graph")
 def api_document(key: str, request: Request, store=Depends(get_store)) -> dict:
-    return document_data(request, store, key)
+    return document_data(store, request.app.state.links.iri(key))
 
 
 @router.get("/documents", response_class=HTMLResponse, include_in_schema=False)
@@ -71,6 +70,6 @@ def document_by_number(number: str, request: Request, store=Depends(get_store)) 
 
 @router.get("/documents/{key:path}", response_class=HTMLResponse, include_in_schema=False)
 def document_page(key: str, request: Request, store=Depends(get_store)) -> HTMLResponse:
-    data = document_data(request, store, key)
+    data = document_data(store, request.app.state.links.iri(key))
     picture = citation_picture(data["graph"], request.app.state.links)
     return page(request, "document.html", dict(data, picture=picture), json_url="/api/documents/" + request.app.state.links.key(request.app.state.links.iri(key)))

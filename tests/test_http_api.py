@@ -1,0 +1,187 @@
+"""The JSON API and the web pages over real HTTP: every page has a JSON twin, the data the
+three user groups need is there, errors are clean. Server: uvicorn in a thread, data from
+``Jixiao.ingest`` of the bundled sample."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from api.app import Jixiao
+from api.server import ServerConfig, create_app
+from api.server.runner import ServerThread
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "samples" / "shanghai-rencai-2020.txt"
+DOC = "沪人服〔2016〕1号"
+PROJECTS = {"高峰人才及其团队服务专项", "公共服务专项经费", "人才大厦管理维护专项", "人才公寓管理维护专项"}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    writer = Jixiao(data=data)
+    try:
+        assert not writer.ingest([SAMPLE]).errors
+    finally:
+        writer.close()
+    jx = Jixiao(data=data, read_only=True)
+    app = create_app(jx, ServerConfig(timeout=10, workers=1))
+    try:
+        with ServerThread(app) as url, httpx.Client(base_url=url, timeout=60, follow_redirects=True) as c:
+            yield c
+    finally:
+        jx.close()
+
+
+def html(client: httpx.Client, path: str, **params) -> httpx.Response:
+    r = client.get(path, params=params, headers={"Accept": "text/html"})
+    assert r.status_code == 200, (path, r.status_code, r.text[:300])
+    assert r.headers["content-type"].startswith("text/html")
+    return r
+
+
+def twin(client: httpx.Client, page: httpx.Response) -> dict:
+    """Follow the page's <link rel=alternate type=application/json> to its JSON twin."""
+    m = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)"', page.text)
+    assert m, "page has no JSON twin"
+    r = client.get(m.group(1).replace("&amp;", "&"))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    return r.json()
+
+
+def test_stats_and_home(client):
+    stats = client.get("/api/stats").json()["stats"]
+    assert stats["projects"] == 4 and stats["indicators"] >= 190 and stats["documents"] >= 20
+    page = html(client, "/")
+    assert "满意度" in page.text and "/sparql" in page.text
+    assert twin(client, page)["stats"] == stats
+
+
+def test_search_satisfaction_covers_all_four_projects(client):
+    found = client.get("/api/search", params={"q": "满意度", "k": 10}).json()
+    assert found["query"] == "满意度"
+    sat = [r for r in found["results"] if "满意度" in r["name"]]
+    assert {r["project"]["title"] for r in sat} == PROJECTS
+    for r in sat:
+        assert r["target"]["raw"] == "≥85%" and r["l2"] and r["project"]["year"] == 2020
+        assert set(r) >= {"iri", "name", "score", "l1", "l2", "target", "project"}
+    page = html(client, "/search", q="满意度")
+    for title in PROJECTS:
+        assert title in page.text
+    assert "≥85%" in page.text
+    assert twin(client, page)["results"]
+
+
+def test_search_filters_and_modes(client):
+    r = client.get("/api/search", params={"q": "满意度", "project": "公共服务", "mode": "lexical"}).json()
+    assert r["results"] and all(x["project"]["title"] == "公共服务专项经费" for x in r["results"])
+    assert client.get("/api/search", params={"q": "满意度", "mode": "psychic"}).status_code == 422
+    assert client.get("/api/search", params={"q": "x" * 600}).status_code == 422
+
+
+def test_projects_list_and_filters(client):
+    data = client.get("/api/projects").json()
+    assert data["total"] == 4 and {p["title"] for p in data["items"]} == PROJECTS
+    assert client.get("/api/projects", params={"q": "公寓"}).json()["total"] == 1
+    assert client.get("/api/projects", params={"year": 2019}).json()["total"] == 0
+    page = html(client, "/projects")
+    assert twin(client, page)["total"] == 4
+
+
+def test_project_page_has_header_budget_bases_tree_warnings(client):
+    items = client.get("/api/projects", params={"q": "人才大厦"}).json()["items"]
+    page = html(client, "/projects")
+    link = re.search(r'href="(/projects/[^"]+)">人才大厦管理维护专项', page.text).group(1)
+    p = html(client, link)
+    data = twin(client, p)
+    assert data["iri"] == items[0]["iri"]
+    assert data["applicant"] == "上海市人才服务中心" and data["year"] == 2020
+    assert data["budget"]["total"] > 0
+    numbers = {d["number"] for d in data["legal_bases"]}
+    assert DOC in numbers and "沪发改投〔2016〕70号" in numbers
+    assert any(d["number"] is None and "消防法" in (d["title"] or "") for d in data["legal_bases"])
+    assert data["tree"] and all(g["indicators"] for n in data["tree"] for g in n["groups"])
+    assert sum(len(g["indicators"]) for n in data["tree"] for g in n["groups"]) == len(data["indicators"])
+    assert "立项依据" in p.text and DOC in p.text and "绩效指标" in p.text
+    assert f'href="/documents/' in p.text  # legal bases are linked
+
+
+def test_parse_warnings_are_shown(client):
+    shown = 0
+    for item in client.get("/api/projects").json()["items"]:
+        data = client.get("/api/projects/" + item["iri"].split("/id/", 1)[1]).json()
+        shown += len(data["warnings"])
+    assert shown > 0  # the sample has missing targets
+
+
+def test_legal_document_by_number(client):
+    r = client.get("/documents/by-number/" + quote(DOC), headers={"Accept": "text/html"})
+    assert r.status_code == 200 and DOC in r.text
+    data = twin(client, r)
+    assert data["number"] == DOC and data["issuer"] == "上海市人才服务中心"
+    assert {p["title"] for p in data["resting"]} == {"人才大厦管理维护专项"}
+    assert {p["title"] for p in data["citing"]} == {"公共服务专项经费"}
+    kinds = {n["kind"] for n in data["graph"]["nodes"]}
+    assert kinds == {"project", "document", "issuer"}
+    assert "<svg" in r.text and "citegraph" in r.text
+    api = client.get("/api/documents/by-number/" + quote(DOC)).json()
+    assert api["iri"] == data["iri"]
+
+
+def test_documents_list(client):
+    data = client.get("/api/documents").json()
+    assert data["total"] >= 20
+    top = data["items"][0]
+    assert top["basis_of"] + top["cited_by"] >= 1
+    assert client.get("/api/documents", params={"q": "沪人服"}).json()["total"] == 1
+    assert twin(client, html(client, "/documents"))["total"] == data["total"]
+
+
+def test_indicator_and_similar(client):
+    hit = client.get("/api/search", params={"q": "满意度", "k": 1}).json()["results"][0]
+    key = hit["iri"].split("/id/", 1)[1]
+    data = client.get("/api/indicators/" + key).json()
+    assert data["name"] == hit["name"] and data["project"]["iri"] == hit["project"]["iri"]
+    assert data["similar"] and all(s["project"]["iri"] != hit["project"]["iri"] for s in data["similar"])
+    sim = client.get(f"/api/indicators/{key}/similar", params={"k": 3}).json()
+    assert len(sim["results"]) == 3
+    page = html(client, "/indicators/" + key)
+    assert hit["name"] in page.text and twin(client, page)["iri"] == hit["iri"]
+
+
+def test_reuse_clusters_with_chart(client):
+    data = client.get("/api/clusters").json()
+    assert data["clusters"] and all(c["projects"] >= 2 for c in data["clusters"])
+    page = html(client, "/reuse")
+    assert 'class="bars"' in page.text
+    assert twin(client, page)["total"] == data["total"]
+
+
+def test_sparql_page_has_editor_prefixes_and_gallery(client):
+    page = html(client, "/sparql")
+    assert "<textarea" in page.text and "PREFIX jx: &lt;https://w3id.org/jixiao/ontology#&gt;" in page.text
+    for group in ("研究人员", "编制人员", "审计人员"):
+        assert group in page.text
+    run = html(client, "/sparql", example="satisfaction")
+    assert "<table>" in run.text and "≥85%" in run.text and "format=csv" in run.text
+
+
+def test_openapi_docs(client):
+    assert client.get("/docs").status_code == 200
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/search", "/api/projects", "/api/projects/{key}", "/api/documents", "/api/documents/{key}",
+                 "/api/indicators/{key}", "/api/indicators/{key}/similar", "/api/clusters", "/api/stats"):
+        assert path in spec["paths"], path
+
+
+def test_not_found_is_clean(client):
+    for path in ("/api/projects/project/nope", "/projects/project/nope", "/documents/by-number/无此文号"):
+        for accept in ("application/json", "text/html"):
+            r = client.get(path, headers={"Accept": accept})
+            assert r.status_code == 404 and "Traceback" not in r.text
+            if accept == "application/json":
+                assert r.json()["status"] == 404
