@@ -67,7 +67,11 @@ def _looks_utf16(data: bytes) -> bool:
     return max(zeros_even, zeros_odd) > 0.1 * half and min(zeros_even, zeros_odd) < 0.05 * half
 
 
+_CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32)
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+
+
 def _binary(data: bytes) -> bool:
     sample = data[:8000]
-    controls = sum(b < 9 or 13 < b < 32 for b in sample)
+    controls = len(sample.translate(None, _NOT_CONTROL))
     return controls > 0.05 * len(sample)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest.records import Indicator, ParseWarning, Target
 from ingest.table_model import Row
@@ -115,6 +116,7 @@ class RowParse:
     l2: str | None = None
 
 
+@lru_cache(maxsize=65536)
 def _kind(text: str) -> str:
     if compact(halfwidth(text)) in _OP_CELL:
         return "op"
@@ -125,6 +127,7 @@ def _kind(text: str) -> str:
     return "text"
 
 
+@lru_cache(maxsize=65536)
 def _name_like(text: str) -> bool:
     return compact(text).endswith(NAME_SUFFIXES)
 

@@ -15,13 +15,10 @@ class Row:
     layout: str = "tab"  # tab | pipe | spaces | single
     extra_lines: list[int] = field(default_factory=list)
 
-    @property
-    def blank(self) -> bool:
-        return not any(c.strip() for c in self.cells)
+    def __post_init__(self) -> None:
+        # computed once: every stage of the interpretation asks for them
+        self.text = "\t".join(c.strip() for c in self.cells if c.strip())
+        self.blank = not self.text
 
     def nonempty(self) -> list[tuple[int, str]]:
         return [(i, c.strip()) for i, c in enumerate(self.cells) if c.strip()]
-
-    @property
-    def text(self) -> str:
-        return "\t".join(c.strip() for c in self.cells if c.strip())

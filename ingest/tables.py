@@ -42,6 +42,8 @@ def _unit_rank(key: str) -> int | None:
 
 
 def is_heading(row: Row) -> bool:
+    if "绩效目标" not in row.text:
+        return False
     t = compact(row.text)
     return bool(_HEADING.search(t)) and len(t) <= 40 and "：" not in t[:-1] and ":" not in t[:-1]
 
@@ -72,6 +74,8 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
 
 
 def _has_key(row: Row, keys: tuple[str, ...]) -> bool:
+    if not any(k in row.text for k in keys):
+        return False
     return any(k in keys for k, _ in ((f.key, f.value) for f in hdr.read_header([row])))
 
 

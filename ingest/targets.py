@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from ingest.records import Target
 from ingest.text import compact, halfwidth, squash
@@ -52,9 +53,19 @@ def to_number(text: str) -> int | float | None:
 
 def parse_target(raw: str) -> Target | None:
     """Interpret a target cell. Returns None for an empty cell (a missing target)."""
-    raw = squash(raw)
+    fields = _parse_target(squash(raw))
+    return Target(*fields) if fields else None
+
+
+@lru_cache(maxsize=65536)
+def _parse_target(raw: str) -> tuple | None:
     if not raw:
         return None
+    t = _interpret(raw)
+    return (t.raw, t.op, t.value, t.unit, t.qualitative)
+
+
+def _interpret(raw: str) -> Target:
     norm = compact(halfwidth(raw))
     op, rest = _split_op_word(norm)
     m = _NUMERIC.match(rest)
@@ -76,17 +87,20 @@ def _split_op_word(norm: str) -> tuple[str | None, str]:
     return None, norm
 
 
+@lru_cache(maxsize=65536)
 def is_numeric_target(text: str) -> bool:
     norm = compact(halfwidth(text))
     _, rest = _split_op_word(norm)
     return bool(_NUMERIC.match(rest))
 
 
+@lru_cache(maxsize=65536)
 def has_operator(text: str) -> bool:
     norm = compact(halfwidth(text))
     return bool(norm) and (norm[0] in "=≥≤<>" or any(norm.startswith(w) for w, _ in _OP_WORDS))
 
 
+@lru_cache(maxsize=65536)
 def looks_like_target(text: str) -> bool:
     """Does a cell read as a target value rather than as an indicator name or a label?"""
     t = compact(halfwidth(text))
@@ -97,6 +111,7 @@ def looks_like_target(text: str) -> bool:
     return looks_qualitative(t)
 
 
+@lru_cache(maxsize=65536)
 def looks_qualitative(text: str) -> bool:
     t = compact(halfwidth(text))
     if not t or len(t) > 12:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 # Only real HTML tag names: a title such as 《印发<加快实施…方案>的通知》 must survive.
 _TAGS = (
@@ -66,6 +67,7 @@ def squash(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """Remove all whitespace (for matching labels and keys)."""
     return _WS.sub("", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from ingest.targets import looks_like_target
@@ -29,6 +29,7 @@ def _vocab() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     return data["l1"], l2
 
 
+@lru_cache(maxsize=65536)
 def core(label: str) -> str:
     """'产出指标（必填）' → '产出'; '服务对象满意度指标' → '服务对象满意度'."""
     t = compact(halfwidth(label))
@@ -39,6 +40,7 @@ def core(label: str) -> str:
     return stripped or t
 
 
+@lru_cache(maxsize=65536)
 def label_info(text: str) -> LabelInfo | None:
     """Framework knowledge about a cell, or None when it is no known category label."""
     c = core(text)
@@ -60,6 +62,7 @@ def framework_of(label: str) -> str | None:
     return _vocab()[0].get(c)
 
 
+@lru_cache(maxsize=65536)
 def looks_like_label(text: str) -> bool:
     """A known label, or an unknown one shaped like a category (short, ending in 指标/目标)."""
     if label_info(text) is not None:
@@ -87,6 +90,7 @@ _HEADER_ROLES: list[tuple[str, str]] = [
 HEADER_WORDS = tuple(w for w, _ in _HEADER_ROLES)
 
 
+@lru_cache(maxsize=65536)
 def header_role(cell: str) -> str | None:
     t = compact(halfwidth(cell))
     if not t or len(t) > 16:
@@ -99,8 +103,10 @@ def header_role(cell: str) -> str | None:
 
 def is_header_row(cells: list[str]) -> bool:
     """The indicator table's column header: 一级/二级/三级 names, or a name + value pair."""
-    roles = [header_role(c) for c in cells if c.strip()]
     joined = compact("".join(cells))
+    if "级" not in joined and "指标" not in joined and "目标" not in joined:
+        return False
+    roles = [header_role(c) for c in cells if c.strip()]
     levels = sum(w in joined for w in ("一级", "二级", "三级"))
     if levels >= 2:
         return True
