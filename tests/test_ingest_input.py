@@ -96,3 +96,15 @@ def test_cli_reports_errors_and_still_parses_the_rest(tmp_path):
     doc = json.loads(proc.stdout)
     assert [len(s["tables"]) for s in doc["sources"]] == [0, 1]
     assert "bad.txt" in doc["sources"][0]["errors"][0]["message"]
+
+
+def test_fifty_megabyte_file_with_one_table_at_the_end(tmp_path):
+    filler = "页面说明文字，没有表格内容。" * 10 + "\n"
+    p = tmp_path / "big.txt"
+    with p.open("w", encoding="utf-8") as f:
+        f.write(filler * (50_000_000 // len(filler.encode())))
+        f.write(table_text())
+    assert p.stat().st_size > 50_000_000
+    src = parse_file(p)
+    (t,) = src.tables
+    assert len(t.indicators) == N and t.lines[0] == 50_000_000 // len(filler.encode()) + 1
