@@ -208,7 +208,8 @@ SELECT ?title ?applicant ?org ?y ?category ?start ?end ?total ?current ?prev ?ex
 
 
 _KNOWN = {f"{JX}{n}" for n in ("fiscalYear", "projectCategory", "startDate", "endDate", "budgetTotal",
-                                "budgetCurrentYear", "budgetPreviousYear", "executedPreviousYear")} | {
+                                "budgetCurrentYear", "budgetPreviousYear", "executedPreviousYear",
+                                "sourceLine", "endLine")} | {
     "http://purl.org/dc/terms/title"}
 
 
@@ -225,7 +226,7 @@ SELECT ?prop ?label ?value WHERE {{
         if prop in _KNOWN:
             continue
         f = out.setdefault(prop, {"property": prop, "label": text(r.get("label")) or _local(prop), "values": []})
-        v = text(r["value"])
+        v = {"true": "是", "false": "否"}.get(text(r["value"]) or "", text(r["value"]))  # xsd:boolean
         if v not in f["values"]:
             f["values"].append(v)
     return sorted(out.values(), key=lambda f: f["property"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
         if publish is not None and not getattr(jx.store, "read_only", True):
             publish()  # a writable store may hold changes (ontology load) workers must see
         app.state.pool.start()
+        threading.Thread(target=_warm_up, args=(app,), name="jixiao-warm-up", daemon=True).start()
         try:
             yield
         finally:
@@ -50,6 +52,8 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     app.state.config = config
     app.state.pool = pool
     app.state.cache = {}
+    app.state.searcher_checked = float("-inf")
+    app.state.searcher_generation = object()  # unknown: the first search opens the index
     app.state.links = Links(getattr(jx, "base_iri", None))
     app.state.templates = make_templates()
     errors.install(app)
@@ -60,6 +64,22 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
         app.include_router(module.router)
     app.include_router(sparql_router.router)
     return app
+
+
+def _warm_up(app: FastAPI) -> None:
+    # load the search index and the embedding model now, not on the first visitor's search
+    from api.server.deps import _index_generation, _searcher_lock
+
+    jx = app.state.jx
+    try:
+        generation = _index_generation(jx.data)
+        with _searcher_lock:
+            searcher = jx.searcher
+            app.state.searcher_generation = generation
+        if getattr(searcher, "state", None) is not None:
+            searcher.encoder  # noqa: B018 - loads the model
+    except Exception:
+        log.exception("search warm-up failed; searches will retry")
 
 
 def make_pool(jx, config: ServerConfig) -> QueryPool:

@@ -2,10 +2,17 @@
 so a test can build the app around a small real dataset (STYLE: one router per resource)."""
 from __future__ import annotations
 
+import threading
+import time
+from pathlib import Path
+
 from fastapi import Request
 
 from api.server.config import ServerConfig
 from api.server.sparql.pool import QueryPool
+
+SEARCHER_CHECK_SECONDS = 1.0
+_searcher_lock = threading.Lock()
 
 
 def get_jx(request: Request):
@@ -17,7 +24,32 @@ def get_store(request: Request):
 
 
 def get_searcher(request: Request):
-    return request.app.state.jx.searcher
+    """The searcher, reopened when another process (``jixiao ingest``) published a new index
+    generation — the server's store follows the graph's snapshots the same way."""
+    app = request.app
+    jx = app.state.jx
+    now = time.monotonic()
+    if now - app.state.searcher_checked >= SEARCHER_CHECK_SECONDS:
+        app.state.searcher_checked = now
+        generation = _index_generation(jx.data)
+        with _searcher_lock:
+            if generation != app.state.searcher_generation:
+                old = jx.__dict__.pop("searcher", None)
+                fresh = jx.searcher
+                # keep the loaded model: same encoder, no second load of its weights
+                if old is not None and getattr(old, "encoder_spec", None) == getattr(fresh, "encoder_spec", 0):
+                    fresh._encoder = getattr(old, "_encoder", None)
+                app.state.searcher_generation = generation
+    return jx.searcher
+
+
+def _index_generation(data) -> str | None:
+    try:
+        from search.storage import current_generation, index_root
+    except ImportError:
+        return None
+    folder = current_generation(index_root(Path(data)))
+    return None if folder is None else folder.name
 
 
 def get_pool(request: Request) -> QueryPool:
