@@ -396,3 +396,9 @@ def test_bad_update_is_400_and_service_in_update_is_refused(writable):
     assert _update(writable, "INSERT DATA { <urn:x:a> }", TOKEN).status_code == 400
     r = _update(writable, "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", TOKEN)
     assert r.status_code == 403
+
+
+def test_docs_list_every_gallery_example():
+    doc = (ROOT / "docs" / "sparql-examples.md").read_text(encoding="utf-8")
+    for example in gallery.EXAMPLES:
+        assert example.query in doc, f"docs/sparql-examples.md lacks {example.id}"
