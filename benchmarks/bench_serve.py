@@ -1,0 +1,124 @@
+"""`jixiao serve` cold start: seconds from process start to the first answered request, and
+the server's memory, on a data folder of N synthetic tables (default 10k).
+
+    python benchmarks/bench_serve.py --tables 10000 --repeat 3
+
+A start is measured three ways, each from a fresh process: the first 200 answer to a
+SPARQL query (the store is open), to a search (the index is loaded and the encoder can
+embed a query), and to the home page.  RSS is the sum over the server's process group
+(uvicorn and its SPARQL worker processes) after those first answers, from /proc.  The
+index folder's file times are compared before and after, to show nothing was rebuilt.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_ingest  # noqa: E402
+from bench_sparql import free_port, start_server, stop  # noqa: E402
+
+
+def group_rss_mib(pgid: int) -> float:
+    """Resident memory of every process in a process group (server + workers), MiB."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            if os.getpgid(int(pid)) != pgid:
+                continue
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except (ProcessLookupError, FileNotFoundError, PermissionError):
+            continue
+    return total / 1024
+
+
+def tree_mtimes(folder: Path) -> dict[str, float]:
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
+
+
+def first_answers(base: str, t_start: float, timeout: float = 120) -> dict[str, float]:
+    """Poll the three kinds of request until each answers 200; seconds since ``t_start``."""
+    import httpx
+
+    urls = {"sparql": "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?i a <https://w3id.org/jixiao/ontology#Project> }"),
+            "search": "/api/search?q=" + quote("满意度") + "&k=10",
+            "home": "/"}
+    done: dict[str, float] = {}
+    with httpx.Client(base_url=base, timeout=60) as client:
+        while len(done) < len(urls) and time.perf_counter() - t_start < timeout:
+            for name, url in urls.items():
+                if name in done:
+                    continue
+                try:
+                    r = client.get(url, headers={"Accept": "application/json"} if name != "home" else {})
+                    if r.status_code == 200:
+                        done[name] = round(time.perf_counter() - t_start, 3)
+                except httpx.HTTPError:
+                    pass
+            time.sleep(0.01)
+    return done
+
+
+def cold_start(data: Path, repeat: int = 3) -> dict[str, Any]:
+    runs: list[dict[str, Any]] = []
+    before = tree_mtimes(data / "index")
+    for _ in range(repeat):
+        port = free_port()
+        t0 = time.perf_counter()
+        server = start_server(data, port)
+        try:
+            answers = first_answers(f"http://127.0.0.1:{port}", t0)
+            answers["rss_mib"] = round(group_rss_mib(server.pid), 1)
+            answers["first_of_all"] = min((v for k, v in answers.items() if k != "rss_mib"), default=None)
+            answers["all_three"] = max((v for k, v in answers.items() if k in ("sparql", "search", "home")),
+                                       default=None)
+        finally:
+            stop(server)
+        runs.append(answers)
+    after = tree_mtimes(data / "index")
+    summary: dict[str, Any] = {"runs": runs, "index_files_changed": sorted(k for k in after if before.get(k) != after[k])}
+    for key in ("sparql", "search", "home", "first_of_all", "all_three", "rss_mib"):
+        vals = [r[key] for r in runs if r.get(key) is not None]
+        if vals:
+            summary[f"{key}_median"] = round(statistics.median(vals), 3)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tables", type=int, default=10000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("JIXIAO_BENCH_WORK", "/tmp/jixiao-bench")))
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    folder = bench_ingest.corpus(args.work, args.tables, args.seed, 0.05)
+    data = args.work / f"data-q-{args.tables}"
+    load = bench_ingest.load_store(folder, data)
+    res = cold_start(data, args.repeat)
+    res.update(tables=args.tables, triples=load.get("triples"))
+    print(json.dumps(res, ensure_ascii=False))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
