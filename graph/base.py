@@ -259,7 +259,7 @@ class GraphStore(ABC):
 
     # ------------------------------------------------------------------ export, stats
     def export(self, fmt: str = "trig", out: IO[bytes] | str | Path | None = None) -> bytes | None:
-        """Serialize the store: trig/nq keep the named graphs; ttl/nt/jsonld/xml write the
+        """Serialize the store: trig/nq/jsonld keep the named graphs; ttl/nt/xml write the
         union of all graphs. ``out`` is a path or binary file; None returns the bytes."""
         rdf = GRAPH_FORMATS.get(fmt)
         if rdf is None:

@@ -161,8 +161,8 @@ def _print_table(result) -> None:
 
 
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", help="trig/nq keep the named graphs; "
-                                                 "ttl/nt/jsonld write their union.")] = ExportFormat.trig,
+    format: Annotated[ExportFormat, typer.Option("--format", help="trig/nq/jsonld keep the named graphs; "
+                                                 "ttl/nt write their union.")] = ExportFormat.trig,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
     data: DataOption = DEFAULT_DATA,
     store: StoreOption = None,
