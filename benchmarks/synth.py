@@ -518,6 +518,36 @@ class Row:
     target: dict[str, Any] | None
 
 
+# Facilities and works that real tables name one by one (博士后公寓房屋装修数量, 大厦渗漏开裂维修
+# 保养面积…): they make most of the distinct wording of 产出 indicators.
+FACILITIES = ["电梯", "中央空调", "消防系统", "视频监控系统", "门禁系统", "配电房", "水泵房", "屋面防水", "外墙",
+              "玻璃幕墙", "给排水管道", "弱电机房", "UPS机房", "充电桩", "停车库", "食堂", "公共卫生间", "绿化带",
+              "路灯", "广告牌", "办公家具", "多媒体设备", "网络设备", "服务器", "档案库房", "会议室", "值班室",
+              "健身器材", "无障碍设施", "雨污水管网"]
+_STEM_SUFFIXES = ("专项经费", "工作经费", "专项资金", "运营管理", "管理维护专项", "专项", "经费", "项目", "补贴", "资金",
+                  "工程", "建设", "运维", "运营", "维护", "举办", "购置")
+
+
+def _stem(title: str) -> str:
+    """The project's subject, as preparers prefix it to indicators (人才公寓管理维护专项 → 人才公寓)."""
+    for _ in range(2):
+        for suf in _STEM_SUFFIXES:
+            if title.endswith(suf) and len(title) > len(suf) + 1:
+                title = title[: -len(suf)]
+                break
+    return title
+
+
+def _facility_items(rng: random.Random) -> dict[str, list[Tmpl]]:
+    fs = rng.sample(FACILITIES, rng.randint(1, 4))
+    return {
+        "quantity": [(f"{f}{rng.choice(['维修保养数量', '维保数量', '更新改造数量', '日常维护数量'])}",
+                      rng.choice(["n:套:1-20", "n:台:2-60", "n:个:1-30", "n:处:2-40"])) for f in fs],
+        "quality": [(f"{f}{rng.choice(['维保验收通过率', '运行完好率', '维修合格率'])}", "pct100|pct_ge_hi") for f in fs[:2]],
+        "timely": [(f"{f}{rng.choice(['报修响应时间', '故障修复时间'])}", "le:小时:2-48") for f in fs[:1]],
+    }
+
+
 def _vary(rng: random.Random, name: str) -> str:
     """Wording drifts between preparers: 数量/数, 性/情况, 年度 prefixes."""
     r = rng.random()
@@ -539,6 +569,16 @@ def _indicators(rng: random.Random, dom: Domain, shanghai_fw: bool, year: int, s
     """The clean indicator rows of one table, in order, with their truth targets."""
     groups: list[tuple[str, str, list[Tmpl]]] = []
     sat = [(f"{s}满意度", "pct_ge_hi") for s in dom.satisfied]
+    stem = _stem(subject)
+    fac = _facility_items(rng) if rng.random() < 0.5 else {"quantity": [], "quality": [], "timely": []}
+
+    def own(pool: list[Tmpl], p: float = 0.3) -> list[Tmpl]:
+        """Some indicators carry the project's subject: 高峰人才服务工作开展及时性."""
+        return [(stem + n if rng.random() < p and not n.startswith(stem) else n, k) for n, k in pool]
+
+    quantity = own(dom.quantity, 0.25) + fac["quantity"]
+    quality = own(dom.quality + GENERIC_QUALITY) + fac["quality"]
+    timely = own(dom.timely + GENERIC_TIME) + fac["timely"]
     if shanghai_fw:
         l1_out = rng.choice(["产出目标"] * 8 + ["产出"])
         l1_eff = rng.choice(["效果目标"] * 8 + ["效果"])
@@ -548,12 +588,12 @@ def _indicators(rng: random.Random, dom: Domain, shanghai_fw: bool, year: int, s
                    ("投入与管理", "实施管理", _pick(rng, SH_INPUT["实施管理"], 2, 7))]
         if rng.random() < 0.7:
             groups.append(("投入与管理", "资产管理", _pick(rng, SH_INPUT["资产管理"], 1, 2)))
-        groups += [(l1_out, "数量", _pick(rng, dom.quantity, 2, 8)),
-                   (l1_out, "质量", _pick(rng, dom.quality + GENERIC_QUALITY, 1, 5)),
-                   (l1_out, "时效", _pick(rng, dom.timely + GENERIC_TIME, 1, 4))]
+        groups += [(l1_out, "数量", _pick(rng, quantity, 2, 9)),
+                   (l1_out, "质量", _pick(rng, quality, 1, 5)),
+                   (l1_out, "时效", _pick(rng, timely, 1, 4))]
         if rng.random() < 0.3:
             groups.append((l1_out, "成本", _pick(rng, COST, 1, 2)))
-        groups.append((l1_eff, "社会效益", _pick(rng, dom.social + GENERIC_SOCIAL, 1, 5)))
+        groups.append((l1_eff, "社会效益", _pick(rng, own(dom.social + GENERIC_SOCIAL, 0.15), 1, 5)))
         if dom.economic and rng.random() < 0.5:
             groups.append((l1_eff, "经济效益", _pick(rng, dom.economic, 1, 1)))
         if dom.ecologic and rng.random() < 0.6:
@@ -565,9 +605,9 @@ def _indicators(rng: random.Random, dom: Domain, shanghai_fw: bool, year: int, s
                 groups.append((l1_imp, l2, _pick(rng, SH_IMPACT[l2], 1, 2)))
     else:
         cost_l1 = year >= 2021 and rng.random() < 0.35  # the 2021 national framework's own 成本指标
-        groups += [("产出指标", "数量指标", _pick(rng, dom.quantity, 1, 5)),
-                   ("产出指标", "质量指标", _pick(rng, dom.quality + GENERIC_QUALITY, 1, 3)),
-                   ("产出指标", "时效指标", _pick(rng, dom.timely + GENERIC_TIME, 1, 2))]
+        groups += [("产出指标", "数量指标", _pick(rng, quantity, 1, 6)),
+                   ("产出指标", "质量指标", _pick(rng, quality, 1, 3)),
+                   ("产出指标", "时效指标", _pick(rng, timely, 1, 2))]
         if not cost_l1 and rng.random() < 0.5:
             groups.append(("产出指标", "成本指标", _pick(rng, COST, 1, 2)))
         if cost_l1:
@@ -576,7 +616,7 @@ def _indicators(rng: random.Random, dom: Domain, shanghai_fw: bool, year: int, s
                     groups.append(("成本指标", l2, _pick(rng, NAT_COST_L1[l2], 1, 2)))
         if dom.economic and rng.random() < 0.5:
             groups.append(("效益指标", "经济效益指标", _pick(rng, dom.economic, 1, 1)))
-        groups.append(("效益指标", "社会效益指标", _pick(rng, dom.social + GENERIC_SOCIAL, 1, 3)))
+        groups.append(("效益指标", "社会效益指标", _pick(rng, own(dom.social + GENERIC_SOCIAL, 0.15), 1, 3)))
         if dom.ecologic and rng.random() < 0.5:
             groups.append(("效益指标", "生态效益指标", _pick(rng, dom.ecologic, 1, 1)))
         if rng.random() < 0.6:
