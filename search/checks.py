@@ -30,7 +30,7 @@ def check_index(searcher: Searcher) -> dict[str, Any]:
     generation = state.manifest["generation"]
     report["index"] = {"generation": generation, "encoder": state.encoder_name, "kind": state.vectors.kind,
                        "indicators": len(state.rows), "texts": len(state.texts),
-                       "vectors": state.vectors.ntotal}
+                       "vectors": state.vectors.ntotal, "tombstones": len(state.vectors.tombstones)}
     if live is None or live.name != generation:
         problems.append(f"the index on disk ({live.name if live else 'none'}) is not the one loaded ({generation})")
 

@@ -42,9 +42,10 @@ def dense_text_scores(state: IndexState, qvec: np.ndarray, depth: int,
     scores, ids = state.vectors.search(qvec.reshape(1, -1), depth, allowed=allowed_ids)
     seen: dict[int, float] = {}
     for s, i in zip(scores[0], ids[0], strict=True):
-        if i < 0:
+        row = state.by_id.get(int(i))
+        if row is None:
             continue
-        t = state.text_id[state.by_id[int(i)]["text"]]
+        t = state.text_id[row["text"]]
         if t not in seen:
             seen[t] = float(s)
     return sorted(seen.items(), key=lambda kv: -kv[1])

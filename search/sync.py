@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import faiss
 import numpy as np
 
 from search.encoders import Encoder
@@ -32,7 +31,7 @@ def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, e
 
     rows: list[dict[str, Any]] = []
     added = changed = 0
-    moved_ids: list[int] = []  # kept IRIs whose name changed: their vector must be replaced
+    renamed_ids: list[int] = []  # old ids of kept IRIs whose name changed
     for iri in sorted(graph_rows):
         g = graph_rows[iri]
         text = normalise(g["name"] or "")
@@ -40,10 +39,12 @@ def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, e
         if prev is None:
             row_id, next_id = next_id, next_id + 1
             added += 1
+        elif prev["text"] != text:
+            # a new vector gets a new id: an HNSW graph cannot replace a vector in place
+            renamed_ids.append(prev["id"])
+            row_id, next_id = next_id, next_id + 1
         else:
             row_id = prev["id"]
-            if prev["text"] != text:
-                moved_ids.append(row_id)
         row = {"id": row_id, "iri": iri, "text": text, **{k: v for k, v in g.items() if k != "iri"}}
         if prev is not None and row != prev:
             changed += 1
@@ -76,9 +77,10 @@ def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, e
     report["embedded"] = len(fresh)
 
     text_id = {t: i for i, t in enumerate(texts)}
-    index = _updated_vector_index(old, rows, text_id, vectors, dim, removed_ids + moved_ids,
-                                  added_or_moved={r["id"] for r in rows if r["iri"] not in old_rows}
-                                  | set(moved_ids), hnsw_threshold=hnsw_threshold)
+    old_ids = {r["id"] for r in old_rows.values()}
+    index = _updated_vector_index(old, rows, text_id, vectors, dim, removed_ids + renamed_ids,
+                                  new_ids={r["id"] for r in rows if r["id"] not in old_ids},
+                                  hnsw_threshold=hnsw_threshold)
     lexical = (old.lexical if old is not None and texts == old.texts else LexicalIndex.build(texts))
     manifest = {
         "format": FORMAT,
@@ -98,18 +100,18 @@ def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, e
 
 
 def _updated_vector_index(old: IndexState | None, rows: list[dict], text_id: dict[str, int],
-                          vectors: np.ndarray, dim: int, drop_ids: list[int], added_or_moved: set[int],
+                          vectors: np.ndarray, dim: int, drop_ids: list[int], new_ids: set[int],
                           hnsw_threshold: int) -> VectorIndex:
     kind = VectorIndex.kind_for(len(rows), hnsw_threshold)
     all_ids = np.array([r["id"] for r in rows], dtype=np.int64)
-    if old is None or old.vectors.kind != kind or (kind == "hnsw" and drop_ids):
-        # first build, a change of kind, or deletions from HNSW (which cannot delete)
+    if old is None or old.vectors.kind != kind or (kind == "hnsw" and old.vectors.needs_rebuild(len(drop_ids))):
+        # first build, a change of kind, or an HNSW graph holding too many deleted vectors
         return VectorIndex.build(all_ids, vectors[[text_id[r["text"]] for r in rows]], dim, kind)
     # incremental: copy the previous index (it may still be serving queries), then edit it
-    index = VectorIndex(faiss.clone_index(old.vectors.index), old.vectors.kind)
+    index = old.vectors.copy()
     if drop_ids:
         index.remove(np.array(drop_ids, dtype=np.int64))
-    new_rows = [r for r in rows if r["id"] in added_or_moved]
+    new_rows = [r for r in rows if r["id"] in new_ids]
     if new_rows:
         index.add(np.array([r["id"] for r in new_rows], dtype=np.int64),
                   vectors[[text_id[r["text"]] for r in new_rows]])

