@@ -96,7 +96,10 @@ def search(
     """
     app = _app(data, store, encoder)
     try:
-        out = _searcher(app).search(query, k=k, mode=mode.value, filters={
+        searcher = _searcher(app)
+        if searcher.state is None:
+            typer.echo(f"note: no search index in {data}/index yet; `jixiao ingest FILES` builds it", err=True)
+        out = searcher.search(query, k=k, mode=mode.value, filters={
             "category": category, "year": year, "applicant": applicant, "project": project})
     finally:
         app.close()
