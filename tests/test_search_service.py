@@ -256,3 +256,18 @@ def test_cli_search_json_and_check(ingested, tmp_path):
     a.ingest([copy], index=False)
     a.close()
     assert subprocess.run([*jixiao, "check"], env=env, cwd=ROOT, capture_output=True).returncode == 1
+
+
+def test_remote_store_sync_search_and_check(oxigraph_url, tmp_path):
+    """The same flow against a real `oxigraph serve` (default graph not the union)."""
+    app = Jixiao(data=tmp_path / "data", store_url=oxigraph_url)
+    try:
+        summary = app.ingest([SAMPLE])
+        assert summary.failed == 0
+        out = app.searcher.search("budget execution rate", k=4)
+        assert [r["name"] for r in out["results"]] == ["预算执行率"] * 4
+        assert app.searcher.check()["ok"]
+        rows = app.store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?i <{JX}similarIndicator> ?o }}")
+        assert int(rows[0]["n"]) > 0
+    finally:
+        app.close()
