@@ -280,8 +280,13 @@ def load_store(folder: Path, data: Path, index: bool = True) -> dict[str, Any]:
     the corpus is unchanged (a stamp file records its manifest)."""
     stamp = data / "bench-loaded.json"
     key = (folder / "manifest.json").read_text(encoding="utf-8")[:400]
-    if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")).get("key") == key:
-        return json.loads(stamp.read_text(encoding="utf-8"))
+    info: dict[str, Any] = {}
+    if stamp.exists():
+        info = json.loads(stamp.read_text(encoding="utf-8"))
+        if info.get("key") != key:
+            info = {}
+    if info and (not index or "sync" in info):
+        return info
     import pyoxigraph as ox
 
     from graph.base import to_ox
@@ -289,27 +294,31 @@ def load_store(folder: Path, data: Path, index: bool = True) -> dict[str, Any]:
     from graph.store import open_store
     from ingest import parse_paths
 
-    shutil.rmtree(data, ignore_errors=True)
-    t0 = time.perf_counter()
-    records = parse_paths(txt_files(folder))
-    store = open_store(data=data)
-    minter = store.minter
-    shared = ox.NamedNode(str(minter.shared_graph()))
-    count = [0]
+    if not info:
+        shutil.rmtree(data, ignore_errors=True)
+        t0 = time.perf_counter()
+        records = parse_paths(txt_files(folder))
+        store = open_store(data=data)
+        minter = store.minter
+        shared = ox.NamedNode(str(minter.shared_graph()))
+        count = [0]
 
-    def quads() -> Any:
-        for r in records:
-            m = map_source(r, minter)
-            g = ox.NamedNode(str(m.graph))
-            for s, p, o in m.triples:
-                yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
-            for s, p, o in m.shared:
-                yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), shared)
-            count[0] += len(m.triples) + len(m.shared)
+        def quads() -> Any:
+            for r in records:
+                m = map_source(r, minter)
+                g = ox.NamedNode(str(m.graph))
+                for s, p, o in m.triples:
+                    yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
+                for s, p, o in m.shared:
+                    yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), shared)
+                count[0] += len(m.triples) + len(m.shared)
 
-    store.bulk_load(quads())
-    info: dict[str, Any] = {"key": key, "load_s": round(time.perf_counter() - t0, 2), "quads_loaded": count[0],
-                            "triples": store.triple_count()}
+        store.bulk_load(quads())
+        info = {"key": key, "load_s": round(time.perf_counter() - t0, 2), "quads_loaded": count[0],
+                "triples": store.triple_count()}
+        del records
+    else:
+        store = open_store(data=data)
     if index:
         from search.service import Searcher
 
@@ -326,6 +335,12 @@ def load_store(folder: Path, data: Path, index: bool = True) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------
 # Speed by stage (each in a child process: `--_stage NAME CORPUS DATA`)
 # ---------------------------------------------------------------------------------------
+
+def _group_rss(pgid: int) -> float:
+    from bench_serve import group_rss_mib
+
+    return round(group_rss_mib(pgid), 1)
+
 
 def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
@@ -480,11 +495,12 @@ def summarize_stages(st: dict[str, Any]) -> dict[str, Any]:
     return s
 
 
-def end_to_end(folder: Path, data: Path, timeout: float = 3600) -> dict[str, Any]:
-    """``jixiao ingest CORPUS --data DATA`` in a fresh data folder, as one process."""
+def end_to_end(folder: Path, data: Path, timeout: float = 3600, store_url: str | None = None) -> dict[str, Any]:
+    """``jixiao ingest CORPUS --data DATA [--store URL]`` in a fresh data folder, as one process."""
     shutil.rmtree(data, ignore_errors=True)
     jixiao = str(Path(sys.executable).with_name("jixiao"))
-    r = run_measured([jixiao, "ingest", str(folder), "--data", str(data)], timeout)
+    extra = ["--store", store_url] if store_url else []
+    r = run_measured([jixiao, "ingest", str(folder), "--data", str(data), *extra], timeout)
     tables = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["tables"]
     out = {"returncode": r["returncode"], "error": r["stderr_tail"][-600:] if r["returncode"] else None,
            "wall_s": round(r["wall_s"], 2), "peak_rss_mib": round(r["peak_rss_mib"], 1),
@@ -511,6 +527,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-stages", action="store_true", help="only end to end (large runs)")
     ap.add_argument("--skip-e2e", action="store_true")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--oxigraph-server", action="store_true",
+                    help="also ingest end to end into an empty `oxigraph serve` process (--store URL)")
     args = ap.parse_args(argv)
     sizes = args.tables or [1000]
     rates = args.defect_rate or [0.0, 0.05, 0.2]
@@ -544,6 +562,16 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_e2e:
                 entry["end_to_end"] = end_to_end(folder, args.work / f"data-e2e-{n}", args.timeout)
                 print(f"end to end {n}: {entry['end_to_end']}", flush=True)
+            if args.oxigraph_server:
+                from bench_sparql import OxigraphServer
+
+                loc = args.work / f"oxigraph-ingest-{n}"
+                shutil.rmtree(loc, ignore_errors=True)  # an empty server: the ingest writes everything
+                with OxigraphServer(loc) as server:
+                    entry["end_to_end_remote"] = end_to_end(folder, args.work / f"data-remote-{n}", args.timeout,
+                                                            server.url)
+                    entry["end_to_end_remote"]["server_rss_mib"] = _group_rss(server.proc.pid) if server.proc else None
+                print(f"end to end into oxigraph serve {n}: {entry['end_to_end_remote']}", flush=True)
             results["speed"][str(n)] = entry
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

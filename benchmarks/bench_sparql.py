@@ -177,6 +177,64 @@ def stop(p: subprocess.Popen) -> None:
         p.wait()
 
 
+class OxigraphServer:
+    """An ``oxigraph serve`` process on 127.0.0.1 (a free port) over its own copy of the data,
+    started for a benchmark and stopped after it (``with OxigraphServer(...) as url``)."""
+
+    def __init__(self, location: Path, nquads: Path | None = None, union: bool = True) -> None:
+        self.location, self.nquads, self.union = location, nquads, union
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+        self.load_s: float | None = None
+
+    def __enter__(self) -> OxigraphServer:
+        import shutil
+
+        exe = str(Path(sys.executable).with_name("oxigraph"))
+        if self.nquads is not None:
+            shutil.rmtree(self.location, ignore_errors=True)
+            t0 = time.perf_counter()
+            subprocess.run([exe, "load", "--location", str(self.location), "--file", str(self.nquads)],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.load_s = round(time.perf_counter() - t0, 2)
+        port = free_port()
+        args = [exe, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{port}"]
+        if self.union:
+            args.append("--union-default-graph")
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.url = f"http://127.0.0.1:{port}"
+        wait_http(self.url + "/query?query=ASK%7B%7D", 60)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+
+
+def dump_nquads(store_dir: Path, out: Path) -> Path:
+    import pyoxigraph as ox
+
+    src = ox.Store.read_only(str(store_dir))
+    src.dump(str(out), format=ox.RdfFormat.N_QUADS)
+    return out
+
+
+def oxigraph_server_runner(url: str) -> tuple[Any, Callable[[str], int]]:
+    """The SPARQL server queried directly (no jixiao in between)."""
+    import httpx
+
+    client = httpx.Client(timeout=600)
+
+    def run(sparql: str) -> int:
+        r = client.post(url + "/query", content=sparql.encode("utf-8"),
+                        headers={"Content-Type": "application/sparql-query",
+                                 "Accept": "application/sparql-results+json"})
+        r.raise_for_status()
+        return len(r.json()["results"]["bindings"])
+
+    return client, run
+
+
 def http_runner(base: str) -> tuple[Any, Callable[[str], int]]:
     import httpx
 
@@ -234,6 +292,33 @@ def bench(data: Path, runs: int, budget: float, rdflib_data: Path | None, store_
     return {"queries": results, "rdflib_load": info}
 
 
+def bench_remote(data: Path, work: Path, runs: int, budget: float) -> dict[str, Any]:
+    """The same queries with the triples in an ``oxigraph serve`` process: directly, and
+    through ``jixiao serve --store URL`` (docs/scaling.md)."""
+    nq = dump_nquads(data / "store", work / "remote-dump.nq")
+    results: dict[str, Any] = {name: {} for name in QUERIES}
+    with OxigraphServer(work / "oxigraph-server", nq) as server:
+        client, run = oxigraph_server_runner(server.url)
+        for name in QUERIES:
+            results[name]["oxigraph_server"] = timed(lambda n=name: run(q(n)), runs, budget)
+            print(f"  oxigraph serve {name}: {results[name]['oxigraph_server']}", flush=True)
+        client.close()
+        port = free_port()
+        jx = start_server(data, port, server.url)
+        try:
+            wait_http(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", 120)
+            hc, run_http = http_runner(f"http://127.0.0.1:{port}")
+            for name in QUERIES:
+                results[name]["http_remote"] = timed(lambda n=name: run_http(q(n)), runs, budget)
+                print(f"  jixiao serve --store {name}: {results[name]['http_remote']}", flush=True)
+            hc.close()
+        finally:
+            stop(jx)
+        load_s = server.load_s
+    nq.unlink(missing_ok=True)
+    return {"queries": results, "oxigraph_load_s": load_s}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tables", type=int, default=10000)
@@ -244,17 +329,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=20.0, help="seconds per query and engine (at least 3 runs)")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("JIXIAO_BENCH_WORK", "/tmp/jixiao-bench")))
     ap.add_argument("--store-url", help="query a remote SPARQL store through jixiao serve --store URL")
+    ap.add_argument("--oxigraph-server", action="store_true",
+                    help="also run the queries against an `oxigraph serve` process (directly and via --store URL)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
 
     folder = bench_ingest.corpus(args.work, args.tables, args.seed, 0.05)
     data = args.work / f"data-q-{args.tables}"
-    load = bench_ingest.load_store(folder, data)
+    load = bench_ingest.load_store(folder, data, index=False)  # queries need no search index
     print(f"store: {args.tables} tables, {load['triples']} triples (loaded in {load['load_s']}s)", flush=True)
     rdata = None
     if args.rdflib_tables:
         rdata = args.work / f"data-q-{args.rdflib_tables}"
-        bench_ingest.load_store(bench_ingest.corpus(args.work, args.rdflib_tables, args.seed, 0.05), rdata)
+        bench_ingest.load_store(bench_ingest.corpus(args.work, args.rdflib_tables, args.seed, 0.05), rdata,
+                                index=False)
     out: dict[str, Any] = {"tables": args.tables, "triples": load["triples"], "rdflib_tables": args.rdflib_tables}
     same = args.rdflib_tables == args.tables
     engines = ("http", "pyoxigraph") + (("rdflib",) if same else ())
@@ -263,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         # the rdflib leg on its own (smaller) corpus, with pyoxigraph on the same data for the ratio
         small = bench(rdata, args.runs, args.budget, rdata, None, ("pyoxigraph", "rdflib"))
         out["rdflib_small"] = small
+    if args.oxigraph_server:
+        out["remote"] = bench_remote(data, args.work, args.runs, args.budget)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
