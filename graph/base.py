@@ -170,9 +170,16 @@ class GraphStore(ABC):
         mapped = map_source(record, self.minter)
         if unchanged:
             return self._result(mapped, changed=False)
-        self._run_update(self.replace_update(mapped, self._shared_cited_by(g) if state else ()))
+        if state is None:  # a new source: nothing to drop or collect
+            self._insert_new(mapped)
+        else:
+            self._run_update(self.replace_update(mapped, self._shared_cited_by(g)))
         self._changed()
         return self._result(mapped, changed=True)
+
+    def _insert_new(self, mapped: MappedSource) -> None:
+        """Write a source seen for the first time, in one atomic request."""
+        self._run_update(self.replace_update(mapped))
 
     def _shared_cited_by(self, graph: str) -> list[str]:
         """Shared nodes (documents, organizations, issuing bodies) a source graph points at."""

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.base import GraphStore, ReplaceResult
+from graph.base import GraphStore, ReplaceResult, to_ox
 from graph.results import SparqlError
 from graph.vocab import PREFIXES
 
@@ -114,6 +114,14 @@ class EmbeddedStore(GraphStore):
             self._ox.update(sparql, prefixes=PREFIXES)
         except SyntaxError as e:
             raise SparqlError(str(e)) from e
+
+    def _insert_new(self, mapped) -> None:
+        # Store.extend is transactional too ("either the full operation succeeds, or nothing
+        # is written") and skips parsing the triples as SPARQL INSERT DATA text.
+        g, shared = to_ox(mapped.graph), to_ox(self.minter.shared_graph())
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in mapped.triples]
+        quads += [ox.Quad(to_ox(s), to_ox(p), to_ox(o), shared) for s, p, o in mapped.shared]
+        self._ox.extend(quads)
 
     def _quads(self) -> Iterator[ox.Quad]:
         self._refresh_reader()
