@@ -21,8 +21,13 @@ PROJECTS = {"高峰人才及其团队服务专项", "公共服务专项经费", 
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="module")
+def client(data_dir):
+    data = data_dir
     writer = Jixiao(data=data)
     try:
         assert not writer.ingest([SAMPLE]).errors
@@ -74,6 +79,17 @@ def test_search_satisfaction_covers_all_four_projects(client):
         assert title in page.text
     assert "≥85%" in page.text
     assert twin(client, page)["results"]
+
+
+def test_search_json_is_the_cli_json(client, data_dir):
+    import json
+    import subprocess
+    import sys
+
+    cli = subprocess.run([sys.executable, "-m", "api.cli", "search", "满意度", "--k", "8", "--format", "json",
+                          "--data", str(data_dir)], capture_output=True, text=True, check=True)
+    api = client.get("/api/search", params={"q": "满意度", "k": 8}).json()
+    assert api == json.loads(cli.stdout)
 
 
 def test_search_filters_and_modes(client):

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.server.deps import get_store
+from api.server.models import DocumentList, LegalDocument
 from api.server.pictures import citation_picture
 from api.server.render import page
 from graph import views
@@ -30,7 +31,8 @@ def document_data(store, iri: str) -> dict:
     return data
 
 
-@router.get("/api/documents", tags=["legal documents"], summary="Legal documents with how many projects use each")
+@router.get("/api/documents", tags=["legal documents"], summary="Legal documents with how many projects use each",
+            response_model=DocumentList)
 def api_documents(q: str | None = Query(None, max_length=200, description="part of the title or number"),
                   issuer: str | None = Query(None, max_length=200), limit: int = Query(50, ge=1, le=1000),
                   offset: int = Query(0, ge=0), store=Depends(get_store)) -> dict:
@@ -38,7 +40,8 @@ def api_documents(q: str | None = Query(None, max_length=200, description="part 
 
 
 @router.get("/api/documents/by-number/{number}", tags=["legal documents"],
-            summary="Find a document by its canonical number (e.g. 沪人服〔2016〕1号)")
+            summary="Find a document by its canonical number (e.g. 沪人服〔2016〕1号)",
+            response_model=LegalDocument)
 def api_document_by_number(number: str, request: Request, store=Depends(get_store)) -> dict:
     iri = views.document_by_number(store, number)
     if iri is None:
@@ -47,7 +50,8 @@ def api_document_by_number(number: str, request: Request, store=Depends(get_stor
 
 
 @router.get("/api/documents/{key:path}", tags=["legal documents"],
-            summary="One document: issuer, projects resting on it and citing it, citation graph")
+            summary="One document: issuer, projects resting on it and citing it, citation graph",
+            response_model=LegalDocument)
 def api_document(key: str, request: Request, store=Depends(get_store)) -> dict:
     return document_data(store, request.app.state.links.iri(key))
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_store
+from api.server.models import Stats
 from graph import views
 
 router = APIRouter()
@@ -45,6 +46,7 @@ def home_page(request: Request, store=Depends(get_store)) -> HTMLResponse:
     return page(request, "home.html", home_data(store), json_url="/api/stats")
 
 
-@router.get("/api/stats", tags=["stats"], summary="The dataset's numbers (the home page's data)")
+@router.get("/api/stats", tags=["stats"], summary="The dataset's numbers (the home page's data)",
+            response_model=Stats)
 def stats(store=Depends(get_store)) -> dict:
     return home_data(store)

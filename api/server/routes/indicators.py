@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_searcher, get_store
+from api.server.models import Indicator, SimilarResponse
 from api.server.render import page
 from graph import views
 
@@ -32,14 +33,16 @@ def indicator_data(request: Request, store, searcher, key: str, k: int) -> dict:
 
 
 @router.get("/api/indicators/{key:path}/similar", tags=["indicators"],
-            summary="Indicators of other projects that mean the same")
+            summary="Indicators of other projects that mean the same",
+            response_model=SimilarResponse)
 def api_similar(key: str, request: Request, k: int = Query(10, ge=1, le=100),
                 searcher=Depends(get_searcher)) -> dict:
     return similar_data(searcher, request.app.state.links.iri(key), k)
 
 
 @router.get("/api/indicators/{key:path}", tags=["indicators"],
-            summary="One indicator: name, category path, target, project, similar indicators")
+            summary="One indicator: name, category path, target, project, similar indicators",
+            response_model=Indicator)
 def api_indicator(key: str, request: Request, k: int = Query(10, ge=1, le=100), store=Depends(get_store),
                   searcher=Depends(get_searcher)) -> dict:
     return indicator_data(request, store, searcher, key, k)

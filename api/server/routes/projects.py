@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_store
+from api.server.models import Project, ProjectList
 from api.server.render import page
 from graph import views
 
@@ -28,7 +29,8 @@ def project_data(request: Request, store, key: str) -> dict:
     return data
 
 
-@router.get("/api/projects", tags=["projects"], summary="Projects, filtered by year, applicant or title")
+@router.get("/api/projects", tags=["projects"], summary="Projects, filtered by year, applicant or title",
+            response_model=ProjectList)
 def api_projects(year: int | None = None, applicant: str | None = Query(None, max_length=200),
                  q: str | None = Query(None, max_length=200, description="part of the title"),
                  limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
@@ -37,7 +39,8 @@ def api_projects(year: int | None = None, applicant: str | None = Query(None, ma
 
 
 @router.get("/api/projects/{key:path}", tags=["projects"],
-            summary="One project: header, budget, legal bases, indicator tree, parse warnings")
+            summary="One project: header, budget, legal bases, indicator tree, parse warnings",
+            response_model=Project)
 def api_project(key: str, request: Request, store=Depends(get_store)) -> dict:
     return project_data(request, store, key)
 

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_searcher
+from api.server.models import ClusterList
 from api.server.pictures import bar_chart
 from api.server.render import page
 
@@ -12,13 +13,14 @@ router = APIRouter()
 
 
 def clusters_data(searcher, min_projects: int, limit: int) -> dict:
-    found = searcher.clusters()
+    found = searcher.clusters(min_projects=min_projects)
     clusters = found.get("clusters", []) if isinstance(found, dict) else list(found)
     shown = [c for c in clusters if (c.get("projects") or 0) >= min_projects]
     return {"total": len(shown), "min_projects": min_projects, "clusters": shown[:limit]}
 
 
-@router.get("/api/clusters", tags=["reuse"], summary="Indicators reused across projects, with wordings and targets")
+@router.get("/api/clusters", tags=["reuse"], summary="Indicators reused across projects, with wordings and targets",
+            response_model=ClusterList)
 def api_clusters(min_projects: int = Query(2, ge=1), limit: int = Query(200, ge=1, le=5000),
                  searcher=Depends(get_searcher)) -> dict:
     return clusters_data(searcher, min_projects, limit)

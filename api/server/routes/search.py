@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_searcher
+from api.server.models import SearchResponse
 from api.server.render import page
 
 router = APIRouter()
@@ -24,7 +25,8 @@ def search_data(searcher, q: str, k: int, mode: str, category: str | None, year:
         raise HTTPException(400, str(e)) from None
 
 
-@router.get("/api/search", tags=["search"], summary="Search indicators by meaning and wording")
+@router.get("/api/search", tags=["search"], summary="Search indicators by meaning and wording",
+            response_model=SearchResponse)
 def api_search(q: str = Query(..., min_length=1, max_length=500, description="words to look for, e.g. 满意度"),
                k: int = Query(10, ge=1, le=200), mode: Mode = "hybrid",
                category: str | None = Query(None, description="一级 or 二级 category label"),
