@@ -152,15 +152,19 @@ class EmbeddedStore(GraphStore):
         """Snapshot the store for read-only openers (cheap: RocksDB backups use hard links)."""
         if self.read_only or not self._dirty:
             return None
-        self._ox.flush()
+        target = self._snapshot(self._ox)
+        self._dirty = False
+        return target
+
+    def _snapshot(self, store: ox.Store) -> Path:
+        store.flush()
         self.snapshots.mkdir(parents=True, exist_ok=True)
         name = f"{time.time_ns():020d}"
         target = self.snapshots / name
-        self._ox.backup(str(target))
+        store.backup(str(target))
         tmp = self.snapshots / f"CURRENT.{os.getpid()}"
         tmp.write_text(name, encoding="utf-8")
         os.replace(tmp, self.snapshots / "CURRENT")  # atomic switch for readers
-        self._dirty = False
         # Keep a few old snapshots: a reader may still be on one while it notices the switch.
         old = sorted(p for p in self.snapshots.iterdir() if p.is_dir() and p.name != name)
         for p in old[:-(KEEP_SNAPSHOTS - 1) or None]:
@@ -178,8 +182,21 @@ class EmbeddedStore(GraphStore):
         self._snapshot_id = name
         if name and (self.snapshots / name).is_dir():
             return ox.Store.read_only(str(self.snapshots / name))
-        if (self.path / "CURRENT").exists():  # never published: read the primary as it is
-            return ox.Store.read_only(str(self.path))
+        if (self.path / "CURRENT").exists():
+            # Never published (a store from before snapshots, or a crash): publish one now,
+            # unless a writer is busy — reading a directory being written is unsafe.
+            try:
+                primary = ox.Store(str(self.path))
+            except OSError as e:
+                if "lock" in str(e).lower():
+                    raise StoreBusyError(f"{self.path} is being written and has no snapshot yet; "
+                                         f"try again when the ingest has finished") from e
+                raise
+            target = self._snapshot(primary)
+            del primary
+            gc.collect()
+            self._snapshot_id = target.name
+            return ox.Store.read_only(str(target))
         return ox.Store()  # nothing ingested yet: an empty in-memory store
 
     def _refresh_reader(self) -> None:

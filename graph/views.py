@@ -485,3 +485,13 @@ SELECT ?d ?title ?number ?issuer ?issuerName WHERE {{
             edges.append({"source": d["iri"], "target": d["issuer_iri"], "kind": "issued_by"})
     nodes += [{"id": i, "kind": "issuer", "label": name} for i, name in sorted(issuers.items())]
     return {"focus": iri, "nodes": nodes, "edges": edges}
+
+
+def kind_of(store, iri: str) -> str | None:
+    """"project", "document", "indicator" or None: which page shows this IRI."""
+    rows = _rows(store, f"""
+SELECT ?kind WHERE {{
+  VALUES (?class ?kind) {{ (jx:Project "project") (jx:LegalDocument "document") (jx:Indicator "indicator") }}
+  {_iri(iri)} a ?class .
+}} LIMIT 1""")
+    return text(rows[0]["kind"]) if rows else None

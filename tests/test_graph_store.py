@@ -243,3 +243,18 @@ def test_remote_on_a_union_default_graph_server(tmp_path, oxigraph_serve):
 def test_remote_unreachable_is_a_connection_error():
     with pytest.raises(ConnectionError):
         open_store(url="http://127.0.0.1:9")
+
+
+def test_reader_of_a_never_published_store(tmp_path):
+    data = tmp_path / "data"
+    writer = open_store(data=data)
+    writer.replace_source(make_record(tmp_path / "a.txt"))
+    with pytest.raises(StoreBusyError):  # being written, nothing published: refuse, never read it
+        open_store(data=data, read_only=True)
+    writer._dirty = False  # as if it crashed before publishing
+    writer.close()
+    assert not (data / "snapshots").exists()
+    reader = open_store(data=data, read_only=True)  # publishes a snapshot, reads that
+    assert reader.stats()["projects"] == 1
+    assert (data / "snapshots" / "CURRENT").exists()
+    reader.close()
