@@ -123,7 +123,7 @@ def test_project_page_has_header_budget_bases_tree_warnings(client):
     assert data["tree"] and all(g["indicators"] for n in data["tree"] for g in n["groups"])
     assert sum(len(g["indicators"]) for n in data["tree"] for g in n["groups"]) == len(data["indicators"])
     assert "立项依据" in p.text and DOC in p.text and "绩效指标" in p.text
-    assert f'href="/documents/' in p.text  # legal bases are linked
+    assert 'href="/documents/' in p.text  # legal bases are linked
 
 
 def test_parse_warnings_are_shown(client):
@@ -201,3 +201,13 @@ def test_not_found_is_clean(client):
             assert r.status_code == 404 and "Traceback" not in r.text
             if accept == "application/json":
                 assert r.json()["status"] == 404
+
+
+def test_instance_iris_resolve_to_pages(client):
+    hit = client.get("/api/search", params={"q": "满意度", "k": 1}).json()["results"][0]
+    key = hit["project"]["iri"].split("/id/", 1)[1]
+    page = client.get("/id/" + key, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.url.path.startswith("/projects/")
+    data = client.get("/id/" + key).json()
+    assert data["iri"] == hit["project"]["iri"]
+    assert client.get("/id/project/none").status_code == 404

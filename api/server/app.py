@@ -14,7 +14,7 @@ from api.server.config import ServerConfig
 from api.server.limits import RequestLimits
 from api.server.links import Links
 from api.server.render import STATIC_DIR, make_templates
-from api.server.routes import documents, dumps, home, indicators, projects, reuse, search
+from api.server.routes import documents, dumps, home, indicators, projects, resolve, reuse, search
 from api.server.sparql import router as sparql_router
 from api.server.sparql.pool import QueryPool
 
@@ -60,7 +60,7 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     app.add_middleware(RequestLimits, max_body=config.max_body, max_query=config.max_query_string)
     # StaticFiles resolves paths and refuses anything outside this folder (no symlinks followed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (home, search, projects, documents, indicators, reuse, dumps):
+    for module in (home, search, projects, documents, indicators, reuse, dumps, resolve):
         app.include_router(module.router)
     app.include_router(sparql_router.router)
     return app

@@ -30,5 +30,9 @@ class Links:
     def document(self, iri: str | None) -> str | None:
         return f"/documents/{self.key(iri)}" if iri else None
 
+    def local(self, iri: str) -> str | None:
+        """``/id/…`` for an instance IRI (it redirects to the right page), else None."""
+        return f"/id/{self.key(iri)}" if iri.startswith(self.base) else None
+
     def indicator(self, iri: str | None) -> str | None:
         return f"/indicators/{self.key(iri)}" if iri else None

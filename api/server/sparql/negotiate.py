@@ -57,9 +57,13 @@ def _best(ranges: list[tuple[str, float]], table: dict[str, str], default: str) 
     for media, q in ranges:
         if media in table:
             return table[media], q
-        if media in ("*/*", "application/*", "text/*"):
-            if media == "*/*" or any(k.startswith(media[:-1]) for k in table):
-                return default, q
+        if media == "*/*":
+            return default, q
+        if media in ("application/*", "text/*"):
+            # the first format of that family (text/* → CSV for results, Turtle for graphs)
+            family = next((fmt for k, fmt in table.items() if k.startswith(media[:-1])), None)
+            if family is not None:
+                return family, q
     return None, 0.0
 
 
