@@ -211,3 +211,44 @@ def test_instance_iris_resolve_to_pages(client):
     data = client.get("/id/" + key).json()
     assert data["iri"] == hit["project"]["iri"]
     assert client.get("/id/project/none").status_code == 404
+
+
+def test_pages_load_nothing_from_elsewhere_and_escape_input(client):
+    for path in ("/", "/docs", "/sparql", "/search?q=满意度", "/reuse", "/documents"):
+        r = client.get(path, headers={"Accept": "text/html"})
+        assert r.status_code == 200
+        assert not re.search(r'(src|href)="(https?:)?//', r.text.replace('href="https://w3id.org', "")), path
+        assert "default-src 'self'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
+    r = client.get("/search", params={"q": "<script>alert(1)</script>"}, headers={"Accept": "text/html"})
+    assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;" in r.text
+
+
+class _BrokenStore:
+    def select(self, sparql):
+        raise RuntimeError("secret internal detail")
+
+
+class _BrokenJixiao:
+    data = Path("/nonexistent-jixiao-data")
+    store_url = None
+    base_iri = None
+    read_only = True
+    store = _BrokenStore()
+
+    @property
+    def searcher(self):
+        raise RuntimeError("secret internal detail")
+
+    def close(self):
+        pass
+
+
+def test_a_crash_is_a_clean_500():
+    app = create_app(_BrokenJixiao(), ServerConfig(workers=1))
+    with ServerThread(app) as url, httpx.Client(base_url=url, timeout=60) as c:
+        for accept in ("application/json", "text/html"):
+            for path in ("/api/projects", "/", "/api/search?q=x"):
+                r = c.get(path, headers={"Accept": accept})
+                assert r.status_code == 500
+                assert "secret internal detail" not in r.text and "Traceback" not in r.text

@@ -11,10 +11,10 @@ from fastapi.staticfiles import StaticFiles
 
 from api.server import errors
 from api.server.config import ServerConfig
-from api.server.limits import RequestLimits
+from api.server.limits import RequestLimits, SecurityHeaders
 from api.server.links import Links
 from api.server.render import STATIC_DIR, make_templates
-from api.server.routes import documents, dumps, home, indicators, projects, resolve, reuse, search
+from api.server.routes import apidocs, documents, dumps, home, indicators, projects, resolve, reuse, search
 from api.server.sparql import router as sparql_router
 from api.server.sparql.pool import QueryPool
 
@@ -47,7 +47,7 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
             app.state.pool.close()
 
     app = FastAPI(title="jixiao 绩效", description=DESCRIPTION, version="0.1.0", lifespan=lifespan,
-                  docs_url="/docs", redoc_url=None)
+                  docs_url=None, redoc_url=None)  # /docs is our own page: Swagger UI needs a CDN
     app.state.jx = jx
     app.state.config = config
     app.state.pool = pool
@@ -58,9 +58,10 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     app.state.templates = make_templates()
     errors.install(app)
     app.add_middleware(RequestLimits, max_body=config.max_body, max_query=config.max_query_string)
+    app.add_middleware(SecurityHeaders)
     # StaticFiles resolves paths and refuses anything outside this folder (no symlinks followed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (home, search, projects, documents, indicators, reuse, dumps, resolve):
+    for module in (home, search, projects, documents, indicators, reuse, dumps, resolve, apidocs):
         app.include_router(module.router)
     app.include_router(sparql_router.router)
     return app

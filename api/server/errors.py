@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("jixiao.http")
 
@@ -44,8 +45,37 @@ def install(app: FastAPI) -> None:
         problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
         return error_response(request, 422, problems or "invalid parameters")
 
-    @app.exception_handler(Exception)
-    async def crash(request: Request, exc: Exception) -> Response:
-        # the traceback goes to the server log, never to the client
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, "internal server error (details are in the server log)")
+    app.add_middleware(CatchAll)
+
+
+class CatchAll:
+    """Answer an unexpected exception with a clean 500 and keep it from going further.
+
+    Starlette's own last-resort handler sends its response and then re-raises, and uvicorn
+    closes the connection on an exception — clients could see a reset instead of the 500.
+    The traceback goes to the server log, never to the client.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            request = Request(scope)
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            if not started:
+                response = error_response(request, 500, "internal server error (details are in the server log)")
+                await response(scope, receive, send)

@@ -61,7 +61,7 @@ def documents_page(request: Request, q: str | None = Query(None, max_length=200)
                    issuer: str | None = Query(None, max_length=200), offset: int = Query(0, ge=0),
                    store=Depends(get_store)) -> HTMLResponse:
     data = documents_data(store, q or None, issuer or None, request.app.state.config.page_size, offset)
-    return page(request, "documents.html", data, json_url=str(request.url.replace(path="/api/documents")))
+    return page(request, "documents.html", data, json_url=f"/api/documents?{request.url.query}")
 
 
 @router.get("/documents/by-number/{number}", include_in_schema=False)

@@ -51,7 +51,7 @@ def projects_page(request: Request, year: str | None = None, applicant: str | No
                   store=Depends(get_store)) -> HTMLResponse:
     year_n = int(year) if year and year.isdigit() else None
     data = projects_data(store, year_n, applicant or None, q or None, request.app.state.config.page_size, offset)
-    return page(request, "projects.html", data, json_url=str(request.url.replace(path="/api/projects")))
+    return page(request, "projects.html", data, json_url=f"/api/projects?{request.url.query}")
 
 
 @router.get("/projects/{key:path}", response_class=HTMLResponse, include_in_schema=False)
