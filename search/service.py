@@ -194,12 +194,13 @@ class Searcher:
             return {"query": q, "results": []}
         allowed_ids = allowed_texts = None
         if filters is not None:
-            accepted = [r for r in state.rows if filters.accepts(r)]
-            if not accepted:
+            cols = state.columns
+            keep = cols.mask(filters.category, filters.year, filters.applicant, filters.project)
+            if not keep.any():
                 return {"query": q, "results": []}
-            allowed_ids = np.array([r["id"] for r in accepted], dtype=np.int64)
+            allowed_ids = cols.ids[keep]
             allowed_texts = np.zeros(len(state.texts), dtype=bool)
-            allowed_texts[[state.text_id[r["text"]] for r in accepted]] = True
+            allowed_texts[cols.text[keep]] = True
         depth = max(100, 5 * k)
         lists = []
         if mode in ("dense", "hybrid"):
@@ -219,8 +220,8 @@ class Searcher:
             raise KeyError(f"no indicator {iri} in the search index")
         own = row["project"]["iri"]
         qvec = state.text_vectors[state.text_id[row["text"]]]
-        own_count = sum(1 for r in state.rows if r["project"]["iri"] == own)
-        scores, ids = state.vectors.search(qvec.reshape(1, -1), k + own_count + 1)
+        # the own project's indicators may fill the top ranks: ask for that many more
+        scores, ids = state.vectors.search(qvec.reshape(1, -1), k + state.project_size[own])
         hits = []
         for s, i in zip(scores[0], ids[0], strict=True):
             other = state.by_id.get(int(i))

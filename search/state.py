@@ -29,14 +29,19 @@ class IndexState:
     by_iri: dict[str, dict[str, Any]] = field(init=False)
     text_id: dict[str, int] = field(init=False)
     rows_of_text: list[list[dict[str, Any]]] = field(init=False)
+    project_size: dict[str, int] = field(init=False)
+    columns: FilterColumns = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {r["id"]: r for r in self.rows}
         self.by_iri = {r["iri"]: r for r in self.rows}
         self.text_id = {t: i for i, t in enumerate(self.texts)}
         self.rows_of_text = [[] for _ in self.texts]
+        self.project_size = {}
         for r in self.rows:
             self.rows_of_text[self.text_id[r["text"]]].append(r)
+            self.project_size[r["project"]["iri"]] = self.project_size.get(r["project"]["iri"], 0) + 1
+        self.columns = FilterColumns.of(self.rows, self.text_id)
 
     @property
     def encoder_name(self) -> str:
@@ -66,3 +71,56 @@ class IndexState:
             lexical=LexicalIndex.load(folder / "lexical", len(texts)),
         )
         return state
+
+
+@dataclass
+class FilterColumns:
+    """Per-indicator columns as numpy arrays, so a filter over a million indicators is a few
+    vector operations instead of a Python loop. String tests run once per distinct value."""
+
+    ids: np.ndarray  # int64 stable ids
+    text: np.ndarray  # text id
+    year: np.ndarray  # 0 when unknown
+    l1: np.ndarray  # code into labels
+    l2: np.ndarray
+    project: np.ndarray  # code into projects
+    labels: list[str | None]
+    projects: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, rows: list[dict[str, Any]], text_id: dict[str, int]) -> FilterColumns:
+        labels: dict[str | None, int] = {}
+        projects: dict[str, int] = {}
+        project_rows: list[dict[str, Any]] = []
+        l1, l2, proj = [], [], []
+        for r in rows:
+            l1.append(labels.setdefault(r.get("l1"), len(labels)))
+            l2.append(labels.setdefault(r.get("l2"), len(labels)))
+            p = r["project"]
+            if p["iri"] not in projects:
+                projects[p["iri"]] = len(projects)
+                project_rows.append(p)
+            proj.append(projects[p["iri"]])
+        return cls(
+            ids=np.array([r["id"] for r in rows], dtype=np.int64),
+            text=np.array([text_id[r["text"]] for r in rows], dtype=np.int64),
+            year=np.array([r["project"].get("year") or 0 for r in rows], dtype=np.int64),
+            l1=np.array(l1, dtype=np.int64), l2=np.array(l2, dtype=np.int64), project=np.array(proj, dtype=np.int64),
+            labels=list(labels), projects=project_rows)
+
+    def mask(self, category: str | None, year: int | None, applicant: str | None,
+             project: str | None) -> np.ndarray:
+        """Rows accepted by the filters (same rules as ``search.ranking.Filters.accepts``)."""
+        keep = np.ones(len(self.ids), dtype=bool)
+        if year is not None:
+            keep &= self.year == int(year)
+        if category is not None:
+            codes = [i for i, label in enumerate(self.labels) if label == category]
+            keep &= np.isin(self.l1, codes) | np.isin(self.l2, codes)
+        if applicant is not None:
+            keep &= np.isin(self.project, [i for i, p in enumerate(self.projects)
+                                           if applicant in (p.get("applicant") or "")])
+        if project is not None:
+            keep &= np.isin(self.project, [i for i, p in enumerate(self.projects)
+                                           if project == p["iri"] or project in (p.get("title") or "")])
+        return keep
