@@ -56,8 +56,9 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     app.state.searcher_generation = object()  # unknown: the first search opens the index
     app.state.links = Links(getattr(jx, "base_iri", None))
     app.state.templates = make_templates()
-    errors.install(app)
+    # middleware: the last added is the outermost — headers, then the catch-all, then limits
     app.add_middleware(RequestLimits, max_body=config.max_body, max_query=config.max_query_string)
+    errors.install(app)
     app.add_middleware(SecurityHeaders)
     # StaticFiles resolves paths and refuses anything outside this folder (no symlinks followed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
