@@ -106,13 +106,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("JIXIAO_BENCH_WORK", "/tmp/jixiao-bench")))
+    ap.add_argument("--data", type=Path, help="an existing data folder to serve (default: the benchmark's own, "
+                                               "filled from the synthetic corpus of --tables)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    folder = bench_ingest.corpus(args.work, args.tables, args.seed, 0.05)
-    data = args.work / f"data-q-{args.tables}"
-    load = bench_ingest.load_store(folder, data)
+    if args.data:
+        data, load = args.data, {}
+    else:
+        folder = bench_ingest.corpus(args.work, args.tables, args.seed, 0.05)
+        data = args.work / f"data-q-{args.tables}"
+        load = bench_ingest.load_store(folder, data)
     res = cold_start(data, args.repeat)
-    res.update(tables=args.tables, triples=load.get("triples"))
+    res.update(tables=args.tables, triples=load.get("triples"), data=str(data),
+               index=(data / "index").exists())
     print(json.dumps(res, ensure_ascii=False))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -250,29 +250,64 @@ def http_runner(base: str) -> tuple[Any, Callable[[str], int]]:
 
 # ---------------------------------------------------------------------------------------
 
+def interleaved(fns: dict[str, Callable[[], int]], runs: int, budget_s: float) -> dict[str, Any]:
+    """Time several engines on one query in rounds (A B C, A B C, …) so that a drift of the
+    machine's speed hits them alike; ratios are taken round by round, then the median."""
+    for fn in fns.values():  # warm-up: caches, lazily opened stores, JIT-free but first-touch
+        fn()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    rows: dict[str, int] = {}
+    start = time.perf_counter()
+    rounds = 0
+    while rounds < runs and (rounds < 3 or time.perf_counter() - start < budget_s):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            rows[k] = fn()
+            times[k].append(time.perf_counter() - t0)
+        rounds += 1
+    out: dict[str, Any] = {k: {"median_ms": round(statistics.median(v) * 1000, 2),
+                               "p95_ms": round(percentile(v, 95) * 1000, 2), "runs": len(v), "rows": rows[k]}
+                           for k, v in times.items()}
+    out["_times"] = times
+    return out
+
+
+def _pair_ratio(times: dict[str, list[float]], a: str, b: str) -> float | None:
+    if a not in times or b not in times:
+        return None
+    return round(statistics.median(x / y for x, y in zip(times[a], times[b], strict=False) if y > 0), 2)
+
+
 def bench(data: Path, runs: int, budget: float, rdflib_data: Path | None, store_url: str | None = None,
           engines: tuple[str, ...] = ("http", "pyoxigraph", "rdflib")) -> dict[str, Any]:
     results: dict[str, Any] = {name: {} for name in QUERIES}
-    store_dir = data / "store"
-    if "pyoxigraph" in engines and store_url is None:
-        store, run = pyoxigraph_runner(store_dir)
-        for name in QUERIES:
-            results[name]["pyoxigraph"] = timed(lambda n=name: run(q(n), False), runs, budget)
-            results[name]["pyoxigraph_json"] = timed(lambda n=name: run(q(n), True), runs, budget)
-            print(f"  pyoxigraph {name}: {results[name]['pyoxigraph']}", flush=True)
-        del store
-    if "http" in engines:
-        port = free_port()
-        server = start_server(data, port, store_url)
-        try:
+    server = client = store = None
+    fns: dict[str, Callable[[str], int]] = {}
+    try:
+        if "pyoxigraph" in engines and store_url is None:
+            store, run = pyoxigraph_runner(data / "store")
+            fns["pyoxigraph"] = lambda s, run=run: run(s, False)
+            fns["pyoxigraph_json"] = lambda s, run=run: run(s, True)
+        if "http" in engines:
+            port = free_port()
+            server = start_server(data, port, store_url)
             wait_http(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", 120)
             client, run_http = http_runner(f"http://127.0.0.1:{port}")
-            for name in QUERIES:
-                results[name]["http"] = timed(lambda n=name: run_http(q(n)), runs, budget)
-                print(f"  http {name}: {results[name]['http']}", flush=True)
+            fns["http"] = run_http
+        for name in QUERIES:
+            r = interleaved({k: (lambda f=f, n=name: f(q(n))) for k, f in fns.items()}, runs, budget)
+            times = r.pop("_times")
+            results[name].update(r)
+            ratio = _pair_ratio(times, "http", "pyoxigraph_json")
+            if ratio is not None:
+                results[name]["http_over_pyoxigraph_json"] = ratio
+            print(f"  {name}: " + ", ".join(f"{k} {v['median_ms']} ms" for k, v in r.items()), flush=True)
+    finally:
+        if client is not None:
             client.close()
-        finally:
+        if server is not None:
             stop(server)
+        del store
     info: dict[str, Any] = {}
     if "rdflib" in engines and rdflib_data is not None:
         ds, info = rdflib_dataset(rdflib_data / "store")
@@ -284,9 +319,6 @@ def bench(data: Path, runs: int, budget: float, rdflib_data: Path | None, store_
             print(f"  rdflib {name}: {results[name]['rdflib']}", flush=True)
         del ds
     for r in results.values():
-        base = r.get("pyoxigraph_json", {}).get("median_ms")
-        if base and "http" in r:
-            r["http_over_pyoxigraph_json"] = round(r["http"]["median_ms"] / base, 2)
         if r.get("pyoxigraph", {}).get("median_ms") and "median_ms" in r.get("rdflib", {}):
             r["rdflib_over_pyoxigraph"] = round(r["rdflib"]["median_ms"] / r["pyoxigraph"]["median_ms"], 1)
     return {"queries": results, "rdflib_load": info}
@@ -299,21 +331,22 @@ def bench_remote(data: Path, work: Path, runs: int, budget: float) -> dict[str, 
     results: dict[str, Any] = {name: {} for name in QUERIES}
     with OxigraphServer(work / "oxigraph-server", nq) as server:
         client, run = oxigraph_server_runner(server.url)
-        for name in QUERIES:
-            results[name]["oxigraph_server"] = timed(lambda n=name: run(q(n)), runs, budget)
-            print(f"  oxigraph serve {name}: {results[name]['oxigraph_server']}", flush=True)
-        client.close()
         port = free_port()
         jx = start_server(data, port, server.url)
         try:
             wait_http(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", 120)
             hc, run_http = http_runner(f"http://127.0.0.1:{port}")
             for name in QUERIES:
-                results[name]["http_remote"] = timed(lambda n=name: run_http(q(n)), runs, budget)
-                print(f"  jixiao serve --store {name}: {results[name]['http_remote']}", flush=True)
+                r = interleaved({"oxigraph_server": lambda n=name: run(q(n)),
+                                 "http_remote": lambda n=name: run_http(q(n))}, runs, budget)
+                times = r.pop("_times")
+                results[name].update(r)
+                results[name]["http_remote_over_server"] = _pair_ratio(times, "http_remote", "oxigraph_server")
+                print(f"  remote {name}: " + ", ".join(f"{k} {v['median_ms']} ms" for k, v in r.items()), flush=True)
             hc.close()
         finally:
             stop(jx)
+            client.close()
         load_s = server.load_s
     nq.unlink(missing_ok=True)
     return {"queries": results, "oxigraph_load_s": load_s}

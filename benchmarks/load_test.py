@@ -105,11 +105,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--timeout", type=float, default=900, help="the whole run stops after this many seconds")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("JIXIAO_BENCH_WORK", "/tmp/jixiao-bench")))
+    ap.add_argument("--data", type=Path, help="an existing data folder to serve (default: the benchmark's own, "
+                                               "filled from the synthetic corpus of --tables)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    folder = bench_ingest.corpus(args.work, args.tables, args.seed, 0.05)
-    data = args.work / f"data-q-{args.tables}"
-    bench_ingest.load_store(folder, data)
+    if args.data:
+        data = args.data
+    else:
+        data = args.work / f"data-q-{args.tables}"
+        bench_ingest.load_store(bench_ingest.corpus(args.work, args.tables, args.seed, 0.05), data)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(data, port)
