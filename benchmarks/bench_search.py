@@ -10,8 +10,9 @@ Vectors are synthetic but shaped like sentence embeddings: clustered points of a
 random 512-d vectors have no near neighbours at all and would misrepresent HNSW).
 Queries are perturbed copies of stored points.
 
-Run: .venv/bin/python benchmarks/bench_search.py [--sizes 100000 1000000] (about 5 minutes
-on 2 cores; the 1M HNSW build dominates).
+Run: .venv/bin/python benchmarks/bench_search.py [--sizes 100000 1000000] [--quick]
+The 1M HNSW build dominates the run time (minutes on 2 cores: see docs/search.md);
+--quick measures 100k only.
 """
 from __future__ import annotations
 
@@ -71,7 +72,12 @@ def size_mb(index: VectorIndex) -> float:
         return os.path.getsize(f.name) / 1e6
 
 
+def _stage(message: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def bench_size(n: int, n_queries: int, exact_queries: int) -> dict:
+    _stage(f"{n:,}: generating vectors")
     t = time.perf_counter()
     x, q = synthetic(n, n_queries)
     ids = np.arange(1, n + 1, dtype=np.int64)
@@ -85,6 +91,7 @@ def bench_size(n: int, n_queries: int, exact_queries: int) -> dict:
     flat_mb = size_mb(flat)
     del flat
 
+    _stage(f"{n:,}: building HNSW")
     t = time.perf_counter()
     hnsw = VectorIndex.build(ids, x, DIM, kind="hnsw")
     hnsw_build = time.perf_counter() - t
@@ -141,7 +148,10 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--searcher-size", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="100k vectors only, Searcher at 20k (~2 minutes)")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.searcher_size = [100_000], 20_000
     print(f"dim {DIM}, HNSW M={HNSW_M} efConstruction={HNSW_EF_CONSTRUCTION} efSearch={HNSW_EF_SEARCH}, "
           f"{batch_threads()} cores for builds, 1 OpenMP thread per query\n")
     print("| vectors | index | build s | p50 ms | p99 ms | recall@10 vs exact | MB per million |")
