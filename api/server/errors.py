@@ -18,13 +18,17 @@ _TITLES = {400: "请求有误 Bad request", 403: "禁止 Forbidden", 404: "未�
 
 
 def wants_html(request: Request) -> bool:
-    if request.url.path.startswith(("/api/", "/sparql", "/.well-known/", "/void")):
-        return "text/html" in request.headers.get("accept", "") and request.url.path == "/sparql"
+    """A browser asking for a page. The API and the data endpoints always answer JSON errors
+    (machines read them); ``/sparql`` is both, so there the Accept header decides."""
+    if request.url.path.startswith(("/api/", "/.well-known/", "/void", "/dumps/", "/openapi.json")):
+        return False
     return "text/html" in request.headers.get("accept", "")
 
 
-def error_response(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
-    if wants_html(request):
+def error_response(request: Request, status: int, message: str, headers: dict | None = None,
+                   html: bool | None = None) -> Response:
+    """``html=None``: decide from the request (:func:`wants_html`)."""
+    if wants_html(request) if html is None else html:
         templates = request.app.state.templates
         return templates.TemplateResponse(request, "error.html",
                                           {"status": status, "title": _TITLES.get(status, "Error"),

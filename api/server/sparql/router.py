@@ -78,22 +78,27 @@ async def sparql_post(request: Request, pool: QueryPool = Depends(get_pool),
 
 async def _run_query(request: Request, query: str, choice: negotiate.Choice, pool: QueryPool,
                      config: ServerConfig) -> Response:
+    refused = None
     if not config.allow_service and uses_service(query):
-        return error_response(request, 403, "SERVICE (federated query) is disabled on this endpoint: the server "
-                              "does not send requests to addresses chosen by clients")
+        refused = (403, "SERVICE (federated query) is disabled on this endpoint: the server does not send "
+                        "requests to addresses chosen by clients")
     if choice.html:
         # browsers get the query page with the results as a table (JSON underneath)
-        answer, error = await _ask(pool, query, "json", "turtle")
-        return page(request, "sparql.html", sparql_page_data(query, answer if answer and answer.ok else None,
-                                                             config, error or _answer_error(answer)),
-                    status_code=200 if error is None and answer.ok else (answer.status if answer else error[0]))
+        answer, error = (None, refused) if refused else await _ask(pool, query, "json", "turtle")
+        if error is None and not answer.ok:
+            error = (answer.status, answer.message)
+        data = sparql_page_data(query, None if error else answer, config, error)
+        return page(request, "sparql.html", data, status_code=error[0] if error else 200)
+    if refused:
+        return error_response(request, *refused, html=False)
     if choice.result_fmt is None and choice.graph_fmt is None:
-        return error_response(request, 406, "none of the requested media types is one this endpoint serves")
+        return error_response(request, 406, "none of the requested media types is one this endpoint serves",
+                              html=False)
     answer, error = await _ask(pool, query, choice.result_fmt, choice.graph_fmt)
     if error is not None:
-        return error_response(request, error[0], error[1])
+        return error_response(request, error[0], error[1], html=False)
     if not answer.ok:
-        return error_response(request, answer.status, answer.message)
+        return error_response(request, answer.status, answer.message, html=False)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-SPARQL-MaxRows"] = str(config.max_rows)
@@ -111,10 +116,6 @@ async def _ask(pool: QueryPool, query: str, result_fmt, graph_fmt):
     except WorkerCrashed:
         return None, (503, "the query worker stopped while running this query (most likely it needed more "
                            "memory than a query may use)")
-
-
-def _answer_error(answer) -> tuple[int, str] | None:
-    return None if answer is None or answer.ok else (answer.status, answer.message)
 
 
 async def _run_update(request: Request, update: str, pool: QueryPool, config: ServerConfig, store) -> Response:
