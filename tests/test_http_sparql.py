@@ -402,3 +402,19 @@ def test_docs_list_every_gallery_example():
     doc = (ROOT / "docs" / "sparql-examples.md").read_text(encoding="utf-8")
     for example in gallery.EXAMPLES:
         assert example.query in doc, f"docs/sparql-examples.md lacks {example.id}"
+
+
+def test_workers_killed_from_outside_are_replaced(server):
+    import os
+    import signal
+
+    for pid in _children(server.server.pid):
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while True:
+        r = server.get("/sparql", params={"query": COUNT_PROJECTS})
+        if r.status_code == 200:
+            break
+        assert r.status_code == 503 and "Traceback" not in r.text
+        assert time.monotonic() < deadline, "the endpoint did not recover"
+    assert bindings(r)[0]["n"]["value"] == "4"

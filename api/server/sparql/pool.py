@@ -105,6 +105,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self.killed = 0  # workers killed for running past the time limit
+        self._spawning = 0
         self._closed = False
 
     # -- life cycle ---------------------------------------------------------------
@@ -129,27 +130,55 @@ class QueryPool:
             timeout: float | None = None, max_rows: int | None = None) -> Answer:
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
         deadline = time.monotonic() + limit
-        try:
-            worker = self._idle.get(timeout=limit)
-        except queue.Empty:
-            raise QueryBusy from None
+        self._top_up()
         req = {"query": query, "result_fmt": result_fmt, "graph_fmt": graph_fmt,
                "max_rows": self.max_rows if max_rows is None else min(max_rows, self.max_rows)}
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryBusy from None
+            try:
+                worker.send(req)
+            except (OSError, ValueError):
+                # this idle worker had died (killed from outside, crashed): try the next one
+                self._replace(worker)
+                continue
+            break
         try:
-            worker.send(req)
             reply = worker.recv(deadline - time.monotonic())
         except QueryTimeout:
             self.killed += 1
             log.warning("query stopped after %.1f s (worker %s killed): %.200s", limit, worker.pid, query)
             self._replace(worker)
             raise
-        except (EOFError, OSError, BrokenPipeError) as e:
+        except (EOFError, OSError) as e:
             self._replace(worker)
             raise WorkerCrashed(str(e)) from None
         self._idle.put(worker)
         return Answer(**{k: v for k, v in reply.items() if k in Answer.__dataclass_fields__})
 
     # -- workers ------------------------------------------------------------------
+    def _top_up(self) -> None:
+        """Start workers for any that failed to start or died, so the pool never shrinks."""
+        with self._lock:
+            missing = self.size - len(self._all) - self._spawning
+        for _ in range(max(0, missing)):
+            self._spawn_in_background()
+
+    def _spawn_in_background(self) -> None:
+        with self._lock:
+            self._spawning += 1
+
+        def run() -> None:
+            try:
+                self._spawn()
+            finally:
+                with self._lock:
+                    self._spawning -= 1
+
+        threading.Thread(target=run, name="jixiao-worker-spawn", daemon=True).start()
+
     def _spawn(self) -> None:
         if self._closed:
             return
@@ -172,4 +201,4 @@ class QueryPool:
             self._all.discard(worker)
         worker.kill()
         # start the replacement off the request path: the client already has its answer
-        threading.Thread(target=self._spawn, name="jixiao-worker-spawn", daemon=True).start()
+        self._spawn_in_background()
