@@ -25,6 +25,9 @@ def serve(
                                                                       "then it is stopped (503).")] = 30.0,
     max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Most rows (or triples) in one SPARQL answer.")] = 10_000,
     workers: Annotated[int, typer.Option("--sparql-workers", min=1, help="SPARQL worker processes.")] = 2,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service", help="Allow SPARQL SERVICE (federated queries): the server then sends requests "
+                                "to addresses clients choose. Off by default.")] = False,
 ) -> None:
     """Serve the web UI, the JSON API (/api/, docs at /docs) and a SPARQL 1.1 endpoint (/sparql).
 
@@ -38,7 +41,8 @@ def serve(
     # without updates the server only reads: it opens the store's published snapshot, so
     # `jixiao ingest` can write meanwhile (the server sees the new data when it publishes)
     jx = Jixiao(data=data, store_url=store, read_only=not update_token)
-    config = ServerConfig(update_token=update_token or None, timeout=timeout, max_rows=max_rows, workers=workers)
+    config = ServerConfig(update_token=update_token or None, timeout=timeout, max_rows=max_rows, workers=workers,
+                          allow_service=allow_service)
     typer.echo(f"jixiao: http://{host}:{port}/  (SPARQL: /sparql, API docs: /docs)", err=True)
     try:
         uvicorn.run(create_app(jx, config), host=host, port=port, log_level="info",
