@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import rdflib.namespace as rdfns
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from graph.iris import Minter, normalize_title
 from graph.mapping import map_source
@@ -53,14 +54,14 @@ def test_project_fields_and_provenance(tmp_path):
     g = set(m.triples)
     p = next(s for s, pr, o in g if pr == RDF.type and o == JX.Project)
     assert (p, DCTERMS.title, Literal("示例项目", lang="zh")) in g
-    assert (p, JX.fiscalYear, Literal("2020", datatype=XSD.gYear)) in g
-    assert (p, JX.startDate, Literal("2020-01-01", datatype=XSD.date)) in g
-    assert (p, JX.budgetTotal, Literal(Decimal("9900000"), datatype=XSD.decimal)) in g
-    assert (p, JX.budgetCurrentYear, Literal(Decimal("9900000.5"), datatype=XSD.decimal)) in g
+    assert (p, JX.fiscalYear, Literal("2020", datatype=rdfns.XSD.gYear)) in g
+    assert (p, JX.startDate, Literal("2020-01-01", datatype=rdfns.XSD.date)) in g
+    assert (p, JX.budgetTotal, Literal(Decimal("9900000"), datatype=rdfns.XSD.decimal)) in g
+    assert (p, JX.budgetCurrentYear, Literal(Decimal("9900000.5"), datatype=rdfns.XSD.decimal)) in g
     assert (p, JX.overview, Literal("概况", lang="zh")) in g
     assert (p, JX.textField, Literal("其他说明：补充", lang="zh")) in g
     assert (p, PROV.wasDerivedFrom, m.source) in g
-    assert (p, JX.sourceLine, Literal(3, datatype=XSD.integer)) in g
+    assert (p, JX.sourceLine, Literal(3, datatype=rdfns.XSD.integer)) in g
     assert (m.source, JX.sha256, Literal("0" * 64)) in g
     applicant = next(o for s, pr, o in g if pr == JX.applicant)
     assert (applicant, SKOS.prefLabel, Literal("上海市人才服务中心", lang="zh")) in set(m.shared)
@@ -79,19 +80,19 @@ def test_indicators_targets_units(tmp_path):
         return next(o for s, pr, o in g if s == ind(name) and pr == JX.target)
 
     i = ind("服务人数")
-    assert (i, JX.position, Literal(1, datatype=XSD.integer)) in g
-    assert (i, JX.sourceLine, Literal(31, datatype=XSD.integer)) in g
+    assert (i, JX.position, Literal(1, datatype=rdfns.XSD.integer)) in g
+    assert (i, JX.sourceLine, Literal(31, datatype=rdfns.XSD.integer)) in g
     assert (i, JX.category, JX.sh_output_quantity) in g
     assert (i, PROV.wasDerivedFrom, m.source) in g
     t = tgt("服务人数")
     assert (t, JX.rawText, Literal("=15名")) in g
     assert (t, JX.operator, Literal("=")) in g
-    assert (t, JX.numericValue, Literal(Decimal("15"), datatype=XSD.decimal)) in g
+    assert (t, JX.numericValue, Literal(Decimal("15"), datatype=rdfns.XSD.decimal)) in g
     assert (t, JX.unit, JX.unit_ming) in g and (t, JX.unitLabel, Literal("名")) in g
     assert (tgt("满意度"), JX.unit, UNIT.PERCENT) in g
     assert (tgt("满意度"), JX.operator, Literal("≥")) in g
     assert (tgt("验收面积"), JX.unit, UNIT.M2) in g
-    assert (tgt("验收面积"), JX.numericValue, Literal(Decimal("3600.5"), datatype=XSD.decimal)) in g
+    assert (tgt("验收面积"), JX.numericValue, Literal(Decimal("3600.5"), datatype=rdfns.XSD.decimal)) in g
     assert (tgt("资金使用规范性"), JX.qualitativeValue, Literal("合规", lang="zh")) in g
     assert not any(s == tgt("资金使用规范性") and pr == JX.numericValue for s, pr, o in g)
     # a unit nobody listed keeps an IRI of its own, labelled as written
@@ -111,8 +112,8 @@ def test_same_document_number_is_one_node_whichever_project_or_file_cites_it(tmp
     assert (doc_a, RDF.type, JX.LegalDocument) in shared
     assert (doc_a, ELI.id_local, Literal("沪人服〔2016〕1号")) in shared
     assert (doc_a, JX.issuerCode, Literal("沪人服")) in shared
-    assert (doc_a, JX.documentYear, Literal("2016", datatype=XSD.gYear)) in shared
-    assert (doc_a, JX.serialNumber, Literal(1, datatype=XSD.integer)) in shared
+    assert (doc_a, JX.documentYear, Literal("2016", datatype=rdfns.XSD.gYear)) in shared
+    assert (doc_a, JX.serialNumber, Literal(1, datatype=rdfns.XSD.integer)) in shared
     # document descriptions are shared, never in the per-file graph
     assert not any(s == doc_a for s, _, _ in a.triples)
 
@@ -169,7 +170,7 @@ def test_parse_warnings_become_warning_nodes(tmp_path):
     m = map_source(record(str(tmp_path / "a.txt"), t))
     g = set(m.triples)
     w = next(s for s, p, o in g if p == JX.warningCode and o == Literal("missing-target"))
-    assert (w, JX.sourceLine, Literal(36, datatype=XSD.integer)) in g
+    assert (w, JX.sourceLine, Literal(36, datatype=rdfns.XSD.integer)) in g
     assert (w, JX.message, Literal("indicator 无目标 has no target value")) in g
     p = next(s for s, pr, o in g if pr == JX.warning and o == w)
     assert (p, RDF.type, JX.Project) in g
