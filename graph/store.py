@@ -149,9 +149,15 @@ class EmbeddedStore(GraphStore):
         self._dirty = True
 
     def publish(self) -> Path | None:
-        """Snapshot the store for read-only openers (cheap: RocksDB backups use hard links)."""
-        if self.read_only or not self._dirty:
+        """Snapshot the store for read-only openers (cheap: RocksDB backups use hard links).
+
+        Does nothing when the newest snapshot already shows the current state.
+        """
+        if self.read_only:
             return None
+        current = self._current_snapshot()
+        if not self._dirty and current and (self.snapshots / current).is_dir():
+            return None  # readers already see this state
         target = self._snapshot(self._ox)
         self._dirty = False
         return target

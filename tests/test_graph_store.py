@@ -258,3 +258,18 @@ def test_reader_of_a_never_published_store(tmp_path):
     assert reader.stats()["projects"] == 1
     assert (data / "snapshots" / "CURRENT").exists()
     reader.close()
+
+
+def test_publish_makes_a_first_snapshot_even_without_changes(tmp_path):
+    data = tmp_path / "data"
+    s = open_store(data=data)
+    s.replace_source(make_record(tmp_path / "a.txt"))
+    s._dirty = False
+    s.close()  # as if written before snapshots existed
+    writer = open_store(data=data)  # e.g. the web server holding the store for updates
+    assert writer.publish() is not None  # readers need one, changed or not
+    assert writer.publish() is None  # nothing new since
+    reader = open_store(data=data, read_only=True)
+    assert reader.stats()["projects"] == 1
+    reader.close()
+    writer.close()
