@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -251,9 +252,8 @@ def test_reader_of_a_never_published_store(tmp_path):
     writer.replace_source(make_record(tmp_path / "a.txt"))
     with pytest.raises(StoreBusyError):  # being written, nothing published: refuse, never read it
         open_store(data=data, read_only=True)
-    writer._dirty = False  # as if it crashed before publishing
     writer.close()
-    assert not (data / "snapshots").exists()
+    shutil.rmtree(data / "snapshots")  # as if written before snapshots existed
     reader = open_store(data=data, read_only=True)  # publishes a snapshot, reads that
     assert reader.stats()["projects"] == 1
     assert (data / "snapshots" / "CURRENT").exists()
@@ -264,8 +264,8 @@ def test_publish_makes_a_first_snapshot_even_without_changes(tmp_path):
     data = tmp_path / "data"
     s = open_store(data=data)
     s.replace_source(make_record(tmp_path / "a.txt"))
-    s._dirty = False
-    s.close()  # as if written before snapshots existed
+    s.close()
+    shutil.rmtree(data / "snapshots")  # as if written before snapshots existed
     writer = open_store(data=data)  # e.g. the web server holding the store for updates
     assert writer.publish() is not None  # readers need one, changed or not
     assert writer.publish() is None  # nothing new since
