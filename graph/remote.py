@@ -81,8 +81,8 @@ class RemoteStore(GraphStore):
         return bool(ox.parse_query_results(resp.content, ox.QueryResultsFormat.JSON))
 
     def _named_graphs(self) -> list[str]:
-        resp = self._post(self.query_url, [("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")],
-                          RESULTS_JSON)
+        # GRAPH ?g {} yields each named graph once without scanning its triples.
+        resp = self._post(self.query_url, [("query", "SELECT ?g WHERE { GRAPH ?g { } }")], RESULTS_JSON)
         return [s["g"].value for s in ox.parse_query_results(resp.content, ox.QueryResultsFormat.JSON)]
 
     # ------------------------------------------------------------------ primitives
