@@ -184,3 +184,17 @@ def test_app_ingest_summary_and_search_sync(tmp_path, sample_file):
         assert (again.changed, again.unchanged, again.triples_added) == (0, 1, 0)
     finally:
         jx.close()
+
+
+def test_sparql_from_a_file_and_construct_as_turtle(tmp_path, sample_file):
+    import pyoxigraph as ox
+
+    opts = ["--data", str(tmp_path / "data")]
+    jixiao("ingest", str(sample_file), *opts, "--no-index")
+    q = tmp_path / "q.rq"
+    q.write_text("CONSTRUCT { ?doc eli:id_local ?n } WHERE { ?doc eli:id_local ?n }", encoding="utf-8")
+    ttl = jixiao("sparql", "--file", str(q), "--format", "ttl", *opts)
+    triples = list(ox.parse(ttl.encode("utf-8"), ox.RdfFormat.TURTLE))
+    assert "沪委办发〔2018〕12号" in {t.object.value for t in triples}
+    assert len(triples) == int(sparql_json(
+        "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d eli:id_local ?x }", opts)[0]["n"])
