@@ -367,15 +367,44 @@ def render(res: dict[str, Any]) -> str:
             add(f"rdflib in-memory against pyoxigraph on the {sres.get('rdflib_tables')}-table corpus "
                 f"(rdflib load {_get(sres, 'rdflib_small', 'rdflib_load', 'load_s')} s), median ms:")
             add("")
-            add("| query | pyoxigraph | rdflib | rdflib ÷ pyoxigraph |")
-            add("|---|---|---|---|")
+            add(f"| query | pyoxigraph | rdflib | rdflib ÷ pyoxigraph | pyoxigraph {sres.get('tables')} ÷ "
+                f"{sres.get('rdflib_tables')} tables |")
+            add("|---|---|---|---|---|")
             for n, r in small.items():
-                add(f"| {n} | {_get(r, 'pyoxigraph', 'median_ms')} | "
+                big = _get(sq, n, "pyoxigraph", "median_ms")
+                one = _get(r, "pyoxigraph", "median_ms")
+                growth = f"{big / one:.1f}×" if big and one else "—"
+                add(f"| {n} | {one} | "
                     f"{_get(r, 'rdflib', 'median_ms', default=_get(r, 'rdflib', 'error', default='—'))} | "
-                    f"{r.get('rdflib_over_pyoxigraph', '—')} |")
+                    f"{r.get('rdflib_over_pyoxigraph', '—')} | {growth} |")
     else:
         add(_status(res.get("sparql")) or "no result")
     add("")
+    remote = _get(sres, "remote", "queries") or {}
+    remote_ing = [(n, e["end_to_end_remote"]) for n, e in ing.items() if e.get("end_to_end_remote")]
+    if remote or remote_ing:
+        add("### SPARQL server (`oxigraph serve` on 127.0.0.1), median / p95 ms")
+        add("")
+        if remote:
+            add(f"The same {sres.get('tables')}-table data loaded with `oxigraph load` "
+                f"({_get(sres, 'remote', 'oxigraph_load_s')} s), served with `--union-default-graph`.")
+            add("")
+            add("| query | oxigraph serve, direct | jixiao serve --store URL | ratio | embedded (jixiao HTTP) |")
+            add("|---|---|---|---|---|")
+            for n, r in remote.items():
+                def mp2(k: str, r: dict = r) -> str:
+                    v = r.get(k) or {}
+                    return f"{v['median_ms']} / {v['p95_ms']}" if "median_ms" in v else "—"
+                emb = _get(sq, n, "http", "median_ms", default="—")
+                add(f"| {n} | {mp2('oxigraph_server')} | {mp2('http_remote')} | "
+                    f"{r.get('http_remote_over_server', '—')} | {emb} |")
+            add("")
+        for n, e in remote_ing:
+            emb = _get(ing, n, "end_to_end") or {}
+            add(f"Ingest of {n} tables end to end with `--store URL`: {e['wall_s']} s wall, {e['cpu_s']} s CPU in "
+                f"jixiao, peak RSS {e['peak_rss_mib']} MiB (embedded: {emb.get('wall_s')} s wall, "
+                f"{emb.get('cpu_s')} s CPU).")
+        add("")
 
     # serve + load
     add("### `jixiao serve` cold start")
