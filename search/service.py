@@ -55,7 +55,6 @@ class Searcher:
         self.state = state
         self.hnsw_threshold = hnsw_threshold
         self._encoder: Encoder | None = None
-        self._clusters_cache: tuple[str, list[dict]] | None = None
 
     # ---------------------------------------------------------------- opening
 
@@ -115,59 +114,58 @@ class Searcher:
         new_state, report = build_state(graph_rows, self.state, self.encoder, self.encoder_spec,
                                         final.name, self.hnsw_threshold)
         if new_state is not None:
+            derived = self._derive(new_state)  # before publishing: clusters.json is part of it
             new_state.save(tmp)
             publish_generation(root, tmp, final)  # the crash-safe switch
             self.state = new_state
-            self._clusters_cache = None
+            report.update(self._write_graphs(new_state, *derived))
         else:
             tmp.rmdir()
             if live is not None:
                 remove_stale(root, keep=live.name)
-        report.update(self._rebuild_graphs(force=new_state is not None))
+            report.update(self._repair_graphs())
         report["seconds"] = round(time.perf_counter() - started, 3)
         return report
 
-    def _rebuild_graphs(self, force: bool) -> dict[str, Any]:
-        """Replace the similarity and reuse named graphs, unless they already match the index."""
-        state = self.state
-        if state is None:
-            return {"links": 0, "clusters": 0, "graphs": "none"}
-        generation = state.manifest["generation"]
-        stamps = read_graph_stamps(self.store, self._graph_iris())
-        if not force and all(stamps.get(g) == generation for g in self._graph_iris()):
-            return {"links": None, "clusters": None, "graphs": "current"}
+    def _derive(self, state: IndexState) -> tuple[list, list[dict]]:
+        """Similarity links and reuse clusters of a state (clusters are stored in it)."""
         neighbours = text_neighbours(state.text_vectors, _NEIGHBOUR_FANOUT)
         links = similarity_links(state.rows_of_text, state.text_vectors, neighbours)
-        summaries = self._cluster_summaries(neighbours)
+        found = reuse_clusters(state.rows_of_text, state.texts, neighbours, CLUSTER_THRESHOLD)
+        summaries = []
+        for c in found:
+            summary = cluster_summary(c, state.texts, state.rows_of_text, self.base_iri)
+            summary["_leader_text"] = c.texts[0]
+            summaries.append(summary)
+        state.clusters = summaries
+        return links, summaries
+
+    def _write_graphs(self, state: IndexState, links: list, summaries: list[dict]) -> dict[str, Any]:
+        generation = state.manifest["generation"]
         shared = [c for c in summaries if c["projects"] >= 2]
         replace_named_graph(self.store, rdf_export.similarity_graph_iri(self.base_iri),
                             rdf_export.similarity_triples(links, self.base_iri, generation))
         replace_named_graph(self.store, rdf_export.reuse_graph_iri(self.base_iri),
-                            rdf_export.reuse_triples(shared, self._close_matches(shared), self.base_iri, generation))
+                            rdf_export.reuse_triples(shared, self._close_matches(state, shared),
+                                                     self.base_iri, generation))
         return {"links": len(links), "clusters": len(shared), "graphs": "rebuilt"}
+
+    def _repair_graphs(self) -> dict[str, Any]:
+        """The index is current: rewrite the named graphs only if they are not (e.g. a crash
+        between publishing the index and writing them, or someone dropped them)."""
+        state = self.state
+        if state is None:
+            return {"links": 0, "clusters": 0, "graphs": "none"}
+        stamps = read_graph_stamps(self.store, self._graph_iris())
+        if all(stamps.get(g) == state.manifest["generation"] for g in self._graph_iris()):
+            return {"links": None, "clusters": None, "graphs": "current"}
+        return self._write_graphs(state, *self._derive(state))
 
     def _graph_iris(self) -> list[str]:
         return [rdf_export.similarity_graph_iri(self.base_iri), rdf_export.reuse_graph_iri(self.base_iri)]
 
-    def _cluster_summaries(self, neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> list[dict]:
-        state = self.state
-        if state is None:
-            return []
-        generation = state.manifest["generation"]
-        if self._clusters_cache is not None and self._clusters_cache[0] == generation:
-            return self._clusters_cache[1]
-        if neighbours is None:
-            neighbours = text_neighbours(state.text_vectors, _NEIGHBOUR_FANOUT)
-        found = reuse_clusters(state.rows_of_text, state.texts, neighbours, CLUSTER_THRESHOLD)
-        summaries = [cluster_summary(c, state.texts, state.rows_of_text, self.base_iri) for c in found]
-        for c, summary in zip(found, summaries, strict=True):
-            summary["_leader_text"] = c.texts[0]
-        self._clusters_cache = (generation, summaries)
-        return summaries
-
-    def _close_matches(self, clusters: list[dict]) -> list[tuple[str, str]]:
-        state = self.state
-        if state is None or len(clusters) < 2:
+    def _close_matches(self, state: IndexState, clusters: list[dict]) -> list[tuple[str, str]]:
+        if len(clusters) < 2:
             return []
         leaders = np.array([c["_leader_text"] for c in clusters])
         sims = state.text_vectors[leaders] @ state.text_vectors[leaders].T
@@ -234,8 +232,13 @@ class Searcher:
         """Reuse clusters used by at least ``min_projects`` projects, most used first:
         [{"iri", "label", "projects", "indicators", "variants": [{"name", "projects", "indicators"}],
           "targets": [{"target": "≥85%", "projects": 3}], "members": [indicator IRIs]}]."""
+        state = self.state
+        if state is None:
+            return []
+        if state.clusters is None:  # an index written before clusters were stored
+            self._derive(state)
         return [{k: v for k, v in c.items() if not k.startswith("_")}
-                for c in self._cluster_summaries() if c["projects"] >= min_projects]
+                for c in state.clusters if c["projects"] >= min_projects]
 
     # ---------------------------------------------------------------- consistency
 

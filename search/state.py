@@ -24,6 +24,7 @@ class IndexState:
     text_vectors: np.ndarray  # (len(texts), dim) float32
     vectors: VectorIndex
     lexical: LexicalIndex
+    clusters: list[dict[str, Any]] | None = None  # reuse clusters computed at sync (clusters.json)
     # derived lookups, rebuilt in __post_init__
     by_id: dict[int, dict[str, Any]] = field(init=False)
     by_iri: dict[str, dict[str, Any]] = field(init=False)
@@ -54,6 +55,8 @@ class IndexState:
         np.save(folder / "text_vectors.npy", self.text_vectors)
         self.vectors.save(folder / "vectors.faiss")
         self.lexical.save(folder / "lexical")
+        if self.clusters is not None:
+            write_json(folder / "clusters.json", self.clusters)
 
     @classmethod
     def load(cls, folder: Path) -> IndexState:
@@ -69,6 +72,7 @@ class IndexState:
             text_vectors=np.load(folder / "text_vectors.npy"),
             vectors=VectorIndex.load(folder / "vectors.faiss", manifest["kind"]),
             lexical=LexicalIndex.load(folder / "lexical", len(texts)),
+            clusters=read_json(folder / "clusters.json") if (folder / "clusters.json").exists() else None,
         )
         return state
 
