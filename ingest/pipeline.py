@@ -29,11 +29,19 @@ def parse_bytes(data: bytes, path: str) -> SourceRecord:
         return src
     for start, end in ranges:
         try:
-            src.tables.append(read_table(rows[start:end]))
+            table = read_table(rows[start:end])
+            # a heading with neither a project name nor indicators under it (a page title,
+            # a heading quoted in prose) is not a table
+            if table.title is not None or table.indicators:
+                src.tables.append(table)
         except Exception as exc:  # a bug must not lose the other tables of the file
             line = rows[start].line
             src.errors.append({"path": path, "line": line, "code": "internal-error",
                                "message": f"{path}:{line}: table could not be read ({type(exc).__name__}: {exc})"})
+    if not src.tables and not src.errors:
+        src.errors.append({"path": path, "line": rows[ranges[0][0]].line, "code": "no-table",
+                           "message": f"{path}:{rows[ranges[0][0]].line}: a 绩效目标表 heading with no project "
+                                      "(no 项目名称 and no indicators) under it"})
     _mark_duplicates(src)
     return src
 

@@ -108,3 +108,11 @@ def test_fifty_megabyte_file_with_one_table_at_the_end(tmp_path):
     src = parse_file(p)
     (t,) = src.tables
     assert len(t.indicators) == N and t.lines[0] == 50_000_000 // len(filler.encode()) + 1
+
+
+def test_heading_without_any_project_is_no_table(tmp_path):
+    p = tmp_path / "t.txt"
+    p.write_text("2021年部门项目支出绩效目标表\n说明：本年度无项目。\n", encoding="utf-8")
+    src = parse_file(p)
+    assert src.tables == [] and [e["code"] for e in src.errors] == ["no-table"]
+    assert src.errors[0]["line"] == 1
