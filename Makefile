@@ -21,11 +21,13 @@ run: $(STAMP)  ## ingest the bundled sample tables and serve http://127.0.0.1:80
 	$(BIN)/jixiao ingest data/samples --data $(DATA)
 	$(BIN)/jixiao serve --data $(DATA) --host $(HOST) --port $(PORT)
 
-# Debian's chromium for the browser test; skipped quietly where apt is not ours.
+# Debian's chromium (and a CJK font, so screenshots show 汉字) for the browser test;
+# where apt is not ours the browser test skips with its reason.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
-	  echo "chromium not installed: browser tests will skip"; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi -e wqy -e cjk; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) || \
+	    echo "chromium not installed: browser tests will skip"; }
 
 test: $(STAMP) browser  ## run the test suite
 	$(BIN)/python -m pytest -q
