@@ -439,7 +439,7 @@ def render(res: dict[str, Any]) -> str:
     add("### Load test (loopback)")
     add("")
     if lt:
-        add(f"{lt.get('requests_ok')} of {lt.get('requests_planned')} requests answered in {lt.get('wall_s')} s at "
+        add(f"{lt.get('tables')} tables: {lt.get('requests_ok')} of {lt.get('requests_planned')} requests answered in {lt.get('wall_s')} s at "
             f"concurrency {lt.get('concurrency')}: {lt.get('throughput_rps')} requests/s; errors {lt.get('errors') or 'none'}.")
         add("")
         add("| kind | n | p50 ms | p90 ms | p99 ms | max ms |")
