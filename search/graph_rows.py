@@ -12,51 +12,61 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
-# One row per indicator (labels may come in several languages: Chinese is preferred in Python).
+# Four simple queries joined in Python: one query with nested OPTIONALs for everything is
+# three times slower on Oxigraph (16 s against 5 s for 20k indicators).
 INDICATORS_QUERY = PREFIXES + """
-SELECT ?i ?name ?l1 ?l2 ?p ?title ?applicant ?year ?raw ?op ?value ?unit ?qual WHERE {
-  ?p a jx:Project ; jx:hasIndicator ?i .
-  ?i rdfs:label ?name .
-  OPTIONAL { ?p dcterms:title ?title }
-  OPTIONAL { ?p jx:applicant/skos:prefLabel ?applicant }
-  OPTIONAL { ?p jx:fiscalYear ?year }
-  OPTIONAL { ?i jx:category ?c2 . ?c2 skos:prefLabel ?l2 .
-             OPTIONAL { ?c2 skos:broader/skos:prefLabel ?l1 } }
-  OPTIONAL { ?i jx:target ?t .
-             OPTIONAL { ?t jx:rawText ?raw } OPTIONAL { ?t jx:operator ?op }
-             OPTIONAL { ?t jx:numericValue ?value } OPTIONAL { ?t jx:unitLabel ?unit }
-             OPTIONAL { ?t jx:qualitativeValue ?qual } }
-}
-"""
+SELECT ?i ?name ?p WHERE { ?p a jx:Project ; jx:hasIndicator ?i . ?i rdfs:label ?name }"""
+PROJECTS_QUERY = PREFIXES + """
+SELECT ?p ?title ?applicant ?year WHERE { ?p a jx:Project .
+  OPTIONAL { ?p dcterms:title ?title } OPTIONAL { ?p jx:applicant/skos:prefLabel ?applicant }
+  OPTIONAL { ?p jx:fiscalYear ?year } }"""
+CATEGORIES_QUERY = PREFIXES + """
+SELECT ?i ?l1 ?l2 WHERE { ?p a jx:Project ; jx:hasIndicator ?i . ?i jx:category ?c2 . ?c2 skos:prefLabel ?l2 .
+  OPTIONAL { ?c2 skos:broader/skos:prefLabel ?l1 } }"""
+TARGETS_QUERY = PREFIXES + """
+SELECT ?i ?raw ?op ?value ?unit ?qual WHERE { ?p a jx:Project ; jx:hasIndicator ?i . ?i jx:target ?t .
+  OPTIONAL { ?t jx:rawText ?raw } OPTIONAL { ?t jx:operator ?op } OPTIONAL { ?t jx:numericValue ?value }
+  OPTIONAL { ?t jx:unitLabel ?unit } OPTIONAL { ?t jx:qualitativeValue ?qual } }"""
 
 
 def read_indicator_rows(store) -> dict[str, dict[str, Any]]:
     """IRI → {"iri", "name", "l1", "l2", "target", "project"} for every indicator in the graph."""
+    projects: dict[str, dict[str, Any]] = {}
+    for b in store.select(PROJECTS_QUERY):
+        proj = projects.setdefault(str(b["p"]), {"iri": str(b["p"]), "title": None, "applicant": None,
+                                                  "year": None})
+        _prefer(proj, "title", b.get("title"))
+        _prefer(proj, "applicant", b.get("applicant"))
+        if proj["year"] is None and b.get("year") is not None:
+            proj["year"] = _year(b["year"])
     out: dict[str, dict[str, Any]] = {}
     for b in store.select(INDICATORS_QUERY):
         iri = str(b["i"])
         row = out.get(iri)
         if row is None:
-            row = out[iri] = {
-                "iri": iri, "name": _text(b.get("name")), "l1": None, "l2": None, "target": None,
-                "project": {"iri": str(b["p"]), "title": None, "applicant": None, "year": None},
-            }
+            project = projects.get(str(b["p"])) or {"iri": str(b["p"]), "title": None, "applicant": None,
+                                                    "year": None}
+            row = out[iri] = {"iri": iri, "name": None, "l1": None, "l2": None, "target": None,
+                              "project": dict(project)}
         _prefer(row, "name", b.get("name"))
-        _prefer(row, "l1", b.get("l1"))
-        _prefer(row, "l2", b.get("l2"))
-        proj = row["project"]
-        _prefer(proj, "title", b.get("title"))
-        _prefer(proj, "applicant", b.get("applicant"))
-        if proj["year"] is None and b.get("year") is not None:
-            proj["year"] = _year(b["year"])
-        if any(b.get(k) is not None for k in ("raw", "op", "value", "unit", "qual")):
-            t = row["target"] or {"raw": None, "op": None, "value": None, "unit": None, "qualitative": None}
-            for key, var in (("raw", "raw"), ("op", "op"), ("unit", "unit"), ("qualitative", "qual")):
-                if t[key] is None and b.get(var) is not None:
-                    t[key] = _text(b[var])
-            if t["value"] is None and b.get("value") is not None:
-                t["value"] = _number(b["value"])
-            row["target"] = t
+    for b in store.select(CATEGORIES_QUERY):
+        row = out.get(str(b["i"]))
+        if row is not None:
+            _prefer(row, "l1", b.get("l1"))
+            _prefer(row, "l2", b.get("l2"))
+    for b in store.select(TARGETS_QUERY):
+        row = out.get(str(b["i"]))
+        if row is None:
+            continue
+        t = row["target"] or {"raw": None, "op": None, "value": None, "unit": None, "qualitative": None}
+        for key, var in (("raw", "raw"), ("op", "op"), ("unit", "unit"), ("qualitative", "qual")):
+            if t[key] is None and b.get(var) is not None:
+                t[key] = _text(b[var])
+        if t["value"] is None and b.get("value") is not None:
+            t["value"] = _number(b["value"])
+        row["target"] = t
+    for proj in projects.values():
+        _drop_private(proj)
     return clean_rows(out)
 
 
@@ -75,10 +85,14 @@ def _prefer(row: dict, key: str, value: Any) -> None:
 
 def clean_rows(rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for row in rows.values():
-        for d in (row, row["project"]):
-            for k in [k for k in d if k.startswith("_")]:
-                del d[k]
+        _drop_private(row)
+        _drop_private(row["project"])
     return rows
+
+
+def _drop_private(d: dict[str, Any]) -> None:
+    for k in [k for k in d if k.startswith("_")]:
+        del d[k]
 
 
 def _text(v: Any) -> str | None:

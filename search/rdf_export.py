@@ -7,7 +7,8 @@ each set in its own named graph, replaced whole on every sync.
                                skos:closeMatch c2 (another cluster whose wording is near)
 
 Each graph carries ``<graph> dcterms:identifier "gen-…"``, the index generation it was built
-from, so ``check()`` can tell a stale graph from a current one.
+from, so ``check()`` can tell a stale graph from a current one. It is written last, so a
+graph whose loading was cut short has no current stamp.
 """
 from __future__ import annotations
 
@@ -50,8 +51,7 @@ def triple(s: str, p: str, o: str) -> str:
 
 
 def similarity_triples(links: Iterable[Link], base_iri: str, generation: str) -> str:
-    g = similarity_graph_iri(base_iri)
-    out = [triple(iri(g), iri(DCT_IDENTIFIER), literal(generation))]
+    out = []
     for link in links:
         node = iri(f"{base_iri}similarity/{hashlib.sha1(f'{link.source} {link.other}'.encode()).hexdigest()[:20]}")
         out.append(triple(iri(link.source), iri(f"{JX}similarIndicator"), iri(link.other)))
@@ -59,15 +59,14 @@ def similarity_triples(links: Iterable[Link], base_iri: str, generation: str) ->
         out.append(triple(node, iri(RDF_TYPE), iri(f"{JX}Similarity")))
         out.append(triple(node, iri(f"{JX}other"), iri(link.other)))
         out.append(triple(node, iri(f"{JX}score"), decimal(link.score)))
+    out.append(_stamp(similarity_graph_iri(base_iri), generation))
     return "".join(out)
 
 
 def reuse_triples(clusters: list[dict], close_matches: list[tuple[str, str]], base_iri: str,
                   generation: str) -> str:
     """``clusters``: summaries from ``search.clusters.cluster_summary`` (multi-project ones)."""
-    g = reuse_graph_iri(base_iri)
-    out = [triple(iri(g), iri(DCT_IDENTIFIER), literal(generation)),
-           triple(iri(REUSE_SCHEME), iri(RDF_TYPE), iri(f"{SKOS}ConceptScheme"))]
+    out = [triple(iri(REUSE_SCHEME), iri(RDF_TYPE), iri(f"{SKOS}ConceptScheme"))]
     for c in clusters:
         node = iri(c["iri"])
         out.append(triple(node, iri(RDF_TYPE), iri(f"{SKOS}Concept")))
@@ -80,4 +79,9 @@ def reuse_triples(clusters: list[dict], close_matches: list[tuple[str, str]], ba
             out.append(triple(iri(member), iri(f"{JX}reuseCluster"), node))
     for a, b in close_matches:
         out.append(triple(iri(a), iri(f"{SKOS}closeMatch"), iri(b)))
+    out.append(_stamp(reuse_graph_iri(base_iri), generation))
     return "".join(out)
+
+
+def _stamp(graph: str, generation: str) -> str:
+    return triple(iri(graph), iri(DCT_IDENTIFIER), literal(generation))

@@ -20,10 +20,10 @@ from search import rdf_export
 from search.clusters import CLUSTER_THRESHOLD, cluster_summary, reuse_clusters
 from search.encoders import DEFAULT_ENCODER, Encoder, encoder_identity, load_encoder, same_model
 from search.graph_rows import read_indicator_rows
-from search.links import LINK_THRESHOLD, LINKS_PER_INDICATOR, similarity_links
+from search.links import LINK_THRESHOLD, LINKS_PER_INDICATOR, Link, similarity_links
 from search.neighbours import text_neighbours
 from search.ranking import MODES, Filters, dense_text_scores, expand, fuse, lexical_text_scores
-from search.state import IndexState
+from search.state import LINK_DTYPE, IndexState
 from search.storage import (
     current_generation,
     generation_number,
@@ -34,7 +34,7 @@ from search.storage import (
 )
 from search.sync import build_state
 from search.vectors import HNSW_THRESHOLD
-from search.write_graph import read_graph_stamps, replace_named_graph
+from search.write_graph import apply_delta, read_graph_stamps, replace_named_graph
 
 DEFAULT_BASE_IRI = "https://w3id.org/jixiao/id/"
 CLOSE_MATCH_THRESHOLD = 0.75  # two reuse clusters whose wordings are this near: skos:closeMatch
@@ -114,11 +114,11 @@ class Searcher:
         new_state, report = build_state(graph_rows, self.state, self.encoder, self.encoder_spec,
                                         final.name, self.hnsw_threshold)
         if new_state is not None:
-            derived = self._derive(new_state)  # before publishing: clusters.json is part of it
+            self._derive(new_state)  # before publishing: links and clusters are stored with it
             new_state.save(tmp)
             publish_generation(root, tmp, final)  # the crash-safe switch
-            self.state = new_state
-            report.update(self._write_graphs(new_state, *derived))
+            previous, self.state = self.state, new_state
+            report.update(self._write_graphs(new_state, previous))
         else:
             tmp.rmdir()
             if live is not None:
@@ -127,10 +127,12 @@ class Searcher:
         report["seconds"] = round(time.perf_counter() - started, 3)
         return report
 
-    def _derive(self, state: IndexState) -> tuple[list, list[dict]]:
-        """Similarity links and reuse clusters of a state (clusters are stored in it)."""
+    def _derive(self, state: IndexState) -> None:
+        """Compute a state's similarity links and reuse clusters (stored with the state)."""
         neighbours = text_neighbours(state.text_vectors, _NEIGHBOUR_FANOUT)
         links = similarity_links(state.rows_of_text, state.text_vectors, neighbours)
+        state.links = np.array([(state.by_iri[x.source]["id"], state.by_iri[x.other]["id"], x.score)
+                                for x in links], dtype=LINK_DTYPE)
         found = reuse_clusters(state.rows_of_text, state.texts, neighbours, CLUSTER_THRESHOLD)
         summaries = []
         for c in found:
@@ -138,17 +140,40 @@ class Searcher:
             summary["_leader_text"] = c.texts[0]
             summaries.append(summary)
         state.clusters = summaries
-        return links, summaries
 
-    def _write_graphs(self, state: IndexState, links: list, summaries: list[dict]) -> dict[str, Any]:
+    def _graph_texts(self, state: IndexState) -> dict[str, str]:
+        """N-Triples of the similarity and reuse graphs of a state."""
         generation = state.manifest["generation"]
-        shared = [c for c in summaries if c["projects"] >= 2]
-        replace_named_graph(self.store, rdf_export.similarity_graph_iri(self.base_iri),
-                            rdf_export.similarity_triples(links, self.base_iri, generation))
-        replace_named_graph(self.store, rdf_export.reuse_graph_iri(self.base_iri),
-                            rdf_export.reuse_triples(shared, self._close_matches(state, shared),
-                                                     self.base_iri, generation))
-        return {"links": len(links), "clusters": len(shared), "graphs": "rebuilt"}
+        links = [Link(state.by_id[int(x["source"])]["iri"], state.by_id[int(x["other"])]["iri"],
+                      round(float(x["score"]), 4)) for x in state.links]
+        shared = [c for c in state.clusters if c["projects"] >= 2]
+        return {
+            rdf_export.similarity_graph_iri(self.base_iri):
+                rdf_export.similarity_triples(links, self.base_iri, generation),
+            rdf_export.reuse_graph_iri(self.base_iri):
+                rdf_export.reuse_triples(shared, self._close_matches(state, shared), self.base_iri, generation),
+        }
+
+    def _write_graphs(self, state: IndexState, previous: IndexState | None) -> dict[str, Any]:
+        """Bring the named graphs from ``previous``'s content to ``state``'s: as a delta (one
+        atomic update of the changed triples) when the store holds exactly the previous
+        generation's graph, else replaced whole. A re-ingest changes a few links; rewriting
+        half a million triples would cost a minute."""
+        new = self._graph_texts(state)
+        old = {}
+        if previous is not None and previous.links is not None and previous.clusters is not None:
+            old = self._graph_texts(previous)
+        stamps = read_graph_stamps(self.store, list(new))
+        how = []
+        for graph, text in new.items():
+            if graph in old and stamps.get(graph) == previous.manifest["generation"]:
+                apply_delta(self.store, graph, old[graph], text)
+                how.append("delta")
+            else:
+                replace_named_graph(self.store, graph, text)
+                how.append("rebuilt")
+        return {"links": len(state.links), "clusters": sum(c["projects"] >= 2 for c in state.clusters),
+                "graphs": "rebuilt" if "rebuilt" in how else "delta"}
 
     def _repair_graphs(self) -> dict[str, Any]:
         """The index is current: rewrite the named graphs only if they are not (e.g. a crash
@@ -159,7 +184,9 @@ class Searcher:
         stamps = read_graph_stamps(self.store, self._graph_iris())
         if all(stamps.get(g) == state.manifest["generation"] for g in self._graph_iris()):
             return {"links": None, "clusters": None, "graphs": "current"}
-        return self._write_graphs(state, *self._derive(state))
+        if state.links is None or state.clusters is None:
+            self._derive(state)
+        return self._write_graphs(state, None)
 
     def _graph_iris(self) -> list[str]:
         return [rdf_export.similarity_graph_iri(self.base_iri), rdf_export.reuse_graph_iri(self.base_iri)]

@@ -15,6 +15,9 @@ from search.lexical import LexicalIndex
 from search.storage import FORMAT, IndexFormatError, read_json, read_jsonl, write_json, write_jsonl
 from search.vectors import VectorIndex
 
+# one similarity link: indicator ids (stable ids of this generation) and the rounded cosine
+LINK_DTYPE = np.dtype([("source", np.int64), ("other", np.int64), ("score", np.float32)])
+
 
 @dataclass
 class IndexState:
@@ -25,6 +28,7 @@ class IndexState:
     vectors: VectorIndex
     lexical: LexicalIndex
     clusters: list[dict[str, Any]] | None = None  # reuse clusters computed at sync (clusters.json)
+    links: np.ndarray | None = None  # similarity links computed at sync (links.npy, LINK_DTYPE)
     # derived lookups, rebuilt in __post_init__
     by_id: dict[int, dict[str, Any]] = field(init=False)
     by_iri: dict[str, dict[str, Any]] = field(init=False)
@@ -57,6 +61,8 @@ class IndexState:
         self.lexical.save(folder / "lexical")
         if self.clusters is not None:
             write_json(folder / "clusters.json", self.clusters)
+        if self.links is not None:
+            np.save(folder / "links.npy", self.links)
 
     @classmethod
     def load(cls, folder: Path) -> IndexState:
@@ -73,6 +79,7 @@ class IndexState:
             vectors=VectorIndex.load(folder / "vectors.faiss", manifest["kind"]),
             lexical=LexicalIndex.load(folder / "lexical", len(texts)),
             clusters=read_json(folder / "clusters.json") if (folder / "clusters.json").exists() else None,
+            links=np.load(folder / "links.npy") if (folder / "links.npy").exists() else None,
         )
         return state
 

@@ -271,3 +271,19 @@ def test_remote_store_sync_search_and_check(oxigraph_url, tmp_path):
         assert int(rows[0]["n"]) > 0
     finally:
         app.close()
+
+
+def test_named_graphs_follow_a_reingest_by_delta(app, tmp_path):
+    s = app.searcher
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SAMPLE.read_text(encoding="utf-8").replace("预算执行率", "预算执行进度", 1), encoding="utf-8")
+    app.ingest([copy], index=False)
+    report = s.sync()
+    assert report["graphs"] == "delta" and report["added"] == 200
+    # the delta-updated graphs hold exactly what a full rewrite would write
+    for graph, text in s._graph_texts(s.state).items():
+        rows = app.store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert int(rows[0]["n"]) == len(set(text.splitlines()))
+    assert s.check()["ok"]
+    assert "预算执行进度" in {r["name"] for r in s.similar(
+        s.search("预算执行率", k=1)["results"][0]["iri"], k=20)["results"]}
