@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,7 +19,7 @@ from rdflib import BNode, Literal, URIRef
 
 import ontology
 from graph.iris import Minter
-from graph.mapping import MAPPING_VERSION, MappedSource, map_source, record_sha256
+from graph.mapping import MAPPING_VERSION, MappedSource, map_source
 from graph.results import GRAPH_FORMATS, QueryResult
 from graph.vocab import JX_IRI, PREFIXES
 from ingest.records import SourceRecord
@@ -42,8 +43,63 @@ class ReplaceResult:
     warnings: list[dict] = field(default_factory=list)  # the mapper's own (unknown categories…)
 
 
+@dataclass
+class PreparedSource:
+    """One source mapped and serialized, ready to write; picklable (what a parse worker
+    hands to the writer process). ``nquads``: the file graph's triples, then its shared
+    descriptions, as N-Quads written by Oxigraph's serializer."""
+
+    path: str
+    graph: str
+    sha256: str
+    nquads: bytes
+    quads: int  # lines in nquads
+    triples: int  # distinct triples in the file graph
+    tables: int = 0
+    indicators: int = 0
+    documents: int = 0
+    parse_warnings: int = 0
+    warnings: list[dict] = field(default_factory=list)
+    version: str = MAPPING_VERSION
+
+    def result(self, changed: bool, triples: int | None = None) -> ReplaceResult:
+        return ReplaceResult(graph=self.graph, changed=changed, triples=self.triples if triples is None else triples,
+                             sha256=self.sha256, tables=self.tables, indicators=self.indicators,
+                             documents=self.documents, parse_warnings=self.parse_warnings, warnings=self.warnings)
+
+    def graph_triples(self) -> tuple[list[ox.Triple], list[ox.Triple]]:
+        """(file graph triples, shared triples), parsed back from ``nquads``."""
+        own: list[ox.Triple] = []
+        shared: list[ox.Triple] = []
+        for q in ox.parse(self.nquads, ox.RdfFormat.N_QUADS):
+            (own if q.graph_name.value == self.graph else shared).append(ox.Triple(q.subject, q.predicate, q.object))
+        return own, shared
+
+
+def prepare(mapped: MappedSource, shared_graph: str) -> PreparedSource:
+    """A mapped source as a :class:`PreparedSource` (N-Quads for its graph and the shared one)."""
+    g, sh = ox.NamedNode(str(mapped.graph)), ox.NamedNode(shared_graph)
+    own = mapped.ox_triples()
+    shared = mapped.ox_shared()
+    quads = [ox.Quad(s, p, o, g) for s, p, o in own]
+    quads += [ox.Quad(s, p, o, sh) for s, p, o in shared]
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    return PreparedSource(
+        path=str(mapped.path), graph=str(mapped.graph), sha256=mapped.sha256, nquads=data, quads=len(quads),
+        triples=len(set(own)), tables=mapped.tables, indicators=mapped.indicators,
+        documents=len(mapped.documents), parse_warnings=mapped.parse_warnings, warnings=mapped.warnings)
+
+
+def prepare_source(record: SourceRecord, minter: Minter | None = None) -> PreparedSource:
+    """Map one parsed file and serialize it for :meth:`GraphStore.write_sources`."""
+    minter = minter or Minter()
+    return prepare(map_source(record, minter), str(minter.shared_graph()))
+
+
 def to_ox(term: Any) -> Any:
-    """An rdflib term as a pyoxigraph term."""
+    """An rdflib term as a pyoxigraph term (pyoxigraph terms pass through)."""
+    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return term
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
@@ -59,7 +115,8 @@ def to_ox(term: Any) -> Any:
 
 def ntriples(triples: Iterable[tuple]) -> str:
     """N-Triples text (valid inside SPARQL ``INSERT DATA``) written by Oxigraph's serializer."""
-    data = ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples),
+    data = ox.serialize((t if isinstance(t, ox.Triple) else ox.Triple(to_ox(t[0]), to_ox(t[1]), to_ox(t[2]))
+                         for t in triples),
                         format=ox.RdfFormat.N_TRIPLES)
     return (data or b"").decode("utf-8")
 
@@ -85,6 +142,10 @@ class GraphStore(ABC):
     """The store interface (docs/architecture.md); see :func:`graph.store.open_store`."""
 
     read_only: bool = False
+    # New sources written together in one atomic request, up to about this many quads.
+    batch_quads: int = 50_000
+    # Sources whose state (sha256, mapping version) is read with one query.
+    state_chunk: int = 64
 
     def __init__(self, base_iri: str | None = None) -> None:
         self.minter = Minter(base_iri)
@@ -163,23 +224,110 @@ class GraphStore(ABC):
         are collected, all in ONE SPARQL Update request: it succeeds whole or not at all.
         """
         self._check_writable()
-        g = str(self.minter.source_graph(record.path))
-        state = self.source_state(g)
-        sha = record_sha256(record)
-        unchanged = bool(state) and state["sha"] == sha and state["version"] == MAPPING_VERSION
-        mapped = map_source(record, self.minter)
-        if unchanged:
-            return self._result(mapped, changed=False)
-        if state is None:  # a new source: nothing to drop or collect
-            self._insert_new(mapped)
-        else:
-            self._run_update(self.replace_update(mapped, self._shared_cited_by(g)))
-        self._changed()
-        return self._result(mapped, changed=True)
+        prepared = prepare_source(record, self.minter)
+        for _item, outcome in self.write_sources([prepared]):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            return outcome
+        raise AssertionError("write_sources gave no outcome")  # pragma: no cover
 
-    def _insert_new(self, mapped: MappedSource) -> None:
-        """Write a source seen for the first time, in one atomic request."""
-        self._run_update(self.replace_update(mapped))
+    def source_states(self, graphs: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """``{graph: {"sha", "version"}}`` for those of ``graphs`` that hold a source (one query)."""
+        graphs = sorted(set(graphs))
+        if not graphs:
+            return {}
+        rows = self.select(f"""SELECT ?g ?sha ?version WHERE {{
+            VALUES ?g {{ {" ".join(f"<{g}>" for g in graphs)} }}
+            GRAPH ?g {{ ?s a <{JX_IRI}Source> ; <{JX_IRI}sha256> ?sha .
+                        OPTIONAL {{ ?s <{JX_IRI}mappingVersion> ?version }} }} }}""")
+        return {r["g"]: {"sha": r["sha"], "version": r["version"]} for r in rows}
+
+    def graph_triple_counts(self, graphs: Iterable[str]) -> dict[str, int]:
+        graphs = sorted(set(graphs))
+        if not graphs:
+            return {}
+        rows = self.select(f"""SELECT ?g (COUNT(*) AS ?n) WHERE {{
+            VALUES ?g {{ {" ".join(f"<{g}>" for g in graphs)} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g""")
+        return {r["g"]: int(r["n"]) for r in rows}
+
+    def write_sources(self, items: Iterable[PreparedSource], batch_quads: int | None = None
+                      ) -> Iterator[tuple[PreparedSource, ReplaceResult | Exception]]:
+        """Write many prepared sources; yields ``(item, ReplaceResult or the exception)`` per item.
+
+        Each source is atomic: wholly written or not at all. Unchanged sources (same sha256
+        and mapping version) are not written. Sources seen for the first time are written
+        together, up to ``batch_quads`` quads per atomic request; when such a request fails,
+        its sources are written one by one, so one bad source loses only itself. A changed
+        source is replaced on its own (one SPARQL Update: drop, insert, collect shared
+        descriptions nobody cites), after the pending new ones, so order is kept.
+        Outcomes come in the order requests complete, not necessarily the input order.
+        """
+        self._check_writable()
+        limit = batch_quads or self.batch_quads
+        pending: list[PreparedSource] = []
+        size = 0
+        written: set[str] = set()  # graphs written by this call (a path given twice)
+        it = iter(items)
+        while chunk := list(islice(it, self.state_chunk)):
+            states = self.source_states(i.graph for i in chunk)
+            unchanged: list[PreparedSource] = []
+            for item in chunk:
+                if item.graph in written:  # the same source again: decide against what was written
+                    yield from self._flush_new(pending)
+                    pending, size = [], 0
+                    states.update(self.source_states([item.graph]))
+                state = states.get(item.graph)
+                if state is not None and state["sha"] == item.sha256 and state["version"] == item.version:
+                    unchanged.append(item)
+                    continue
+                written.add(item.graph)
+                if state is None:
+                    pending.append(item)
+                    size += item.quads
+                    if size >= limit:
+                        yield from self._flush_new(pending)
+                        pending, size = [], 0
+                    continue
+                yield from self._flush_new(pending)  # keep the order of writes
+                pending, size = [], 0
+                try:
+                    self._run_update(self.replace_update(item, self._shared_cited_by(item.graph)))
+                except Exception as exc:  # one request: the store is as it was
+                    yield item, exc
+                else:
+                    self._changed()
+                    yield item, item.result(changed=True)
+            if unchanged:
+                counts = self.graph_triple_counts(i.graph for i in unchanged)
+                for item in unchanged:
+                    yield item, item.result(changed=False, triples=counts.get(item.graph, 0))
+        yield from self._flush_new(pending)
+
+    def _flush_new(self, items: list[PreparedSource]) -> Iterator[tuple[PreparedSource, ReplaceResult | Exception]]:
+        """Write new sources in one atomic request; on failure, each one on its own."""
+        if not items:
+            return
+        try:
+            self._write_new(items)
+        except Exception as exc:
+            if len(items) == 1:
+                yield items[0], exc
+                return
+            for item in items:  # the batch left nothing behind: retry source by source
+                yield from self._flush_new([item])
+            return
+        self._changed()
+        for item in items:
+            yield item, item.result(changed=True)
+
+    def _write_new(self, items: list[PreparedSource]) -> None:
+        """Write sources seen for the first time, all or nothing (one SPARQL Update here)."""
+        shared = str(self.minter.shared_graph())
+        body = []
+        for item in items:
+            own, sh = item.graph_triples()
+            body.append(f"GRAPH <{item.graph}> {{\n{ntriples(own)}}}\nGRAPH <{shared}> {{\n{ntriples(sh)}}}")
+        self._run_update("INSERT DATA {\n" + "\n".join(body) + "\n}")
 
     def _shared_cited_by(self, graph: str) -> list[str]:
         """Shared nodes (documents, organizations, issuing bodies) a source graph points at."""
@@ -189,16 +337,20 @@ class GraphStore(ABC):
             UNION {{ GRAPH <{graph}> {{ ?a ?l ?y }} GRAPH <{shared}> {{ ?y ?l2 ?x . ?x ?p ?o }} }} }}""")
         return [r["x"] for r in rows if not r["x"].startswith("_:")]
 
-    def replace_update(self, mapped: MappedSource, previously_cited: Iterable[str] = ()) -> str:
+    def replace_update(self, mapped: MappedSource | PreparedSource, previously_cited: Iterable[str] = ()) -> str:
         """The single SPARQL Update that replaces one source's graph.
 
         ``previously_cited``: shared nodes the old version of the graph pointed at; those no
         source cites any more are deleted in the same request.
         """
         g, shared = str(mapped.graph), str(self.minter.shared_graph())
+        if isinstance(mapped, PreparedSource):
+            own, sh = mapped.graph_triples()
+        else:
+            own, sh = mapped.triples, mapped.shared
         update = (f"DROP SILENT GRAPH <{g}> ;\n"
-                  f"INSERT DATA {{ GRAPH <{g}> {{\n{ntriples(mapped.triples)}}}\n"
-                  f"GRAPH <{shared}> {{\n{ntriples(mapped.shared)}}} }}")
+                  f"INSERT DATA {{ GRAPH <{g}> {{\n{ntriples(own)}}}\n"
+                  f"GRAPH <{shared}> {{\n{ntriples(sh)}}} }}")
         previously_cited = list(previously_cited)
         if previously_cited:
             update += " ;\n" + gc_shared_update(shared, previously_cited)
@@ -241,13 +393,6 @@ class GraphStore(ABC):
         """Every ingested source: graph, path, sha256."""
         return self.select(f"""SELECT ?graph ?path ?sha256 WHERE {{ GRAPH ?graph {{
             ?s a <{JX_IRI}Source> ; <{JX_IRI}path> ?path ; <{JX_IRI}sha256> ?sha256 }} }} ORDER BY ?path""")
-
-    def _result(self, mapped: MappedSource, changed: bool) -> ReplaceResult:
-        return ReplaceResult(
-            graph=str(mapped.graph), changed=changed, triples=self.graph_triple_count(str(mapped.graph)),
-            sha256=mapped.sha256, tables=mapped.tables, indicators=mapped.indicators,
-            documents=len(mapped.documents), parse_warnings=mapped.parse_warnings, warnings=mapped.warnings,
-        )
 
     # ------------------------------------------------------------------ ontology
     def ensure_ontology(self) -> bool:

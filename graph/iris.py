@@ -76,17 +76,34 @@ class Minter:
 
     def project(self, path: str | Path, year: int | None, unit: str | None, title: str | None,
                 occurrence: int = 1) -> URIRef:
+        return URIRef(self.project_iri(path, year, unit, title, occurrence))
+
+    def project_iri(self, path: str | Path, year: int | None, unit: str | None, title: str | None,
+                    occurrence: int = 1) -> str:
         key = _digest(source_key(path), year, normalize_name(unit or ""), normalize_title(title or ""))
-        return self._iri(f"project/{key}" + (f"-{occurrence}" if occurrence > 1 else ""))
+        return self.base + f"project/{key}" + (f"-{occurrence}" if occurrence > 1 else "")
 
     def indicator(self, project: URIRef, position: int) -> URIRef:
-        return URIRef(f"{project}/indicator/{position}")
+        return URIRef(self.indicator_iri(project, position))
 
     def target(self, indicator: URIRef) -> URIRef:
-        return URIRef(f"{indicator}/target")
+        return URIRef(self.target_iri(indicator))
 
     def warning(self, owner: URIRef, n: int) -> URIRef:
-        return URIRef(f"{owner}/warning/{n}")
+        return URIRef(self.warning_iri(owner, n))
+
+    # Plain-string forms (the mapper builds pyoxigraph terms from these).
+    @staticmethod
+    def indicator_iri(project: str, position: int) -> str:
+        return f"{project}/indicator/{position}"
+
+    @staticmethod
+    def target_iri(indicator: str) -> str:
+        return f"{indicator}/target"
+
+    @staticmethod
+    def warning_iri(owner: str, n: int) -> str:
+        return f"{owner}/warning/{n}"
 
     def document(self, doc_number: str | None, title: str | None) -> URIRef | None:
         """One IRI per canonical number; a numberless document is keyed by its title."""

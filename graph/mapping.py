@@ -8,6 +8,11 @@
 
 Pure: no store here. IRIs come from :class:`graph.iris.Minter`; categories from
 :mod:`graph.frameworks`; units from :mod:`graph.units`.
+
+Terms are pyoxigraph's (``NamedNode``/``Literal``), which the store writes as they are;
+``MappedSource.triples``/``.shared`` give the same triples as rdflib terms, converted on
+first use, for rdflib users and the tests. A test checks the triples are identical to
+those of the earlier rdflib-term mapper (``tests/test_graph_mapping_equivalence.py``).
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
@@ -34,6 +40,7 @@ from ingest.records import Indicator, LegalRef, SourceRecord, TableRecord
 MAPPING_VERSION = "1"
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
+OxTriple = tuple[ox.NamedNode, ox.NamedNode, "ox.NamedNode | ox.Literal"]
 IssuerLookup = Callable[[str], "tuple[str, str] | None"]
 
 TEXT_FIELDS: dict[str, URIRef] = {
@@ -53,13 +60,77 @@ class MappedSource:
     graph: URIRef
     source: URIRef
     sha256: str
-    triples: list[Triple] = field(default_factory=list)
-    shared: list[Triple] = field(default_factory=list)
+    path: str = ""
+    # pyoxigraph terms: what the store writes
+    own: list[OxTriple] = field(default_factory=list)
+    shared_ox: list[OxTriple] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)  # mapper's own, {"line", "code", "message", "project"}
     tables: int = 0
     indicators: int = 0
     documents: set[URIRef] = field(default_factory=set)
     parse_warnings: int = 0
+
+    def ox_triples(self) -> list[OxTriple]:
+        return self.own
+
+    def ox_shared(self) -> list[OxTriple]:
+        return self.shared_ox
+
+    @property
+    def triples(self) -> list[Triple]:
+        """The file graph's triples as rdflib terms (converted on first use)."""
+        if self.__dict__.get("_triples") is None:
+            self.__dict__["_triples"] = [tuple(map(from_ox, t)) for t in self.own]
+        return self.__dict__["_triples"]
+
+    @property
+    def shared(self) -> list[Triple]:
+        """Shared descriptions as rdflib terms (converted on first use)."""
+        if self.__dict__.get("_shared") is None:
+            self.__dict__["_shared"] = [tuple(map(from_ox, t)) for t in self.shared_ox]
+        return self.__dict__["_shared"]
+
+
+def from_ox(term):
+    """A pyoxigraph term as an rdflib term (the same lexical form, datatype, language)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"not a mapped term: {term!r}")
+
+
+_XSD_STRING = str(XSD.string)
+
+
+@lru_cache(maxsize=65536)
+def _n(iri: str) -> ox.NamedNode:
+    """A NamedNode for an IRI (vocabulary, concepts and shared nodes repeat: cached)."""
+    return ox.NamedNode(iri)
+
+
+class _V:
+    """The vocabulary as pyoxigraph terms (attribute access like the rdflib namespaces)."""
+
+    def __init__(self, ns) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        term = _n(str(getattr(self._ns, name)))
+        setattr(self, name, term)
+        return term
+
+
+_JX, _RDF, _RDFS, _SKOS, _DCT, _PROV, _ORG, _ELI = (_V(ns) for ns in (JX, RDF, RDFS, SKOS, DCTERMS, PROV, ORG, ELI))
+_T_DECIMAL, _T_INTEGER, _T_GYEAR, _T_DATE, _T_BOOLEAN = (_n(str(t)) for t in (
+    XSD.decimal, XSD.integer, XSD.gYear, XSD.date, XSD.boolean))
+_TEXT_FIELDS_OX = {k: _n(str(v)) for k, v in TEXT_FIELDS.items()}
+_TRUE, _FALSE = ox.Literal("true", datatype=_T_BOOLEAN), ox.Literal("false", datatype=_T_BOOLEAN)
 
 
 def default_issuer_lookup() -> IssuerLookup | None:
@@ -82,11 +153,16 @@ def record_sha256(record: SourceRecord) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+def _zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
 
 
-def _decimal(v: float | int | str | None) -> Literal | None:
+def _s(text: str) -> ox.Literal:
+    """A plain (xsd:string) literal."""
+    return ox.Literal(text)
+
+
+def _decimal(v: float | int | str | None) -> ox.Literal | None:
     if v is None or isinstance(v, bool):
         return None
     try:
@@ -95,12 +171,17 @@ def _decimal(v: float | int | str | None) -> Literal | None:
         return None
     if not d.is_finite():
         return None
-    return Literal(d, datatype=XSD.decimal)
+    # rdflib's lexical form for a Decimal value: fixed-point notation ("1E+2" → "100")
+    return ox.Literal(f"{d:f}", datatype=_T_DECIMAL)
 
 
 @lru_cache(maxsize=8192)
-def _int(v: int) -> Literal:  # cached: line numbers and positions repeat across tables
-    return Literal(int(v), datatype=XSD.integer)
+def _int(v: int) -> ox.Literal:  # cached: line numbers and positions repeat across tables
+    return ox.Literal(str(int(v)), datatype=_T_INTEGER)
+
+
+def _gyear(year: int) -> ox.Literal:
+    return ox.Literal(f"{int(year):04d}", datatype=_T_GYEAR)
 
 
 class _Mapper:
@@ -110,27 +191,29 @@ class _Mapper:
         self.issuers = issuers
         self.path = source_key(record.path)
         self.out = MappedSource(
-            graph=minter.source_graph(self.path), source=minter.source(self.path), sha256=record_sha256(record)
+            graph=minter.source_graph(self.path), source=minter.source(self.path), sha256=record_sha256(record),
+            path=record.path,
         )
-        self.add = self.out.triples.append
-        self.share = self.out.shared.append
-        self._seen_shared: set[Triple] = set()
-        self._local: set[URIRef] = set()
+        self.src = _n(str(self.out.source))
+        self.add = self.out.own.append
+        self.share = self.out.shared_ox.append
+        self._seen_shared: set[OxTriple] = set()
+        self._local: set[str] = set()
 
-    def shared(self, t: Triple) -> None:
+    def shared(self, t: OxTriple) -> None:
         if t not in self._seen_shared:
             self._seen_shared.add(t)
             self.share(t)
 
     def run(self) -> MappedSource:
-        src = self.out.source
-        self.add((src, RDF.type, JX.Source))
-        self.add((src, JX.path, Literal(self.r.path)))
-        self.add((src, DCTERMS.title, Literal(Path(self.r.path).name)))
-        self.add((src, JX.sha256, Literal(self.out.sha256)))
-        self.add((src, JX.mappingVersion, Literal(MAPPING_VERSION)))
+        src = self.src
+        self.add((src, _RDF.type, _JX.Source))
+        self.add((src, _JX.path, _s(self.r.path)))
+        self.add((src, _DCT.title, _s(Path(self.r.path).name)))
+        self.add((src, _JX.sha256, _s(self.out.sha256)))
+        self.add((src, _JX.mappingVersion, _s(MAPPING_VERSION)))
         if self.r.encoding:
-            self.add((src, JX.encoding, Literal(self.r.encoding)))
+            self.add((src, _JX.encoding, _s(self.r.encoding)))
         seen: Counter[str] = Counter()
         for table in self.r.tables:
             key = "\x1f".join(str(x) for x in (table.year, table.unit, table.title))
@@ -140,179 +223,185 @@ class _Mapper:
 
     # ------------------------------------------------------------------ project
     def table(self, t: TableRecord, occurrence: int) -> None:
-        p = self.m.project(self.path, t.year, t.unit, t.title, occurrence)
+        piri = self.m.project_iri(self.path, t.year, t.unit, t.title, occurrence)
+        p = ox.NamedNode(piri)
         self.out.tables += 1
         add = self.add
-        add((p, RDF.type, JX.Project))
-        add((p, PROV.wasDerivedFrom, self.out.source))
+        add((p, _RDF.type, _JX.Project))
+        add((p, _PROV.wasDerivedFrom, self.src))
         if t.lines and t.lines[0]:
-            add((p, JX.sourceLine, _int(t.lines[0])))
-            add((p, JX.endLine, _int(t.lines[1])))
+            add((p, _JX.sourceLine, _int(t.lines[0])))
+            add((p, _JX.endLine, _int(t.lines[1])))
         if t.title:
-            add((p, DCTERMS.title, _zh(t.title)))
+            add((p, _DCT.title, _zh(t.title)))
         if t.unit:
-            add((p, JX.applicant, self.organization(t.unit)))
+            add((p, _JX.applicant, self.organization(t.unit)))
         if t.year:
-            add((p, JX.fiscalYear, Literal(f"{int(t.year):04d}", datatype=XSD.gYear)))
+            add((p, _JX.fiscalYear, _gyear(t.year)))
         if t.category:
-            add((p, JX.projectCategory, _zh(t.category)))
+            add((p, _JX.projectCategory, _zh(t.category)))
         if t.performance_type:
-            add((p, JX.performanceType, _zh(t.performance_type)))
+            add((p, _JX.performanceType, _zh(t.performance_type)))
         if t.gov_purchase is not None:
-            add((p, JX.governmentPurchase, Literal(bool(t.gov_purchase))))
+            add((p, _JX.governmentPurchase, _TRUE if t.gov_purchase else _FALSE))
         warnings: list[tuple[int | None, str, str]] = [(w.line, w.code, w.message) for w in t.warnings]
         self.out.parse_warnings += len(t.warnings)
-        for prop, value in ((JX.startDate, t.start), (JX.endDate, t.end)):
+        for prop, value in ((_JX.startDate, t.start), (_JX.endDate, t.end)):
             if value and _DATE.match(value):
-                add((p, prop, Literal(value, datatype=XSD.date)))
+                add((p, prop, ox.Literal(value, datatype=_T_DATE)))
             elif value:
                 warnings.append((t.lines[0] or None, "bad-date", f"date {value!r} is not YYYY-MM-DD; not stored"))
         b = t.budget
-        for prop, value in ((JX.budgetTotal, b.total), (JX.budgetCurrentYear, b.current_year),
-                            (JX.budgetPreviousYear, b.prev_year_budget),
-                            (JX.executedPreviousYear, b.prev_year_executed)):
+        for prop, value in ((_JX.budgetTotal, b.total), (_JX.budgetCurrentYear, b.current_year),
+                            (_JX.budgetPreviousYear, b.prev_year_budget),
+                            (_JX.executedPreviousYear, b.prev_year_executed)):
             lit = _decimal(value)
             if lit is not None:
                 add((p, prop, lit))
         for name, text in t.text_fields.items():
             if text:
-                prop = TEXT_FIELDS.get(name)
-                add((p, prop, _zh(text)) if prop else (p, JX.textField, _zh(f"{name}：{text}")))
+                prop = _TEXT_FIELDS_OX.get(name)
+                add((p, prop, _zh(text)) if prop else (p, _JX.textField, _zh(f"{name}：{text}")))
         for ref in t.legal_bases:
             doc = self.document(ref)
             if doc is not None:
-                add((p, JX.legalBasis, doc))
+                add((p, _JX.legalBasis, doc))
         for ref in t.other_cited_documents:
             doc = self.document(ref)
             if doc is not None:
-                add((p, JX.cites, doc))
+                add((p, _JX.cites, doc))
 
         scheme = frameworks.detect_scheme([i.l1 for i in t.indicators], [i.l2 for i in t.indicators])
-        add((p, JX.framework, scheme))
+        add((p, _JX.framework, _n(str(scheme))))
         for n, ind in enumerate(t.indicators, start=1):
-            warnings.extend(self.indicator(p, ind, ind.position or n, scheme))
+            warnings.extend(self.indicator(p, piri, ind, ind.position or n, scheme))
         for n, (line, code, message) in enumerate(warnings, start=1):
-            w = self.m.warning(p, n)
-            add((p, JX.warning, w))
-            add((w, RDF.type, JX.Warning))
-            add((w, JX.warningCode, Literal(code)))
-            add((w, JX.message, Literal(message)))
+            w = ox.NamedNode(self.m.warning_iri(piri, n))
+            add((p, _JX.warning, w))
+            add((w, _RDF.type, _JX.Warning))
+            add((w, _JX.warningCode, _s(code)))
+            add((w, _JX.message, _s(message)))
             if line:
-                add((w, JX.sourceLine, _int(line)))
+                add((w, _JX.sourceLine, _int(line)))
         self.out.warnings.extend(
-            {"line": line, "code": code, "message": message, "project": str(p)}
+            {"line": line, "code": code, "message": message, "project": piri}
             for line, code, message in warnings[len(t.warnings):]
         )
 
     # ------------------------------------------------------------------ indicator
-    def indicator(self, p: URIRef, ind: Indicator, position: int, scheme: URIRef) -> list[tuple]:
-        i = self.m.indicator(p, position)
+    def indicator(self, p: ox.NamedNode, piri: str, ind: Indicator, position: int, scheme: URIRef) -> list[tuple]:
+        iiri = self.m.indicator_iri(piri, position)
+        i = ox.NamedNode(iiri)
         self.out.indicators += 1
         add = self.add
-        add((p, JX.hasIndicator, i))
-        add((i, RDF.type, JX.Indicator))
-        add((i, RDFS.label, _zh(ind.name)))
-        add((i, JX.position, _int(position)))
-        add((i, PROV.wasDerivedFrom, self.out.source))
+        add((p, _JX.hasIndicator, i))
+        add((i, _RDF.type, _JX.Indicator))
+        add((i, _RDFS.label, _zh(ind.name)))
+        add((i, _JX.position, _int(position)))
+        add((i, _PROV.wasDerivedFrom, self.src))
         if ind.line:
-            add((i, JX.sourceLine, _int(ind.line)))
+            add((i, _JX.sourceLine, _int(ind.line)))
         for k, v in ind.extra.items():
-            add((i, JX.attribute, _zh(f"{k}：{v}")))
+            add((i, _JX.attribute, _zh(f"{k}：{v}")))
         category, warning = self.category(ind.l1, ind.l2, scheme)
-        add((i, JX.category, category))
+        add((i, _JX.category, category))
         warnings = [(ind.line or None, "category", f"{ind.name}: {warning}")] if warning else []
         if ind.target is not None:
-            warnings.extend(self.target(i, ind))
+            warnings.extend(self.target(i, iiri, ind))
         return warnings
 
-    def target(self, i: URIRef, ind: Indicator) -> list[tuple]:
-        t, tg = self.m.target(i), ind.target
+    def target(self, i: ox.NamedNode, iiri: str, ind: Indicator) -> list[tuple]:
+        t, tg = ox.NamedNode(self.m.target_iri(iiri)), ind.target
         assert tg is not None
         add = self.add
-        add((i, JX.target, t))
-        add((t, RDF.type, JX.Target))
-        add((t, JX.rawText, Literal(tg.raw)))
+        add((i, _JX.target, t))
+        add((t, _RDF.type, _JX.Target))
+        add((t, _JX.rawText, _s(tg.raw)))
         if tg.op:
             if tg.op in OPERATORS:
-                add((t, JX.operator, Literal(tg.op)))
+                add((t, _JX.operator, _s(tg.op)))
         num = _decimal(tg.value)
         if num is not None:
-            add((t, JX.numericValue, num))
+            add((t, _JX.numericValue, num))
         if tg.unit:
-            add((t, JX.unitLabel, Literal(tg.unit)))
-            u = unit_iri(tg.unit)
-            if u is None:  # keep the unit: an IRI of our own, labelled as written
-                u = self.m.unit(tg.unit)
-                add((u, RDF.type, JX.Unit))
-                add((u, RDFS.label, _zh(tg.unit)))
-            add((t, JX.unit, u))
+            add((t, _JX.unitLabel, _s(tg.unit)))
+            known = unit_iri(tg.unit)
+            if known is None:  # keep the unit: an IRI of our own, labelled as written
+                u = _n(str(self.m.unit(tg.unit)))
+                add((u, _RDF.type, _JX.Unit))
+                add((u, _RDFS.label, _zh(tg.unit)))
+            else:
+                u = _n(str(known))
+            add((t, _JX.unit, u))
         if tg.qualitative:
-            add((t, JX.qualitativeValue, _zh(tg.qualitative)))
+            add((t, _JX.qualitativeValue, _zh(tg.qualitative)))
         if tg.op and tg.op not in OPERATORS:
             return [(ind.line or None, "bad-operator", f"{ind.name}: operator {tg.op!r} not stored")]
         return []
 
     # ------------------------------------------------------------------ categories
-    def category(self, l1: str | None, l2: str | None, scheme: URIRef) -> tuple[URIRef, str | None]:
+    def category(self, l1: str | None, l2: str | None, scheme: URIRef) -> tuple[ox.NamedNode, str | None]:
         res = frameworks.resolve(l1, l2, scheme)
         if res.concept is not None:
-            return res.concept.iri, res.warning
+            return _n(str(res.concept.iri)), res.warning
         # No framework concept: a local one, in this source's scheme, never a silent drop.
-        top = res.top.iri if res.top else self.local_concept(None, (l1 or "").strip() or "未分类")
+        top = str(res.top.iri) if res.top else self.local_concept(None, (l1 or "").strip() or "未分类")
         label = (l2 or "").strip() or "未分类"
-        return self.local_concept(top, label, l1 or ""), res.warning
+        return _n(self.local_concept(top, label, l1 or "")), res.warning
 
-    def local_concept(self, broader: URIRef | None, label: str, parent_label: str = "") -> URIRef:
-        c = self.m.local_concept(self.path, str(broader or ""), parent_label, label)
+    def local_concept(self, broader: str | None, label: str, parent_label: str = "") -> str:
+        c = str(self.m.local_concept(self.path, broader or "", parent_label, label))
         if c not in self._local:
             self._local.add(c)
-            scheme = self.m.local_scheme(self.path)
+            scheme = str(self.m.local_scheme(self.path))
+            sn, cn = _n(scheme), _n(c)
             if scheme not in self._local:
                 self._local.add(scheme)
-                self.add((scheme, RDF.type, SKOS.ConceptScheme))
-                self.add((scheme, RDF.type, JX.LocalScheme))
-                self.add((scheme, SKOS.prefLabel, _zh(f"{Path(self.r.path).name} 本地指标分类")))
-                self.add((scheme, PROV.wasDerivedFrom, self.out.source))
-            self.add((c, RDF.type, SKOS.Concept))
-            self.add((c, SKOS.prefLabel, _zh(label)))
-            self.add((c, SKOS.inScheme, scheme))
+                self.add((sn, _RDF.type, _SKOS.ConceptScheme))
+                self.add((sn, _RDF.type, _JX.LocalScheme))
+                self.add((sn, _SKOS.prefLabel, _zh(f"{Path(self.r.path).name} 本地指标分类")))
+                self.add((sn, _PROV.wasDerivedFrom, self.src))
+            self.add((cn, _RDF.type, _SKOS.Concept))
+            self.add((cn, _SKOS.prefLabel, _zh(label)))
+            self.add((cn, _SKOS.inScheme, sn))
             if broader is not None:
-                self.add((c, SKOS.broader, broader))
+                self.add((cn, _SKOS.broader, _n(broader)))
             else:
-                self.add((c, SKOS.topConceptOf, scheme))
+                self.add((cn, _SKOS.topConceptOf, sn))
         return c
 
     # ------------------------------------------------------------------ shared nodes
-    def organization(self, name: str) -> URIRef:
-        o = self.m.organization(name)
-        self.shared((o, RDF.type, ORG.Organization))
-        self.shared((o, SKOS.prefLabel, _zh(name.strip())))
+    def organization(self, name: str) -> ox.NamedNode:
+        o = _n(str(self.m.organization(name)))
+        self.shared((o, _RDF.type, _ORG.Organization))
+        self.shared((o, _SKOS.prefLabel, _zh(name.strip())))
         return o
 
-    def document(self, ref: LegalRef) -> URIRef | None:
-        d = self.m.document(ref.doc_number, ref.title)
-        if d is None:
+    def document(self, ref: LegalRef) -> ox.NamedNode | None:
+        diri = self.m.document(ref.doc_number, ref.title)
+        if diri is None:
             return None
-        self.out.documents.add(d)
+        self.out.documents.add(diri)
+        d = _n(str(diri))
         s = self.shared
-        s((d, RDF.type, JX.LegalDocument))
+        s((d, _RDF.type, _JX.LegalDocument))
         if ref.doc_number:
-            s((d, ELI.id_local, Literal(ref.doc_number)))
+            s((d, _ELI.id_local, _s(ref.doc_number)))
         if ref.title:
-            s((d, DCTERMS.title, _zh(ref.title)))
+            s((d, _DCT.title, _zh(ref.title)))
         if ref.issuer_code:
-            s((d, JX.issuerCode, Literal(ref.issuer_code)))
+            s((d, _JX.issuerCode, _s(ref.issuer_code)))
             known = self.issuers(ref.issuer_code) if self.issuers else None
             if known:
                 issuer, level = known
                 o = self.organization(issuer)
-                s((d, ELI.passed_by, o))
+                s((d, _ELI.passed_by, o))
                 if level:
-                    s((o, JX.administrativeLevel, Literal(level)))
+                    s((o, _JX.administrativeLevel, _s(level)))
         if ref.year:
-            s((d, JX.documentYear, Literal(f"{int(ref.year):04d}", datatype=XSD.gYear)))
+            s((d, _JX.documentYear, _gyear(ref.year)))
         if ref.serial is not None:
-            s((d, JX.serialNumber, _int(ref.serial)))
+            s((d, _JX.serialNumber, _int(ref.serial)))
         return d
 
 
