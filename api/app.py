@@ -42,46 +42,53 @@ class Jixiao:
         A file that fails (unreadable, no table, or an error while storing) is reported in
         ``errors`` with its path and line, leaves the store as it was, and the other files
         are still ingested. ``progress(path, done, total)`` is called after each file.
+
+        Files are parsed and mapped in worker processes (two, when there are enough files)
+        while this process writes: new sources go to the store in batches, each batch one
+        atomic write that falls back to source-by-source writes if it fails
+        (``GraphStore.write_sources``), so every source is stored whole or not at all.
         """
-        import ingest as ingest_pkg
         from ingest.pipeline import expand_paths
 
         files = expand_paths(paths)
         summary = IngestSummary()
+        errors_at: list[list[dict]] = [[] for _ in files]
+        results_at: dict[int, object] = {}
+        docs_at: dict[int, list[str]] = {}
+        where: dict[int, int] = {}  # id(prepared item) → file index
         docs: set[str] = set()
-        for n, path in enumerate(files, start=1):
-            summary.sources += 1
-            try:
-                record = ingest_pkg.parse_file(path)
-            except Exception as exc:  # a parser bug must not stop the other files
-                record = None
-                summary.errors.append(_error(path, None, "parse-crash", f"{type(exc).__name__}: {exc}"))
-            if record is not None and record.errors:
-                summary.errors.extend({"path": str(path), **e} for e in record.errors)
-            if record is not None and not record.errors and not any(t.title or t.indicators for t in record.tables):
-                record.tables = []  # nothing a table is made of: neither 项目名称 nor indicators
-            if record is None or record.errors or not record.tables:
-                if record is not None and not record.errors:
-                    summary.errors.append(_error(path, None, "no-table", f"{path}: no performance-goal table found"))
-                summary.failed += 1
-            else:
-                try:
-                    result = self.store.replace_source(record)
-                except Exception as exc:  # the replace is atomic: the store is unchanged
+
+        def items():
+            for n, (path, errors, prepared, doc_keys) in enumerate(
+                    _prepared_files(files, self.store.minter.base), start=1):
+                summary.sources += 1
+                errors_at[n - 1].extend(errors)
+                if prepared is None:
                     summary.failed += 1
-                    summary.errors.append(_error(path, None, "store", f"{type(exc).__name__}: {exc}"))
                 else:
-                    summary.changed += result.changed
-                    summary.unchanged += not result.changed
-                    summary.tables += result.tables
-                    summary.indicators += result.indicators
-                    summary.warnings += result.parse_warnings + len(result.warnings)
-                    summary.triples_added += result.triples if result.changed else 0
-                    docs.update(d.doc_number or d.title or "" for t in record.tables
-                                for d in (*t.legal_bases, *t.other_cited_documents))
-                    summary.results.append(result)
-            if progress is not None:
-                progress(Path(path), n, len(files))
+                    where[id(prepared)] = n - 1
+                    docs_at[n - 1] = doc_keys
+                    yield prepared
+                if progress is not None:
+                    progress(Path(path), n, len(files))
+
+        for item, outcome in self.store.write_sources(items()):
+            i = where.pop(id(item))
+            if isinstance(outcome, Exception):  # the source's write is atomic: the store is unchanged
+                summary.failed += 1
+                errors_at[i].append(_error(files[i], None, "store", f"{type(outcome).__name__}: {outcome}"))
+                continue
+            result = outcome
+            results_at[i] = result
+            summary.changed += result.changed
+            summary.unchanged += not result.changed
+            summary.tables += result.tables
+            summary.indicators += result.indicators
+            summary.warnings += result.parse_warnings + len(result.warnings)
+            summary.triples_added += result.triples if result.changed else 0
+            docs.update(docs_at.pop(i, ()))
+        summary.errors = [e for errs in errors_at for e in errs]
+        summary.results = [results_at[i] for i in sorted(results_at)]
         summary.documents = len(docs - {""})
         if hasattr(self.store, "publish"):
             self.store.publish()  # readers (the web server) switch to the new snapshot
@@ -128,3 +135,85 @@ class IngestSummary:
 
 def _error(path: str | Path, line: int | None, code: str, message: str) -> dict:
     return {"path": str(path), "line": line, "code": code, "message": message}
+
+
+# Parsing and mapping in worker processes ------------------------------------------------
+
+POOL_MIN_FILES = 8  # fewer files: parse in this process (starting workers costs ~1 s)
+POOL_WORKERS = 2
+POOL_AHEAD = 8  # files handed to the workers ahead of the writer (bounds memory)
+
+
+def prepare_file(path: str, base_iri: str | None) -> tuple[str, list[dict], object | None, list[str]]:
+    """Parse one file and map it for the store: ``(path, errors, PreparedSource or None, doc keys)``.
+
+    None when the file cannot be stored (unreadable, no table, a parser or mapping error);
+    its errors say why. Runs in a worker process (everything in and out is picklable).
+    """
+    import ingest as ingest_pkg
+    from graph.base import prepare_source
+    from graph.iris import Minter
+
+    errors: list[dict] = []
+    try:
+        record = ingest_pkg.parse_file(path)
+    except Exception as exc:  # a parser bug must not stop the other files
+        return path, [_error(path, None, "parse-crash", f"{type(exc).__name__}: {exc}")], None, []
+    if record.errors:
+        errors.extend({"path": str(path), **e} for e in record.errors)
+        return path, errors, None, []
+    if not any(t.title or t.indicators for t in record.tables):
+        # nothing a table is made of: neither 项目名称 nor indicators
+        return path, [_error(path, None, "no-table", f"{path}: no performance-goal table found")], None, []
+    try:
+        prepared = prepare_source(record, Minter(base_iri))
+    except Exception as exc:  # mapping failed: reported like a failed store, nothing written
+        return path, [_error(path, None, "store", f"{type(exc).__name__}: {exc}")], None, []
+    doc_keys = [d.doc_number or d.title or "" for t in record.tables for d in (*t.legal_bases, *t.other_cited_documents)]
+    return path, errors, prepared, doc_keys
+
+
+def _prepared_files(files: list[Path], base_iri: str | None):
+    """``prepare_file`` for each file, in order; in two worker processes when there are many."""
+    import os
+
+    if len(files) < POOL_MIN_FILES or (os.cpu_count() or 1) < 2:
+        for f in files:
+            yield prepare_file(str(f), base_iri)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("forkserver")  # workers never inherit the open store
+    ctx.set_forkserver_preload(["api.app", "ingest", "graph.base"])
+    with ProcessPoolExecutor(max_workers=POOL_WORKERS, mp_context=ctx) as pool:
+        ahead: deque = deque()
+        todo = iter(files)
+        broken = False
+
+        def submit(f: Path):
+            nonlocal broken
+            if not broken:
+                try:
+                    return pool.submit(prepare_file, str(f), base_iri)
+                except Exception:  # BrokenProcessPool, shutdown: parse here from now on
+                    broken = True
+            return None
+
+        for f in todo:
+            ahead.append((f, submit(f)))
+            if len(ahead) >= POOL_AHEAD:
+                break
+        while ahead:
+            f, fut = ahead.popleft()
+            nxt = next(todo, None)
+            if nxt is not None:
+                ahead.append((nxt, submit(nxt)))
+            try:
+                if fut is None:
+                    raise RuntimeError("no worker")
+                yield fut.result()
+            except Exception:  # a worker died (killed, out of memory): this file in this process
+                broken = True
+                yield prepare_file(str(f), base_iri)
