@@ -317,7 +317,7 @@ def load_store(folder: Path, data: Path, index: bool = True) -> dict[str, Any]:
         # A bulk-loaded RocksDB answers the heavy queries ~1.8x slower until compacted
         # (measured at 10k tables); optimize before close() publishes the readers' snapshot.
         t1 = time.perf_counter()
-        store._ox.optimize()  # noqa: SLF001 - no public hook; benchmark-only
+        store._ox.optimize()  # the store has no public hook for this; benchmark-only
         info = {"key": key, "load_s": round(time.perf_counter() - t0, 2), "optimize_s": round(time.perf_counter() - t1, 2),
                 "quads_loaded": count[0], "triples": store.triple_count()}
         del records
