@@ -126,3 +126,18 @@ def test_prepared_nquads_hold_the_mapped_triples(sample_file):
     assert {(t.subject, t.predicate, t.object) for t in own} == set(m.ox_triples())
     assert {(t.subject, t.predicate, t.object) for t in shared} == set(m.ox_shared())
     assert p.triples == len(set(m.ox_triples()))
+
+
+def test_prepared_nquads_are_what_oxigraphs_serializer_writes(sample_file, tmp_path):
+    import pyoxigraph as ox
+
+    rec = parse_file(sample_file)
+    t = rec.tables[0]
+    t.title = 'q"uote \\ back\nnew\rret\ttab \x00\x01\x7f\u2028 名'
+    t.text_fields = {"项目概况": "\"\\\n", "其它": "«»\U0001F600"}
+    m = map_source(rec)
+    p = prepare(m, str(Minter().shared_graph()))
+    g, sh = ox.NamedNode(str(m.graph)), ox.NamedNode(str(Minter().shared_graph()))
+    quads = [ox.Quad(s, pr, o, g) for s, pr, o in m.ox_triples()] + [ox.Quad(s, pr, o, sh) for s, pr, o in m.ox_shared()]
+    assert p.nquads == ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert list(ox.parse(p.nquads, ox.RdfFormat.N_QUADS)) == quads
