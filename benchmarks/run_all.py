@@ -253,8 +253,10 @@ def render(res: dict[str, Any]) -> str:
     m = res.get("machine", {})
     L: list[str] = []
     add = L.append
-    add(f"Measured {m.get('date_utc', '?')} UTC at commit `{m.get('commit', '?')}`, profile "
-        f"`{res.get('profile', '?')}`, suite {res.get('suite_seconds', '?')} s.")
+    reused = sorted(k for k, v in res.items() if isinstance(v, dict) and v.get("reused"))
+    add(f"Generated {m.get('date_utc', '?')} UTC at commit `{m.get('commit', '?')}`, profile "
+        f"`{res.get('profile', '?')}`, suite {res.get('suite_seconds', '?')} s"
+        + (f"; results of earlier runs reused for: {', '.join(reused)} (each section names its size)." if reused else "."))
     add("")
     add(f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('ram_gib', '?')} GiB RAM, "
         f"{m.get('os', '?')}; Python {m.get('python', '?')}; 1-minute load average at start "
