@@ -28,7 +28,6 @@ import os
 import random
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -760,6 +759,7 @@ class Written:
 
 
 def _amount(rng: random.Random) -> int:
+    """A budget in yuan: round thousands, round ten-thousands, or an exact figure."""
     v = rng.choice([rng.randint(5, 300) * 1000, rng.randint(30, 3000) * 10000, rng.randint(100000, 30000000)])
     return v
 
@@ -1010,11 +1010,6 @@ def generate(n_tables: int, seed: int, out: Path, defect_rate: float = 0.05, tab
                    "indicators": sum(len(t["indicators"]) for s in sources for t in s["tables"]),
                    "defect_counts": dict(sorted(counts.items())), "defects": manifest}, ensure_ascii=False))
     return truth
-
-
-def nfkc(s: str | None) -> str | None:
-    """How benchmarks compare raw text: full-width digits and signs fold to ASCII."""
-    return None if s is None else unicodedata.normalize("NFKC", s)
 
 
 def main(argv: list[str] | None = None) -> int:
