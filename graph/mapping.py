@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -77,18 +77,44 @@ class MappedSource:
         return self.shared_ox
 
     @property
-    def triples(self) -> list[Triple]:
-        """The file graph's triples as rdflib terms (converted on first use)."""
-        if self.__dict__.get("_triples") is None:
-            self.__dict__["_triples"] = [tuple(map(from_ox, t)) for t in self.own]
-        return self.__dict__["_triples"]
+    def triples(self) -> Sequence[Triple]:
+        """The file graph's triples as rdflib terms (converted on first use; ``len`` is free)."""
+        return _RdflibView(self.own)
 
     @property
-    def shared(self) -> list[Triple]:
-        """Shared descriptions as rdflib terms (converted on first use)."""
-        if self.__dict__.get("_shared") is None:
-            self.__dict__["_shared"] = [tuple(map(from_ox, t)) for t in self.shared_ox]
-        return self.__dict__["_shared"]
+    def shared(self) -> Sequence[Triple]:
+        """Shared descriptions as rdflib terms (converted on first use; ``len`` is free)."""
+        return _RdflibView(self.shared_ox)
+
+
+class _RdflibView(Sequence):
+    """A list of pyoxigraph triples seen as rdflib triples."""
+
+    def __init__(self, triples: list[OxTriple]) -> None:
+        self._ox = triples
+        self._list: list[Triple] | None = None
+
+    def _items(self) -> list[Triple]:
+        if self._list is None:
+            self._list = [(from_ox(s), from_ox(p), from_ox(o)) for s, p, o in self._ox]
+        return self._list
+
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    def __getitem__(self, i):
+        return self._items()[i]
+
+    def __iter__(self):
+        return iter(self._items())
+
+    def __contains__(self, t: object) -> bool:
+        return t in self._items()
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def from_ox(term):
