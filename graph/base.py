@@ -269,13 +269,22 @@ class GraphStore(ABC):
         written: set[str] = set()  # graphs written by this call (a path given twice)
         it = iter(items)
         while chunk := list(islice(it, self.state_chunk)):
-            states = self.source_states(i.graph for i in chunk)
+            try:
+                states = self.source_states(i.graph for i in chunk)
+            except Exception as exc:  # e.g. the server went away: these files fail, nothing written
+                for item in chunk:
+                    yield item, exc
+                continue
             unchanged: list[PreparedSource] = []
             for item in chunk:
                 if item.graph in written:  # the same source again: decide against what was written
                     yield from self._flush_new(pending)
                     pending, size = [], 0
-                    states.update(self.source_states([item.graph]))
+                    try:
+                        states.update(self.source_states([item.graph]))
+                    except Exception as exc:
+                        yield item, exc
+                        continue
                 state = states.get(item.graph)
                 if state is not None and state["sha"] == item.sha256 and state["version"] == item.version:
                     unchanged.append(item)
@@ -298,7 +307,10 @@ class GraphStore(ABC):
                     self._changed()
                     yield item, item.result(changed=True)
             if unchanged:
-                counts = self.graph_triple_counts(i.graph for i in unchanged)
+                try:
+                    counts = self.graph_triple_counts(i.graph for i in unchanged)
+                except Exception:  # same sha256 and mapping version: the same triples
+                    counts = {i.graph: i.triples for i in unchanged}
                 for item in unchanged:
                     yield item, item.result(changed=False, triples=counts.get(item.graph, 0))
         yield from self._flush_new(pending)

@@ -189,3 +189,22 @@ def test_sigkill_during_a_bulk_batch_leaves_sources_whole_or_absent(tmp_path):
         finally:
             store.close()
     assert n in outcomes  # the undisturbed run wrote everything
+
+
+def test_a_failing_state_query_fails_those_files_only(store, tmp_path, monkeypatch):
+    items = prepared(store, tmp_path, 5)
+    real = store.source_states
+    calls = [0]
+
+    def states(graphs):
+        calls[0] += 1
+        if calls[0] == 1:
+            raise ConnectionError("server went away")
+        return real(graphs)
+
+    monkeypatch.setattr(store, "source_states", states)
+    monkeypatch.setattr(store, "state_chunk", 2)
+    out = list(store.write_sources(items))
+    failed = [i.path for i, o in out if isinstance(o, Exception)]
+    assert failed == [items[0].path, items[1].path]  # the first chunk's files fail …
+    assert project_titles(store) == ["项目2", "项目3", "项目4"]  # … the others are stored
