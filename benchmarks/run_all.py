@@ -259,7 +259,7 @@ def render(res: dict[str, Any]) -> str:
         + (f"; results of earlier runs reused for: {', '.join(reused)} (each section names its size)." if reused else "."))
     add("")
     add(f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('ram_gib', '?')} GiB RAM, "
-        f"{m.get('os', '?')}; Python {m.get('python', '?')}; 1-minute load average at start "
+        f"{m.get('os', '?')}; Python {m.get('python', '?')}; 1-minute load average when this ran "
         f"{m.get('load_avg_1m_at_start', '?')}.")
     add("Libraries: " + ", ".join(f"{k} {v}" for k, v in sorted((m.get("libraries") or {}).items())) + ".")
     add("")
