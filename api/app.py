@@ -97,18 +97,10 @@ class Jixiao:
         return summary
 
     def _sync_index(self) -> str:
-        """Reconcile the search index with the graph; skipped only while search/ is not built."""
-        try:
-            from search.service import Searcher  # noqa: F401
-        except ImportError as exc:
-            if (getattr(exc, "name", None) or "").startswith("search") or "Searcher" in str(exc):
-                return f"skipped (search not available: {exc})"
-            raise
+        """Reconcile the search index with the graph; a one-line report for the summary."""
         result = self.searcher.sync()
-        if isinstance(result, dict):
-            return ", ".join(f"{k}={v}" for k, v in result.items() if k in ("indicators", "added", "removed",
-                                                                           "changed", "seconds"))
-        return "synced" if result is None else str(result)
+        return ", ".join(f"{k}={v}" for k, v in result.items()
+                         if k in ("indicators", "added", "removed", "changed", "seconds"))
 
     def close(self) -> None:
         for name in ("searcher", "store"):
