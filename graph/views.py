@@ -9,16 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-JX = "https://w3id.org/jixiao/ontology#"
-PREFIXES = f"""PREFIX jx: <{JX}>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+from graph.vocab import JX_IRI, sparql_prologue
+
+JX = JX_IRI
+# Spelled out so the views also run on remote servers that know no prefixes.
+PREFIXES = sparql_prologue()
 
 # ---------------------------------------------------------------------- term helpers
 

@@ -7,16 +7,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-PREFIXES = """PREFIX jx: <https://w3id.org/jixiao/ontology#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-PREFIX unit: <http://qudt.org/vocab/unit/>
-"""
+from graph.vocab import sparql_prologue
+
+# The prologue the SPARQL editor starts with: every prefix the endpoint knows.
+PREFIXES = sparql_prologue()
 
 DEFAULT_QUERY = """SELECT ?title ?applicant ?year WHERE {
   ?p a jx:Project ; dcterms:title ?title .
