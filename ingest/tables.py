@@ -26,6 +26,7 @@ from ingest.text import compact, halfwidth
 from ingest.vocabulary import header_role, is_header_row, label_info, split_glued_header
 
 _HEADING = re.compile(r"绩效目标(?:申报|批复|审核)?表")
+_YEAR_LINE = re.compile(r"^[（(]?(?:19|20)\d{2}年度?[)）]?$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SECTION_END = re.compile(r"^(?:注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
@@ -60,6 +61,9 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
         # a heading right after another (a document title above the table's own) is one start
         if starts and all(r.blank or is_heading(r) or is_chrome(r.text) for r in rows[starts[-1]:i]):
             continue
+        # a heading repeated where a table runs over a page ('…绩效目标表（续）') continues it
+        if starts and _continues_table(rows, i):
+            continue
         starts.append(i)
     if not starts:
         first = next((i for i, r in enumerate(rows) if _has_key(r, _TITLE_KEYS)), None)
@@ -71,6 +75,18 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
         e = starts[k + 1] if k + 1 < len(starts) else len(rows)
         ranges.extend(_split_projects(rows, s, e))
     return ranges
+
+
+def _continues_table(rows: list[Row], head: int) -> bool:
+    """After this heading come indicator rows (or their column header), no header fields."""
+    for r in rows[head + 1:]:
+        if r.blank or is_heading(r) or is_chrome(r.text) or _YEAR_LINE.match(compact(r.text)):
+            continue
+        if is_header_row(r.cells):
+            return True
+        ne = r.nonempty()
+        return len(ne) >= 2 and not _is_key_row(r) and (label_info(ne[0][1]) is not None or r.cells[0].strip() == "")
+    return False
 
 
 def _has_key(row: Row, keys: tuple[str, ...]) -> bool:
@@ -159,8 +175,10 @@ def _first_label_row(rows: list[Row]) -> int | None:
 def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning], glued: bool) -> list:
     section: list[Row] = []
     for r in rows:
-        if not r.blank and (_SECTION_END.match(compact(r.text)) or is_heading(r)):
+        if not r.blank and _SECTION_END.match(compact(r.text)):
             break
+        if not r.blank and is_heading(r):
+            continue  # the heading repeated over a page break (split_tables kept the table whole)
         section.append(r)
     if glued or is_stream(section):
         after = len(schema.roles) - schema.target_col - 1

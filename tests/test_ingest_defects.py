@@ -176,3 +176,11 @@ def test_every_source_row_is_one_indicator_in_order():
     assert [i.position for i in t.indicators] == list(range(1, len(ROWS) + 1))
     start = body_start(table_text())
     assert [i.line for i in t.indicators] == list(range(start, start + len(ROWS)))
+
+
+def test_heading_repeated_over_a_page_break_continues_the_table():
+    lines = row_lines(ROWS)
+    lines[6:6] = ["", "- 2 -", "财政项目支出绩效目标表（续）\t\t\t", "一级目标\t二级目标\t三级目标\t指标目标值"]
+    src = parse(table_text(lines=lines))
+    assert len(src.tables) == 1
+    assert rows_of(src.tables[0]) == expected()
