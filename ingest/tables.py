@@ -22,8 +22,9 @@ from ingest.layouts import is_stream, regroup_stream, split_glued
 from ingest.legal import extract_citations
 from ingest.records import Budget, ParseWarning, TableRecord
 from ingest.table_model import Row
+from ingest.targets import looks_like_target
 from ingest.text import compact, halfwidth
-from ingest.vocabulary import header_role, is_header_row, label_info, split_glued_header
+from ingest.vocabulary import header_role, is_header_row, label_info, looks_like_label, split_glued_header
 
 _HEADING = re.compile(r"绩效目标(?:申报|批复|审核)?表")
 _YEAR_LINE = re.compile(r"^[（(]?(?:19|20)\d{2}年度?[)）]?$")
@@ -187,6 +188,7 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
     parsed: list[RowParse] = []
     ctx = _Ctx()
     blank = False
+    prev_layout = None
     for r in section:
         if r.blank:
             blank = True
@@ -196,6 +198,16 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
         if is_chrome(r.text):
             warnings.append(ParseWarning(r.line, "page-furniture", f"skipped page furniture: {r.text[:40]}"))
             continue
+        if r.layout == "single" and prev_layout == "spaces" and parsed and parsed[-1].name and not blank \
+                and _wrapped_text(r.text):
+            # a long name wrapped onto a line of its own (PDF text exports): it is the end of
+            # the name above, not an indicator of its own
+            prev = parsed[-1]
+            warnings.append(ParseWarning(r.line, "wrapped-cell", f"line holds only '{r.text[:20]}': read as the "
+                                         f"end of the indicator name on line {prev.line}"))
+            prev.name += r.text.strip()
+            continue
+        prev_layout = r.layout
         rp = read_row(r, schema)
         if rp is None:
             continue
@@ -221,6 +233,11 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
         parsed.append(rp)
     assign_groups(parsed, warnings)
     return build_indicators(parsed, warnings)
+
+
+def _wrapped_text(text: str) -> bool:
+    return not looks_like_label(text) and not looks_like_target(text) and not is_placeholder(text) and \
+        len(compact(text)) <= 15
 
 
 def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: list[ParseWarning]) -> None:

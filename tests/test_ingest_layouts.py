@@ -180,3 +180,14 @@ def test_national_template_with_leading_column_and_amounts_in_wan():
     assert (t.unit, t.budget.current_year, t.year) == ("XX市救助管理站", 1005000, 2021)
     assert rows(t) == [("产出指标", "数量指标", "救助人次", "≥500人次"), ("产出指标", "数量指标", "培训天数", "≥3天"),
                        ("效益指标", "社会效益指标", "救助覆盖率", "≥90%")]
+
+
+def test_long_names_wrapped_onto_their_own_line_in_space_aligned_exports():
+    text = ("项目支出绩效目标表\n项目名称：  测试项目\n一级指标      二级指标      三级指标      指标值\n"
+            "产出指标      数量指标      高层次人才综合服务平台系统    =1名\n"
+            "                            工程师数量\n"
+            "                            培训场次      =12场\n")
+    t = one(text)
+    assert rows(t) == [("产出指标", "数量指标", "高层次人才综合服务平台系统工程师数量", "=1名"),
+                       ("产出指标", "数量指标", "培训场次", "=12场")]
+    assert [w.code for w in t.warnings] == ["wrapped-cell"]
