@@ -20,11 +20,16 @@ PROJECTS_QUERY = PREFIXES + """
 SELECT ?p ?title ?applicant ?year WHERE { ?p a jx:Project .
   OPTIONAL { ?p dcterms:title ?title } OPTIONAL { ?p jx:applicant/skos:prefLabel ?applicant }
   OPTIONAL { ?p jx:fiscalYear ?year } }"""
+# Categories in two steps: indicator → category, then the labels of the few distinct
+# categories (joining the labels per indicator costs five times as much).
 CATEGORIES_QUERY = PREFIXES + """
-SELECT ?i ?l1 ?l2 WHERE { ?p a jx:Project ; jx:hasIndicator ?i . ?i jx:category ?c2 . ?c2 skos:prefLabel ?l2 .
+SELECT ?i ?c2 WHERE { ?i jx:category ?c2 }"""
+CATEGORY_LABELS_QUERY = PREFIXES + """
+SELECT ?c2 ?l1 ?l2 WHERE { { SELECT DISTINCT ?c2 WHERE { ?x jx:category ?c2 } } ?c2 skos:prefLabel ?l2 .
   OPTIONAL { ?c2 skos:broader/skos:prefLabel ?l1 } }"""
+# Only indicators read by INDICATORS_QUERY are kept, so this needs no join with the projects.
 TARGETS_QUERY = PREFIXES + """
-SELECT ?i ?raw ?op ?value ?unit ?qual WHERE { ?p a jx:Project ; jx:hasIndicator ?i . ?i jx:target ?t .
+SELECT ?i ?raw ?op ?value ?unit ?qual WHERE { ?i jx:target ?t .
   OPTIONAL { ?t jx:rawText ?raw } OPTIONAL { ?t jx:operator ?op } OPTIONAL { ?t jx:numericValue ?value }
   OPTIONAL { ?t jx:unitLabel ?unit } OPTIONAL { ?t jx:qualitativeValue ?qual } }"""
 
@@ -49,11 +54,15 @@ def read_indicator_rows(store) -> dict[str, dict[str, Any]]:
             row = out[iri] = {"iri": iri, "name": None, "l1": None, "l2": None, "target": None,
                               "project": dict(project)}
         _prefer(row, "name", b.get("name"))
+    labels: dict[str, list[dict[str, Any]]] = {}
+    for b in store.select(CATEGORY_LABELS_QUERY):
+        labels.setdefault(str(b["c2"]), []).append(b)
     for b in store.select(CATEGORIES_QUERY):
         row = out.get(str(b["i"]))
         if row is not None:
-            _prefer(row, "l1", b.get("l1"))
-            _prefer(row, "l2", b.get("l2"))
+            for lab in labels.get(str(b["c2"]), ()):
+                _prefer(row, "l1", lab.get("l1"))
+                _prefer(row, "l2", lab.get("l2"))
     for b in store.select(TARGETS_QUERY):
         row = out.get(str(b["i"]))
         if row is None:

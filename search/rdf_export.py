@@ -13,7 +13,7 @@ graph whose loading was cut short has no current stamp.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 from search.links import Link
 
@@ -51,16 +51,37 @@ def triple(s: str, p: str, o: str) -> str:
 
 
 def similarity_triples(links: Iterable[Link], base_iri: str, generation: str) -> str:
-    out = []
-    for link in links:
-        node = iri(f"{base_iri}similarity/{hashlib.sha1(f'{link.source} {link.other}'.encode()).hexdigest()[:20]}")
-        out.append(triple(iri(link.source), iri(f"{JX}similarIndicator"), iri(link.other)))
-        out.append(triple(iri(link.source), iri(f"{JX}similarity"), node))
-        out.append(triple(node, iri(RDF_TYPE), iri(f"{JX}Similarity")))
-        out.append(triple(node, iri(f"{JX}other"), iri(link.other)))
-        out.append(triple(node, iri(f"{JX}score"), decimal(link.score)))
-    out.append(_stamp(similarity_graph_iri(base_iri), generation))
-    return "".join(out)
+    links = list(links)
+    return "".join(similarity_chunks([x.source for x in links], [x.other for x in links],
+                                     [x.score for x in links], base_iri, generation))
+
+
+# links per chunk of ``similarity_chunks``: 5 lines each, about 4 MB of text
+SIMILARITY_CHUNK = 4096
+
+
+def similarity_chunks(sources: Sequence[str], others: Sequence[str], scores: Sequence[float], base_iri: str,
+                      generation: str, chunk: int = SIMILARITY_CHUNK) -> Iterator[str]:
+    """The similarity graph as N-Triples, ``chunk`` links per string, the stamp last (the same
+    lines as one ``similarity_triples`` text, without holding the whole graph in memory)."""
+    similar, similarity = iri(f"{JX}similarIndicator"), iri(f"{JX}similarity")
+    node_type = f"{iri(RDF_TYPE)} {iri(f'{JX}Similarity')} .\n"
+    other_p, score_p = iri(f"{JX}other"), iri(f"{JX}score")
+    node_base = f"{base_iri}similarity/"
+    sha1 = hashlib.sha1
+    decimals: dict[float, str] = {}
+    for start in range(0, len(sources), chunk):
+        out = []
+        for source, other, score in zip(sources[start:start + chunk], others[start:start + chunk],
+                                        scores[start:start + chunk], strict=True):
+            node = f"<{node_base}{sha1(f'{source} {other}'.encode()).hexdigest()[:20]}>"
+            value = decimals.get(score)
+            if value is None:
+                value = decimals[score] = decimal(round(score, 4))
+            out.append(f"<{source}> {similar} <{other}> .\n<{source}> {similarity} {node} .\n"
+                       f"{node} {node_type}{node} {other_p} <{other}> .\n{node} {score_p} {value} .\n")
+        yield "".join(out)
+    yield _stamp(similarity_graph_iri(base_iri), generation)
 
 
 def reuse_triples(clusters: list[dict], close_matches: list[tuple[str, str]], base_iri: str,

@@ -11,6 +11,7 @@ The index records the encoder that built it. Opening it with another encoder rai
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,10 @@ from search import rdf_export
 from search.clusters import CLUSTER_THRESHOLD, cluster_summary, reuse_clusters
 from search.encoders import DEFAULT_ENCODER, Encoder, encoder_identity, load_encoder, same_model
 from search.graph_rows import read_indicator_rows
-from search.links import LINK_THRESHOLD, LINKS_PER_INDICATOR, Link, similarity_links
+from search.links import LINK_THRESHOLD, LINKS_PER_INDICATOR, link_array
 from search.neighbours import text_neighbours
 from search.ranking import MODES, Filters, dense_text_scores, expand, fuse, lexical_text_scores
-from search.state import LINK_DTYPE, IndexState
+from search.state import IndexState
 from search.storage import (
     current_generation,
     generation_number,
@@ -130,9 +131,7 @@ class Searcher:
     def _derive(self, state: IndexState) -> None:
         """Compute a state's similarity links and reuse clusters (stored with the state)."""
         neighbours = text_neighbours(state.text_vectors, _NEIGHBOUR_FANOUT)
-        links = similarity_links(state.rows_of_text, state.text_vectors, neighbours)
-        state.links = np.array([(state.by_iri[x.source]["id"], state.by_iri[x.other]["id"], x.score)
-                                for x in links], dtype=LINK_DTYPE)
+        state.links = link_array(state.rows_of_text, state.text_vectors, neighbours)
         found = reuse_clusters(state.rows_of_text, state.texts, neighbours, CLUSTER_THRESHOLD)
         summaries = []
         for c in found:
@@ -143,15 +142,26 @@ class Searcher:
 
     def _graph_texts(self, state: IndexState) -> dict[str, str]:
         """N-Triples of the similarity and reuse graphs of a state."""
+        return {graph: text if isinstance(text, str) else "".join(text)
+                for graph, (text, _) in self._graph_chunks(state).items()}
+
+    def _graph_chunks(self, state: IndexState) -> dict[str, tuple[str | Iterator[str], int | None]]:
+        """graph IRI → (its N-Triples: text, or chunks made on demand; their number of lines
+        when known). The similarity graph (≈ 5 triples per link, millions at 10k tables) is
+        made chunk by chunk, so a bulk write never holds all of it."""
         generation = state.manifest["generation"]
-        links = [Link(state.by_id[int(x["source"])]["iri"], state.by_id[int(x["other"])]["iri"],
-                      round(float(x["score"]), 4)) for x in state.links]
+        links = state.links
+        iri_of = _iri_lookup(state)
+        sources = iri_of(links["source"])
+        others = iri_of(links["other"])
         shared = [c for c in state.clusters if c["projects"] >= 2]
         return {
             rdf_export.similarity_graph_iri(self.base_iri):
-                rdf_export.similarity_triples(links, self.base_iri, generation),
+                (rdf_export.similarity_chunks(sources, others, links["score"].tolist(), self.base_iri, generation),
+                 5 * len(links) + 1),
             rdf_export.reuse_graph_iri(self.base_iri):
-                rdf_export.reuse_triples(shared, self._close_matches(state, shared), self.base_iri, generation),
+                (rdf_export.reuse_triples(shared, self._close_matches(state, shared), self.base_iri, generation),
+                 None),
         }
 
     def _write_graphs(self, state: IndexState, previous: IndexState | None) -> dict[str, Any]:
@@ -159,18 +169,19 @@ class Searcher:
         atomic update of the changed triples) when the store holds exactly the previous
         generation's graph, else replaced whole. A re-ingest changes a few links; rewriting
         half a million triples would cost a minute."""
-        new = self._graph_texts(state)
-        old = {}
-        if previous is not None and previous.links is not None and previous.clusters is not None:
-            old = self._graph_texts(previous)
+        new = self._graph_chunks(state)
         stamps = read_graph_stamps(self.store, list(new))
+        old = {}
+        if (previous is not None and previous.links is not None and previous.clusters is not None
+                and any(stamps.get(g) == previous.manifest["generation"] for g in new)):
+            old = self._graph_texts(previous)
         how = []
-        for graph, text in new.items():
+        for graph, (text, triples) in new.items():
             if graph in old and stamps.get(graph) == previous.manifest["generation"]:
-                apply_delta(self.store, graph, old[graph], text)
+                apply_delta(self.store, graph, old[graph], text if isinstance(text, str) else "".join(text))
                 how.append("delta")
             else:
-                replace_named_graph(self.store, graph, text)
+                replace_named_graph(self.store, graph, text, triples)
                 how.append("rebuilt")
         return {"links": len(state.links), "clusters": sum(c["projects"] >= 2 for c in state.clusters),
                 "graphs": "rebuilt" if "rebuilt" in how else "delta"}
@@ -274,6 +285,25 @@ class Searcher:
         from search.checks import check_index
 
         return check_index(self)
+
+
+def _iri_lookup(state: IndexState):
+    """ids (an int64 array) → their indicators' IRIs, as a list."""
+    ids = state.columns.ids
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    iris = [state.rows[i]["iri"] for i in order.tolist()]
+
+    def lookup(wanted: np.ndarray) -> list[str]:
+        if len(wanted) == 0:
+            return []
+        pos = np.searchsorted(sorted_ids, wanted)
+        if (pos >= len(sorted_ids)).any() or not np.array_equal(sorted_ids[np.minimum(pos, len(sorted_ids) - 1)],
+                                                                 wanted):
+            raise KeyError("a similarity link names an indicator id that is not in the index")
+        return [iris[p] for p in pos.tolist()]
+
+    return lookup
 
 
 def result_json(row: dict[str, Any], score: float) -> dict[str, Any]:

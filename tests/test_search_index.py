@@ -216,3 +216,66 @@ def test_hnsw_index_above_threshold_tombstones_removals_and_rebuilds_when_too_ma
     assert report["changed"] == 1 and report["removed"] == 2
     assert len(st3.vectors.tombstones) == 0 and st3.vectors.ntotal == 8  # rebuilt: 4 of 11 were dead
     assert st3.by_iri[renamed]["id"] != st2.by_iri[renamed]["id"]  # a new vector, a new id
+
+
+def _reference_links(rows_of_text, text_vectors, neighbours, threshold=0.70, per_indicator=5):
+    """The links as first written (sort every candidate by (-rounded score, IRI)): the fast
+    ``link_array`` must give exactly these, in this order."""
+    scores, ids = neighbours
+    out = []
+    for t, members in enumerate(rows_of_text):
+        candidates = []
+        for s, nb in zip(scores[t], ids[t], strict=True):
+            if nb < 0 or s < threshold:
+                continue
+            candidates.extend((-round(float(s), 4), r["iri"], r["project"]["iri"], r["id"]) for r in rows_of_text[nb])
+        candidates.sort()
+        for r in members:
+            kept = 0
+            for neg, _, project, other in candidates:
+                if project == r["project"]["iri"]:
+                    continue
+                out.append((r["id"], other, np.float32(min(1.0, -neg))))
+                kept += 1
+                if kept == per_indicator:
+                    break
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_link_array_equals_the_reference_with_ties(seed):
+    """Random wordings with many exact score ties between distinct texts (duplicated vectors)
+    and crowded projects: same links, same order, same scores as the plain sort."""
+    from search.links import link_array
+
+    rng = np.random.default_rng(seed)
+    base = rng.normal(size=(12, 8)).astype(np.float32)
+    vecs = np.concatenate([base, base[:6], base[:3] + 0.05 * rng.normal(size=(3, 8)).astype(np.float32)])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    rows_of_text, next_id = [], 1
+    for _t in range(len(vecs)):
+        members = []
+        for _ in range(int(rng.integers(0, 7))):
+            p = int(rng.integers(0, 5))
+            members.append({"id": next_id, "iri": f"{P}{p}/indicator/{rng.integers(1e9)}-{next_id}",
+                            "project": {"iri": f"{P}{p}"}})
+            next_id += 1
+        rows_of_text.append(members)
+    neighbours = text_neighbours(vecs, 16)
+    for threshold in (0.70, -1.0):
+        got = link_array(rows_of_text, vecs, neighbours, threshold=threshold)
+        want = _reference_links(rows_of_text, vecs, neighbours, threshold=threshold)
+        assert [tuple(x) for x in got.tolist()] == [(a, b, float(s)) for a, b, s in want]
+        assert len(want) > 0
+
+
+def test_link_array_matches_similarity_links(state):
+    from search.links import link_array
+
+    neighbours = text_neighbours(state.text_vectors, 16)
+    arr = link_array(state.rows_of_text, state.text_vectors, neighbours)
+    want = _reference_links(state.rows_of_text, state.text_vectors, neighbours)
+    assert [tuple(x) for x in arr.tolist()] == [(a, b, float(s)) for a, b, s in want]
+    iri = {r["id"]: r["iri"] for r in state.rows}
+    assert [(x.source, x.other) for x in similarity_links(state.rows_of_text, state.text_vectors, neighbours)] == \
+        [(iri[a], iri[b]) for a, b, _ in want]
