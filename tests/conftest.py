@@ -75,3 +75,19 @@ def oxigraph_url(tmp_path: Path) -> Iterator[str]:
 def oxigraph_serve():
     """Factory for servers with options: ``with oxigraph_serve(path, union_default_graph=True) as url``."""
     return run_oxigraph
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def store(request, tmp_path: Path, oxigraph_serve):
+    """A fresh graph store, once embedded and once over a real `oxigraph serve`."""
+    from graph.store import open_store
+
+    if request.param == "embedded":
+        s = open_store(data=tmp_path / "data")
+        yield s
+        s.close()
+    else:
+        with oxigraph_serve(tmp_path / "server") as url:
+            s = open_store(data=tmp_path / "data", url=url)
+            yield s
+            s.close()

@@ -16,26 +16,11 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
-
 from graph.base import prepare_source
 from graph.store import EmbeddedStore, open_store
 from tests.test_graph_store import make_record
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(params=["embedded", "remote"])
-def store(request, tmp_path, oxigraph_serve):
-    if request.param == "embedded":
-        s = open_store(data=tmp_path / "data")
-        yield s
-        s.close()
-    else:
-        with oxigraph_serve(tmp_path / "server") as url:
-            s = open_store(data=tmp_path / "data", url=url)
-            yield s
-            s.close()
 
 
 def prepared(store, tmp_path: Path, n: int, **kw):

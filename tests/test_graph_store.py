@@ -29,19 +29,6 @@ def make_record(path: Path, title: str = "项目甲", target: str = "=15名", va
         lines=(1, 12))])
 
 
-@pytest.fixture(params=["embedded", "remote"])
-def store(request, tmp_path, oxigraph_serve):
-    if request.param == "embedded":
-        s = open_store(data=tmp_path / "data")
-        yield s
-        s.close()
-    else:
-        with oxigraph_serve(tmp_path / "server") as url:
-            s = open_store(data=tmp_path / "data", url=url)
-            yield s
-            s.close()
-
-
 def titles_for(store, number: str) -> list[str]:
     return [r["title"] for r in store.select(f"""SELECT ?title WHERE {{
         ?doc eli:id_local "{number}" . ?p jx:legalBasis|jx:cites ?doc ; dcterms:title ?title }} ORDER BY ?title""")]
