@@ -249,12 +249,16 @@ def _merge_documents(rows: list[dict]) -> list[dict]:
         iri = text(r["d"])
         d = docs.setdefault(iri, {"iri": iri, "title": None, "number": text(r.get("number")),
                                   "issuer": None, "issuer_iri": text(r.get("issuer"))})
-        seen = best.setdefault(iri, {})
-        for key, var in (("title", "title"), ("issuer", "issuerName")):
-            if _better(seen.get(key), r.get(var)):
-                seen[key] = r.get(var)
-                d[key] = text(r.get(var))
+        _keep_best(d, best.setdefault(iri, {}), r, (("title", "title"), ("issuer", "issuerName")))
     return sorted(docs.values(), key=lambda d: (d["number"] is None, d["number"] or "", d["title"] or ""))
+
+
+def _keep_best(out: dict, seen: dict, row: dict, pairs: tuple[tuple[str, str], ...]) -> None:
+    """For each (key, variable): keep the best-language value seen so far across result rows."""
+    for key, var in pairs:
+        if _better(seen.get(key), row.get(var)):
+            seen[key] = row.get(var)
+            out[key] = text(row.get(var))
 
 
 def _indicators_of(store, s: str) -> list[dict]:
@@ -281,11 +285,7 @@ def _merge_indicators(rows: list[dict]) -> list[dict]:
         iri = text(r["i"])
         ind = out.setdefault(iri, {"iri": iri, "name": None, "position": number(r.get("pos")),
                                    "line": number(r.get("line")), "l1": None, "l2": None, "target": None})
-        seen = best.setdefault(iri, {})
-        for key, var in (("name", "name"), ("l1", "l1"), ("l2", "l2")):
-            if _better(seen.get(key), r.get(var)):
-                seen[key] = r.get(var)
-                ind[key] = text(r.get(var))
+        _keep_best(ind, best.setdefault(iri, {}), r, (("name", "name"), ("l1", "l1"), ("l2", "l2")))
         if any(r.get(k) is not None for k in ("raw", "op", "value", "unit", "qual")):
             t = ind["target"] or {"raw": None, "op": None, "value": None, "unit": None, "qualitative": None}
             for key, var in (("raw", "raw"), ("op", "op"), ("unit", "unit"), ("qualitative", "qual")):

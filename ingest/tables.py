@@ -224,10 +224,9 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
             warnings.append(ParseWarning(r.line, code, msg))
         if not rp.name:
             if rp.e1 or rp.e2 or rp.stray:
+                # kept in ``parsed``: its labels still open a group for the rows below
                 warnings.append(ParseWarning(r.line, "label-only-row",
                                              f"row holds category labels but no indicator: {r.text[:40]}"))
-                # its labels still open a group for the rows below
-                rp.stray = rp.stray
             elif rp.target:
                 warnings.append(ParseWarning(r.line, "orphan-target", f"target {rp.target} without an indicator name"))
         parsed.append(rp)
