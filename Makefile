@@ -7,7 +7,7 @@ DATA   ?= jixiao-data
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint bench browser clean
+.PHONY: install run test lint bench accuracy browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## run the benchmark suite (under 10 minutes) and update BENCHMARKS.md
 	$(BIN)/python benchmarks/run_all.py
+
+accuracy: $(STAMP)  ## score the parser on the real published tables (tests/data/realdata*)
+	$(BIN)/python benchmarks/accuracy.py --rows
 
 clean:
 	rm -rf $(VENV) $(DATA) build *.egg-info

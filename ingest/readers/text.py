@@ -1,4 +1,14 @@
-"""Plain-text exports: tab-separated, ``|``-separated, space-aligned or one cell per line."""
+"""Plain-text exports: tab-separated, ``|``-separated, space-aligned or one cell per line.
+
+What the page-to-text step of a disclosure site leaves is read as a careful reader would:
+- ``cell |`` lines (one cell per line with a ``|`` marker) are one cell; a line of only ``|``
+  is a blank line (the end of a table row);
+- a file whose lines are each followed by one blank line (one cell per paragraph) is read
+  with those single blank lines removed: they separate cells, not rows;
+- a single space between CJK text and the next token separates cells in lines that have no
+  other separator (``数量指标 对符合政策的家庭进行扶助 63人``); a space after a digit does not
+  (``〔2018〕 410 号``, ``7 岁``).
+"""
 from __future__ import annotations
 
 import re
@@ -7,7 +17,12 @@ from ingest.table_model import Row
 from ingest.text import clean_html, split_lines, strip_controls
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_PIPES_ONLY = re.compile(r"^[|\s]+$")
 _SPACE_RUN = re.compile(r"(?:[ \t]*\u3000[ \t\u3000]*|[ ]{2,})")
+# one space after a CJK character (or a closing bracket/percent sign) before a non-space:
+# a cell boundary in space-separated exports
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%])[ ](?=[^\s])")
+_PROSE = re.compile(r"[。；;]")
 
 
 def split_cells(line: str) -> tuple[list[str], str]:
@@ -15,6 +30,11 @@ def split_cells(line: str) -> tuple[list[str], str]:
     if "\t" in line:
         return line.split("\t"), "tab"
     stripped = line.strip()
+    if stripped and _PIPES_ONLY.match(stripped):
+        return [], "pipe-rule"
+    if stripped.endswith("|") and stripped.count("|") == 1:
+        # one cell per line, each closed by a '|' marker
+        return [stripped[:-1].strip()], "single"
     if stripped.count("|") >= 2 or (stripped.startswith("|") and stripped.endswith("|")):
         if _PIPE_RULE.match(stripped):
             return [], "pipe-rule"
@@ -26,13 +46,36 @@ def split_cells(line: str) -> tuple[list[str], str]:
         return cells, "pipe"
     if _SPACE_RUN.search(stripped):
         return [c for c in _SPACE_RUN.split(stripped)], "spaces"
+    if " " in stripped and not _PROSE.search(stripped) and _CJK_SPACE.search(stripped):
+        return _CJK_SPACE.split(stripped), "spaces"
     return [stripped], "single"
 
 
+def _paragraph_spaced(lines: list[str]) -> bool:
+    """Is every non-blank line followed by exactly one blank line (one cell per paragraph)?"""
+    gaps = 0
+    single = 0
+    n = len(lines)
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        gaps += 1
+        if i + 2 < n and not lines[i + 1].strip() and lines[i + 2].strip():
+            single += 1
+    return gaps >= 12 and single >= 0.7 * gaps
+
+
 def read_rows(text: str) -> list[Row]:
+    raw_lines = split_lines(text)
+    lines = [clean_html(strip_controls(raw)) for raw in raw_lines]
+    drop_single_blanks = _paragraph_spaced(lines)
     rows = []
-    for n, raw in enumerate(split_lines(text), start=1):
-        line = clean_html(strip_controls(raw))
+    for n, line in enumerate(lines, start=1):
+        if drop_single_blanks and not line.strip():
+            prev_blank = n >= 2 and not lines[n - 2].strip()
+            next_blank = n < len(lines) and not lines[n].strip()
+            if not prev_blank and not next_blank:
+                continue  # the gap between two paragraphs: not a row boundary
         cells, layout = split_cells(line)
         rows.append(Row(line=n, cells=cells, layout=layout))
     return rows

@@ -1,0 +1,282 @@
+"""Real-table accuracy: parse the real published tables and score them against hand-checked gold.
+
+    python benchmarks/accuracy.py                       # tests/data/realdata (+ realdata_more if present)
+    python benchmarks/accuracy.py DIR [DIR ...] --rows  # also list every row that is wrong, with the reason
+    python benchmarks/accuracy.py --json out.json       # machine-readable figures
+
+Each DIR holds ``tables/`` and ``expected.json`` (conventions in its SOURCES.md). Per file it reports:
+
+- rows right: name + target (raw as printed, or operator + value + unit) + 二级 label (as printed or
+  standardised);
+- invented rows: indicators the parser emitted that are not in the gold;
+- document numbers of the 立项依据, compared as issuer code + year + serial;
+- header fields: project name, unit, year (and the budget in yuan where the gold gives one).
+
+The scorer shares no code with the parser's interpretation: gold targets are canonicalised here.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.pipeline import parse_file  # noqa: E402
+
+DEFAULT_DIRS = [ROOT / "tests" / "data" / "realdata", ROOT / "tests" / "data" / "realdata_more"]
+
+_OPS = {"≧": "≥", ">=": "≥", "≥": "≥", "≦": "≤", "<=": "≤", "≤": "≤", "═": "=", "=": "=", "＝": "=",
+        "==": "=", ">": ">", "<": "<", "大于等于": "≥", "小于等于": "≤", "等于": "=", "大于": ">", "小于": "<"}
+
+
+def compact(s: str | None) -> str:
+    if s is None:
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+def std_l2(label: str | None) -> str:
+    """The gold's own standardisation of a 二级 label (SOURCES.md: l2_std)."""
+    t = compact(label)
+    t = re.sub(r"[(（][^)）]*[)）]", "", t)
+    t = t.removesuffix("等")
+    if t and not t.endswith("指标"):
+        t += "指标"
+    if t in ("满意度指标", "社会公众或服务对象满意度指标"):
+        t = "服务对象满意度指标"
+    return t
+
+
+_NUM = re.compile(r"^(?P<op>≥|≤|=|>|<)?(?P<num>[+-]?\d[\d,]*(?:\.\d+)?)(?P<unit>\D{0,8})$")
+
+
+def canon_target(op: str | None, value: str | None, unit: str | None) -> tuple | None:
+    """(op, number, unit) of a numeric target, or None when it is not one."""
+    v = compact(value)
+    for k in sorted(_OPS, key=len, reverse=True):
+        if v.startswith(k):
+            op = op or k
+            v = v[len(k):]
+            break
+    v = v.replace("百分比", "%")
+    m = _NUM.match(v)
+    if not m:
+        return None
+    num = float(m.group("num").replace(",", ""))
+    u = compact(unit) or m.group("unit") or ""
+    return (_OPS.get(compact(op or ""), None), num, u.replace("百分比", "%"))
+
+
+def target_right(gold: dict, parsed: dict | None) -> tuple[bool, str]:
+    g = gold.get("target")
+    if g is None:
+        return (parsed is None, "" if parsed is None else f"target {parsed.get('raw')!r} where the table has none")
+    if parsed is None:
+        return False, f"no target (gold {g!r})"
+    if compact(parsed.get("raw")) == compact(g) and "op" not in gold:
+        return True, ""
+    gop = gold.get("op")
+    if gop == "定性":
+        gop = None
+    want = canon_target(gop, g, gold.get("measure_unit"))
+    if want is not None and parsed.get("value") is not None:
+        got = (parsed.get("op"), float(parsed["value"]), compact(parsed.get("unit") or ""))
+        if got == want:
+            return True, ""
+        return False, f"target {got} want {want}"
+    if want is None and compact(parsed.get("raw")) == compact(g):
+        return True, ""
+    if want is None and compact(parsed.get("qualitative")) == compact(g):
+        return True, ""
+    return False, f"target {parsed.get('raw')!r} want {g!r}" + (f" op {gold.get('op')!r} unit {gold.get('measure_unit')!r}"
+                                                                if "op" in gold else "")
+
+
+def l2_right(gold: dict, parsed_l2: str | None) -> bool:
+    p = compact(parsed_l2)
+    return bool(p) and (p == compact(gold.get("l2")) or p == gold.get("l2_std") or std_l2(p) == gold.get("l2_std"))
+
+
+_DOC = re.compile(r"(?P<issuer>[\u4e00-\u9fff A-Za-z]+?)\s*[〔\[(（﹝【]\s*(?P<year>\d{4})\s*[〕\])）﹞】]\s*第?\s*(?P<serial>\d+)")
+
+
+def doc_key(num: str) -> tuple | None:
+    m = _DOC.search(compact(num))
+    if not m:
+        return None
+    return (m.group("issuer"), int(m.group("year")), int(m.group("serial")))
+
+
+@dataclass
+class FileScore:
+    file: str
+    rows: int = 0
+    right: int = 0
+    invented: int = 0
+    docs: int = 0
+    docs_found: int = 0
+    header: int = 0
+    header_right: int = 0
+    l1_right: int = 0
+    wrong: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _match_tables(golds: list[dict], tables: list[dict]) -> list[tuple[dict, dict | None]]:
+    """Pair each gold project with a parsed table: by project name, else by order."""
+    pairs: list[tuple[dict, dict | None]] = []
+    free = list(range(len(tables)))
+    for gi, g in enumerate(sorted(golds, key=lambda x: x.get("project_index") or 0)):
+        best = None
+        if g.get("project_name"):
+            for ti in free:
+                if compact(tables[ti].get("title")) == compact(g["project_name"]):
+                    best = ti
+                    break
+        if best is None:
+            names = {compact(i["name"]) for i in g["indicators"]}
+            scored = [(len(names & {compact(i["name"]) for i in tables[ti]["indicators"]}), -ti) for ti in free]
+            if scored and max(scored)[0] > 0:
+                best = -max(scored)[1]
+        if best is None and free and gi < len(tables) and gi in free:
+            best = gi
+        if best is not None:
+            free.remove(best)
+        pairs.append((g, tables[best] if best is not None else None))
+    for ti in free:  # parsed tables with no gold project: every row is invented
+        pairs.append(({"file": None, "indicators": [], "legal_basis_doc_numbers": []}, tables[ti]))
+    return pairs
+
+
+def score_file(path: Path, golds: list[dict]) -> FileScore:
+    fs = FileScore(path.name)
+    src = parse_file(path).to_dict()
+    fs.errors = [e["message"] for e in src["errors"]]
+    for gold, table in _match_tables(golds, src["tables"]):
+        inds = list(table["indicators"]) if table else []
+        used = [False] * len(inds)
+        for g in gold["indicators"]:
+            fs.rows += 1
+            cands = [k for k, i in enumerate(inds) if not used[k] and compact(i["name"]) == compact(g["name"])]
+            if not cands:
+                fs.wrong.append(f"missing   {g['name']} = {g.get('target')}")
+                continue
+            k = cands[0]
+            used[k] = True
+            p = inds[k]
+            ok_t, why = target_right(g, p.get("target"))
+            ok_l2 = l2_right(g, p.get("l2"))
+            l1 = g.get("l1") or g.get("l1_inferred")
+            if compact(p.get("l1")) == compact(l1) or (p.get("l1") and std_l2(p.get("l1")) == std_l2(l1)):
+                fs.l1_right += 1
+            if ok_t and ok_l2:
+                fs.right += 1
+            else:
+                reasons = [why] if not ok_t else []
+                if not ok_l2:
+                    reasons.append(f"l2 {p.get('l2')!r} want {g.get('l2')!r}")
+                fs.wrong.append(f"wrong     {g['name']}: " + "; ".join(reasons))
+        for k, i in enumerate(inds):
+            if not used[k]:
+                fs.invented += 1
+                t = (i.get("target") or {}).get("raw")
+                fs.wrong.append(f"invented  {i['name']} = {t} (line {i.get('line')})")
+        if gold.get("file") is None:
+            continue
+        got_docs = {doc_key(d["doc_number"] or "") for d in (table or {}).get("legal_bases", []) if d.get("doc_number")}
+        for d in gold["legal_basis_doc_numbers"]:
+            fs.docs += 1
+            if doc_key(d) in got_docs:
+                fs.docs_found += 1
+            else:
+                fs.wrong.append(f"doc       {d} not found among the legal bases")
+        for key, got in (("project_name", (table or {}).get("title")), ("unit", (table or {}).get("unit")),
+                         ("year", (table or {}).get("year"))):
+            fs.header += 1
+            want = gold.get(key)
+            if (compact(str(want)) if want is not None else None) == (compact(str(got)) if got is not None else None):
+                fs.header_right += 1
+            else:
+                fs.wrong.append(f"header    {key}: {got!r} want {want!r}")
+        if gold.get("budget") is not None:
+            fs.header += 1
+            got = ((table or {}).get("budget") or {}).get("total")
+            if got == gold["budget"]:
+                fs.header_right += 1
+            else:
+                fs.wrong.append(f"header    budget: {got!r} want {gold['budget']!r}")
+    return fs
+
+
+def score_dir(d: Path) -> list[FileScore]:
+    gold = json.loads((d / "expected.json").read_text(encoding="utf-8"))
+    by_file: dict[str, list[dict]] = {}
+    for g in gold:
+        by_file.setdefault(g["file"], []).append(g)
+    return [score_file(d / "tables" / f, gs) for f, gs in sorted(by_file.items())]
+
+
+def totals(scores: list[FileScore]) -> Counter:
+    c: Counter = Counter()
+    for s in scores:
+        for k in ("rows", "right", "invented", "docs", "docs_found", "header", "header_right", "l1_right"):
+            c[k] += getattr(s, k)
+    return c
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "n/a"
+
+
+def report(name: str, scores: list[FileScore], rows: bool) -> str:
+    out = [f"### {name}", "", "| file | rows right | invented | doc numbers | header fields |", "|---|---|---|---|---|"]
+    for s in scores:
+        out.append(f"| {s.file} | {s.right}/{s.rows} | {s.invented} | {s.docs_found}/{s.docs} | "
+                   f"{s.header_right}/{s.header} |")
+    t = totals(scores)
+    out.append(f"| **total** | **{t['right']}/{t['rows']} ({_pct(t['right'], t['rows'])})** | "
+               f"**{t['invented']} ({_pct(t['invented'], t['rows'])})** | **{t['docs_found']}/{t['docs']}** | "
+               f"**{t['header_right']}/{t['header']}** |")
+    out.append("")
+    out.append(f"一级 labels right on matched rows: {t['l1_right']}/{t['rows']}.")
+    if rows:
+        for s in scores:
+            if s.wrong or s.errors:
+                out.append("")
+                out.append(f"- `{s.file}`")
+                out.extend(f"  - {e}" for e in s.errors)
+                out.extend(f"  - `{w}`" for w in s.wrong)
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("dirs", nargs="*", type=Path)
+    ap.add_argument("--rows", action="store_true", help="list every wrong, missing or invented row")
+    ap.add_argument("--json", type=Path, help="write the figures as JSON")
+    args = ap.parse_args(argv)
+    dirs = args.dirs or [d for d in DEFAULT_DIRS if (d / "expected.json").exists()]
+    result = {}
+    for d in dirs:
+        scores = score_dir(d)
+        print(report(d.name, scores, args.rows))
+        print()
+        result[d.name] = {"totals": dict(totals(scores)),
+                          "files": [{"file": s.file, "rows": s.rows, "right": s.right, "invented": s.invented,
+                                     "docs": s.docs, "docs_found": s.docs_found, "header": s.header,
+                                     "header_right": s.header_right, "wrong": s.wrong, "errors": s.errors}
+                                    for s in scores]}
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
