@@ -9,7 +9,7 @@ from ingest.targets import to_number
 from ingest.text import compact, halfwidth, squash
 
 # A key is short Chinese text ending in a colon; the value follows in the same or next cell.
-_KEY = re.compile(r"^(?P<key>[\u4e00-\u9fffA-Za-z（）()、/\s]{2,24}?)\s*[：:]\s*(?P<value>.*)$", re.S)
+_KEY = re.compile(r"^[*＊]?(?P<key>[\u4e00-\u9fffA-Za-z（）()、/\s]{2,24}?)\s*[：:]\s*(?P<value>.*)$", re.S)
 # Keys that may be glued inside another cell's text ('…项目类别：经常性…').
 _GLUED_KEYS = ("项目名称", "项目类别", "项目类型", "申报单位名称", "申报单位", "主管部门", "实施单位",
                "计划开始日期", "计划完成日期", "绩效类型", "是否含有政府购买服务", "项目负责人", "联系电话",
@@ -27,7 +27,15 @@ BARE_KEYS = ("项目名称", "申报单位", "申报单位名称", "主管部门
              "年度资金总额", "资金总额", "项目总预算", "项目当年预算", "项目负责人", "联系电话", "项目实施单位",
              "项目主管部门", "项目申报单位", "填报单位", "项目性质", "资金性质", "项目起止时间", "实施周期",
              "项目总投资", "年度预算", "中期资金总额", "年度总体目标", "总体目标", "年度目标", "项目内容",
-             "单位名称", "部门名称", "预算单位名称")
+             "单位名称", "部门名称", "预算单位名称", "项目执行单位", "项目支出名称", "项目名称及编码",
+             "年度本级预算金额", "预算部门", "单位信息", "实施期绩效目标", "本年度绩效目标", "整体目标",
+             "绩效编制单位", "专项立项依据", "项目填报人", "填报人联系电话", "项目负责人及电话", "项目主管部门",
+             "主管预算部门", "项目资金", "年度总目标", "年度绩效总目标", "部门职能职责概述")
+# Bare keys that may be glued to their value with no separator ('项目名称农村义务教育…'): a
+# cell that starts with one is split there, and at any other such key inside it.
+_GLUED_BARE = tuple(sorted((k for k in BARE_KEYS if len(k) >= 4 and k not in (
+    "立项依据", "项目概况", "年度目标", "总体目标", "项目内容", "资金总额", "年度预算", "项目资金")), key=len, reverse=True))
+_GLUED_BARE_RE = re.compile("(" + "|".join(map(re.escape, _GLUED_BARE)) + ")")
 LEGAL_BASIS_KEYS = ("立项依据", "项目立项依据", "政策依据", "设立依据", "依据")
 
 
@@ -55,12 +63,37 @@ def read_header(rows: list[Row]) -> list[HeaderField]:
                 last = f
             continue
         text = " ".join(cells)
-        if last is not None and _continues(last, text):
+        if last is not None and not last.value and row.line - last.line <= 3 and not _bare_key(text) \
+                and not is_section_title_key(text):
+            last.value = text  # a key cell alone on its line: its value is the next line
+            last.lines.append(row.line)
+        elif last is not None and _continues(last, text):
             last.value = (last.value + "\n" + text) if last.value else text
             last.lines.append(row.line)
         else:
             last = None  # a section title ('本项目上年度…情况') ends the free text
     return fields
+
+
+def is_section_title_key(text: str) -> bool:
+    t = compact(text)
+    return t.startswith(("绩效指标", "一级指标", "绩效目标")) or t in ("资金情况", "总体目标", "年度目标")
+
+
+def _unglue(cell: str) -> list[str]:
+    """'项目主管部门青山区教育局项目执行单位化工区学校' → ['项目主管部门：青山区教育局', '项目执行单位：化工区学校']."""
+    t = cell.strip()
+    m = _GLUED_BARE_RE.match(t)
+    if not m or len(t) == len(m.group(1)) or t[len(m.group(1))] in "：:":
+        return [cell]
+    parts = []
+    pos = [x.start() for x in _GLUED_BARE_RE.finditer(t)]
+    for k, start in enumerate(pos):
+        end = pos[k + 1] if k + 1 < len(pos) else len(t)
+        seg = t[start:end]
+        key = _GLUED_BARE_RE.match(seg).group(1)
+        parts.append(key + "：" + seg[len(key):].strip())
+    return parts
 
 
 def _continues(last: HeaderField, text: str) -> bool:
@@ -75,6 +108,7 @@ def is_section_title(text: str) -> bool:
 
 
 def _pairs(cells: list[str]) -> list[tuple[str, str]]:
+    cells = [part for c in cells for part in _unglue(c)]
     out: list[tuple[str, str]] = []
     pending_key: str | None = None
     values: list[str] = []
@@ -104,7 +138,7 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
 
 
 def _bare_key(cell: str) -> bool:
-    k = re.sub(r"[（(](?:万?元)[)）]$", "", compact(cell))
+    k = re.sub(r"[（(](?:万?元)[)）]$", "", compact(cell)).lstrip("*＊")
     return k in BARE_KEYS
 
 
@@ -147,13 +181,13 @@ def parse_bool(text: str) -> bool | None:
 
 def parse_amount(key: str, value: str) -> int | float | None:
     """Amounts in yuan; a key in 万元 scales by 10,000."""
-    m = re.search(r"[+-]?\d[\d,，]*(?:\.\d+)?", halfwidth(value))
+    m = re.search(r"([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万)?", halfwidth(value))
     if not m:
         return None
-    n = to_number(m.group(0))
+    n = to_number(m.group(1))
     if n is None:
         return None
-    if "万元" in key or ("万元" in value and "元" not in key.replace("万元", "")):
+    if "万元" in key or m.group(2) or ("万元" in value and "元" not in key.replace("万元", "")):
         n = n * 10000
         n = int(n) if float(n).is_integer() else n
     return n

@@ -20,6 +20,10 @@ _NUM_RE = r"(?P<num>[+-]?\d[\d,]*(?:\.\d+)?|[+-]?\.\d+)"
 _UNIT_RE = r"(?P<unit>[^\d\s=≥≤<>]{1,8})?"
 _RANGE = re.compile(r"^\d[\d,.]*%?[-~至到]\d[\d,.]*\D{0,6}$")
 _NUMERIC = re.compile(rf"^{_OP_RE}\s*{_NUM_RE}\s*{_UNIT_RE}$")
+# Dates and periods as targets: 2021年1月-12月, 2025年12月, 12月底到位, 2023年底, 2023.07-2024.01, 202001-202012
+_DATE_TARGET = re.compile(r"^(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|内|末)?|\d{1,2}\s*月(?:底|末|前|内)?"
+                          r"|(?:19|20)\d{2}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?|(?:19|20)\d{4})"
+                          r"(?:\s*[-~至到—]+\s*(?:(?:19|20)\d{2}\s*年?)?[.\-/]?\d{0,2}\s*月?(?:底|末)?)?.{0,8}$")
 
 # Endings that make a cell an indicator name rather than a qualitative value.
 NAME_SUFFIXES = ("率", "性", "数", "量", "度", "情况", "比例", "比重", "时间", "面积", "金额", "费用",
@@ -106,7 +110,7 @@ def looks_like_target(text: str) -> bool:
     t = compact(halfwidth(text))
     if not t:
         return False
-    if has_operator(t) or is_numeric_target(t) or _RANGE.match(t):
+    if has_operator(t) or is_numeric_target(t) or _RANGE.match(t) or _DATE_TARGET.match(t):
         return True
     return looks_qualitative(t)
 

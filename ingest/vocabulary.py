@@ -76,15 +76,18 @@ def looks_like_label(text: str) -> bool:
 _HEADER_ROLES: list[tuple[str, str]] = [
     ("中期", "extra"), ("长期", "extra"),
     ("一级", "l1"), ("二级", "l2"), ("三级", "name"),
-    ("指标性质", "op"), ("指标方向", "op"), ("比较符", "op"), ("运算符", "op"), ("指标属性", "op"),
+    ("指标值说明", "note"), ("指标说明", "note"), ("指标标准或依据", "note"), ("绩效指标描述", "note"),
+    ("指标性质", "op"), ("计算符号", "op"), ("计算方式", "op"), ("指标方向", "direction"), ("比较符", "op"), ("运算符", "op"), ("指标属性", "op"),
     ("计量单位", "unit"), ("度量单位", "unit"), ("单位", "unit"),
     ("权重", "weight"), ("分值", "weight"), ("分数", "weight"), ("满分", "weight"),
     ("上年实际", "prev"), ("上年完成", "prev"), ("上年值", "prev"), ("历史值", "prev"), ("基期值", "prev"),
     ("上年指标值", "prev"), ("现状值", "prev"),
     ("年度指标值", "target"), ("本年目标", "target"), ("年度目标值", "target"), ("本年指标值", "target"),
     ("全年目标", "target"), ("指标目标值", "target"), ("目标值", "target"), ("指标值", "target"),
-    ("期望值", "target"), ("标准值", "target"), ("绩效标准", "target"),
-    ("指标名称", "name"), ("绩效指标", "name"), ("指标内容", "name"), ("具体指标", "name"),
+    ("期望值", "target"), ("标准值", "target"), ("实现值", "target"),
+    ("实际完成值", "actual"), ("实际值", "actual"), ("完成值", "actual"), ("得分", "score"),
+    ("绩效标准", "note"),
+    ("指标名称", "name"), ("绩效指标", "name"), ("指标内容", "name"), ("具体指标", "name"), ("三级", "name"),
     ("备注", "note"), ("说明", "note"), ("评分标准", "note"), ("指标解释", "note"), ("指标说明", "note"),
 ]
 HEADER_WORDS = tuple(w for w, _ in _HEADER_ROLES)
@@ -119,6 +122,6 @@ def split_glued_header(text: str) -> list[str] | None:
     if sum(w in t for w in ("一级", "二级", "三级")) < 2 or len(t) > 60:
         return None
     pattern = re.compile(r"(一级(?:指标|目标)?|二级(?:指标|目标)?|三级(?:指标|目标)?|指标性质|计量单位|度量单位"
-                         r"|权重|分值|上年实际值|本年目标值|年度指标值|指标目标值|目标值|指标值|备注)")
+                         r"|权重|分值|上年实际值|本年目标值|年度指标值|指标目标值|目标值|指标值|备注|指标内容|指标名称|绩效指标)")
     parts = pattern.findall(t)
     return parts if len("".join(parts)) >= len(t) - 2 else None

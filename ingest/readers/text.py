@@ -7,7 +7,7 @@ What the page-to-text step of a disclosure site leaves is read as a careful read
   with those single blank lines removed: they separate cells, not rows;
 - a single space between CJK text and the next token separates cells in lines that have no
   other separator (``数量指标 对符合政策的家庭进行扶助 63人``); a space after a digit does not
-  (``〔2018〕 410 号``, ``7 岁``).
+  (``〔2018〕 410 号``, ``7 岁``), except before another number (``1 5``: two cells).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _PIPES_ONLY = re.compile(r"^[|\s]+$")
 _SPACE_RUN = re.compile(r"(?:[ \t]*\u3000[ \t\u3000]*|[ ]{2,})")
 # one space after a CJK character (or a closing bracket/percent sign) before a non-space:
 # a cell boundary in space-separated exports
-_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%])[ ](?=[^\s])")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%])[ ](?=[^\s])|(?<=\d)[ ](?=[\d≥≤=<>])")
 _PROSE = re.compile(r"[。；;]")
 
 
