@@ -84,7 +84,7 @@ def _unglue(cell: str) -> list[str]:
     """'项目主管部门青山区教育局项目执行单位化工区学校' → ['项目主管部门：青山区教育局', '项目执行单位：化工区学校']."""
     t = cell.strip()
     m = _GLUED_BARE_RE.match(t)
-    if not m or len(t) == len(m.group(1)) or t[len(m.group(1))] in "：:":
+    if not m or len(t) == len(m.group(1)) or re.search(r"[：:]", t[:len(m.group(1)) + 8]):
         return [cell]
     parts = []
     pos = [x.start() for x in _GLUED_BARE_RE.finditer(t)]

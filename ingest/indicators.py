@@ -141,9 +141,69 @@ def read_row(row: Row, schema: Schema) -> RowParse | None:
     kinds = [_kind(t) for _, t in ne]
     if rp.positional and _aligned(ne, kinds, schema):
         _read_by_columns(rp, ne, schema)
-    else:
+    elif not _read_in_order(rp, ne, kinds, schema):
         _read_by_content(rp, ne, kinds, schema)
     return rp
+
+
+_UNIT_CELL = re.compile(r"^[^\d\s=≥≤<>]{1,6}$")
+_NUMBER_CELL = re.compile(r"^\d{1,4}(?:\.\d+)?%?$")
+
+
+def _fits(role: str, text: str, kind: str) -> bool:
+    t = compact(halfwidth(text))
+    if role == "op":
+        return kind == "op"
+    if role == "unit":
+        return bool(_UNIT_CELL.match(t)) and kind != "label" and not looks_like_target(t) or t in ("%", "‰")
+    if role in ("weight", "score"):
+        return bool(_NUMBER_CELL.match(t))
+    if role == "direction":
+        return t.endswith(("指标", "向")) and len(t) <= 6
+    if role == "target":
+        return kind != "label"
+    return True
+
+
+def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], schema: Schema) -> bool:
+    """Merged cells are on the left: a row that does not sit in its columns lost its leading label
+    cells. Its labels are read by their words; the cells after them are the name and then the
+    columns after the name, in the header's order (a cell that cannot be a column's value — a
+    number as a unit, a word as an operator — leaves that column empty)."""
+    k = 0
+    while k < len(ne) and k < 3 and kinds[k] == "label" and label_info(ne[k][1]) is not None:
+        k += 1
+    rest = list(range(k, len(ne)))
+    if not rest:
+        return False
+    n_idx = rest[0]
+    if kinds[n_idx] in ("target", "op"):
+        return False
+    roles = [(i, r) for i, r in enumerate(schema.roles) if i > schema.name_col and r not in ("blank", "l1", "l2", "name")]
+    assigned: list[tuple[int, str, str]] = []  # (col, role, text)
+    ri = 0
+    for j in rest[1:]:
+        text, kind = ne[j][1], kinds[j]
+        while ri < len(roles) and not _fits(roles[ri][1], text, kind):
+            ri += 1
+        if ri >= len(roles):
+            return False  # more cells than the header has columns: not this row's shape
+        assigned.append((roles[ri][0], roles[ri][1], text))
+        ri += 1
+    targets = [a for a in assigned if a[1] == "target"]
+    if len(rest) > 1 and not targets:
+        return False
+    rp.labels = [ne[i] for i in range(k)]
+    rp.name = ne[n_idx][1]
+    for col, role, text in assigned:
+        if role == "target":
+            rp.target = text
+        else:
+            _extra(rp, role, text, schema, col)
+    if rp.positional:
+        rp.warnings.append(("shifted-row", f"cells out of their columns: read in the header's order after "
+                            f"{len(rp.labels)} label cell(s)"))
+    return True
 
 
 def _aligned(ne: list[tuple[int, str]], kinds: list[str], schema: Schema) -> bool:

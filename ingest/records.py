@@ -72,6 +72,7 @@ class TableRecord:
     warnings: list[ParseWarning] = field(default_factory=list)
     lines: tuple[int, int] = (0, 0)  # first and last source line of the table
     header_fields: dict[str, str] = field(default_factory=dict)  # every key：value seen, as written
+    kind: str = "goal"  # goal | self-evaluation | department
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -138,6 +139,7 @@ def source_from_dict(d: dict[str, Any]) -> SourceRecord:
                 warnings=[ParseWarning(**w) for w in t.get("warnings", [])],
                 lines=tuple(t.get("lines") or (0, 0)),
                 header_fields=dict(t.get("header_fields") or {}),
+                kind=t.get("kind") or "goal",
             )
         )
     return SourceRecord(

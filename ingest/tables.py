@@ -26,15 +26,22 @@ from ingest.targets import looks_like_target
 from ingest.text import compact, halfwidth
 from ingest.vocabulary import header_role, is_header_row, label_info, looks_like_label, split_glued_header
 
-_HEADING = re.compile(r"绩效目标(?:申报|批复|审核)?表")
-_YEAR_LINE = re.compile(r"^[（(]?(?:19|20)\d{2}年度?[)）]?$")
+_HEADING = re.compile(r"绩效(?:目标(?:申报|批复|审核)?表|自评表|目标$|目标[（(]中长期[)）]$)|績效目標表")
+_SELF_EVAL = re.compile(r"绩效自评表|績效自評表")
+_DEPARTMENT = re.compile(r"部门整体|整体支出|部门绩效目标")
+_YEAR_LINE = re.compile(r"^[（(]?(?:19|20)\d{2}\s*年度?[)）]?$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# signature and seal lines, reviewers' boxes: the table is over
+_SIGNATURE = re.compile(r"[（(]\s*(?:盖章|公章|签章|签字)\s*[)）]|^(?:填表人|填报人|经办人|审核人|单位负责人|财务负责人|联系电话|"
+                        r"财政部门审核意见|主管部门审核意见|审核意见|财政部门意见)")
 _SECTION_END = re.compile(r"^(?:注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
-_TITLE_KEYS = ("项目名称",)
+_TITLE_KEYS = ("项目名称", "项目支出名称", "项目名称及编码")
 # Which field names the applicant (申报单位), best first.
-_UNIT_RANK = (("申报单位", 0), ("项目单位", 1), ("实施单位", 2), ("预算单位", 3), ("单位名称", 3), ("部门名称", 4),
-              ("填报单位", 5), ("主管部门", 6))
+_UNIT_RANK = (("申报单位", 0), ("项目单位", 1), ("实施单位", 2), ("执行单位", 2), ("预算单位", 3), ("单位名称", 3),
+              ("单位信息", 3), ("部门名称", 4), ("填报单位", 5), ("编制单位", 5), ("预算部门", 6), ("主管部门", 6))
+# what an applicant field may carry besides the name: a seal hint, a contact
+_SEAL = re.compile(r"[（(]\s*(?:盖章|公章|签章|章)\s*[)）]\s*[：:]?")
 
 
 def _unit_rank(key: str) -> int | None:
@@ -44,10 +51,34 @@ def _unit_rank(key: str) -> int | None:
 
 
 def is_heading(row: Row) -> bool:
-    if "绩效目标" not in row.text:
+    if "绩效" not in row.text and "績效" not in row.text:
         return False
     t = compact(row.text)
-    return bool(_HEADING.search(t)) and len(t) <= 40 and "：" not in t[:-1] and ":" not in t[:-1]
+    if len(row.nonempty()) > 2 or len(t) > 40 or "：" in t[:-1] or ":" in t[:-1]:
+        return False
+    return bool(_HEADING.search(t))
+
+
+def table_kind(rows: list[Row]) -> str:
+    """goal (项目支出绩效目标表), self-evaluation (绩效自评表) or department (部门整体支出绩效目标)."""
+    for r in rows[:8]:
+        t = compact(r.text)
+        if is_heading(r) or "绩效" in t and len(t) <= 40:
+            if _SELF_EVAL.search(t):
+                return "self-evaluation"
+            if _DEPARTMENT.search(t):
+                return "department"
+    return "goal"
+
+
+def title_from_heading(rows: list[Row]) -> str | None:
+    """'3岁以下婴幼儿照护服务项目项目绩效目标' → '3岁以下婴幼儿照护服务项目' (a heading that names the project)."""
+    for r in rows[:3]:
+        t = compact(r.text)
+        m = re.match(r"^(?P<title>.{2,30}?项目)(?:项目)?绩效目标$", t)
+        if is_heading(r) and m and not _DEPARTMENT.search(t):
+            return m.group("title")
+    return None
 
 
 def _is_key_row(row: Row) -> bool:
@@ -122,7 +153,14 @@ def read_table(rows: list[Row]) -> TableRecord:
     head_rows = rows[: h_idx] if h_idx is not None else rows
     fields = hdr.read_header([r for r in head_rows if not is_heading(r)])
     table = TableRecord(title=None, lines=(first_line, last_line))
+    table.kind = table_kind(rows)
     _apply_fields(table, fields, warnings)
+    if table.title is None:
+        table.title = title_from_heading(body)
+        if table.title is not None:
+            warnings[:] = [w for w in warnings if w.code != "missing-title"]
+            warnings.append(ParseWarning(first_line, "title-from-heading",
+                                         f"no 项目名称 field: the project name {table.title} is read from the heading"))
     table.year = _year(head_rows, table)
     if h_idx is None:
         start = _first_label_row(rows)
@@ -176,11 +214,13 @@ def _first_label_row(rows: list[Row]) -> int | None:
 def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning], glued: bool) -> list:
     section: list[Row] = []
     for r in rows:
-        if not r.blank and _SECTION_END.match(compact(r.text)):
+        if not r.blank and (_SECTION_END.match(compact(r.text)) or _SIGNATURE.search(compact(r.text))):
+            warnings.append(ParseWarning(r.line, "section-end", f"the indicator section ends here: {r.text[:40]}"))
             break
         if not r.blank and is_heading(r):
             continue  # the heading repeated over a page break (split_tables kept the table whole)
         section.append(r)
+    section = _join_wrapped_labels(section, warnings)
     if glued or is_stream(section):
         after = len(schema.roles) - schema.target_col - 1
         section = regroup_stream(section, n_after_target=max(after, 0)) if not glued else [
@@ -208,6 +248,17 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
             prev.name += r.text.strip()
             continue
         prev_layout = r.layout
+        if _is_subheader(r):
+            warnings.append(ParseWarning(r.line, "sub-header", f"column sub-header skipped: {r.text[:40]}"))
+            continue
+        if parsed and parsed[-1].name and _continues_row(r, parsed[-1], schema):
+            prev = parsed[-1]
+            role = _next_free_role(prev, schema)
+            prev.extra[schema.header(schema.roles.index(role), role)] = r.text.strip()
+            warnings.append(ParseWarning(r.line, "wrapped-cell", f"line holds only '{r.text[:20]}': read as the "
+                                         f"{schema.header(schema.roles.index(role), role)} of the indicator on line "
+                                         f"{prev.line}"))
+            continue
         rp = read_row(r, schema)
         if rp is None:
             continue
@@ -234,6 +285,62 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
     return build_indicators(parsed, warnings)
 
 
+_LABEL_TAIL = re.compile(r"^(?:类)?(?:指标|目标)(?:\s*[（(][^)）]{1,8}[)）])?$")
+
+
+def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[Row]:
+    """A category cell wrapped over two lines ('社会效益' / '指标'): the tail joins the label above."""
+    out: list[Row] = []
+    for r in rows:
+        t = compact(r.text)
+        if not r.blank and _LABEL_TAIL.match(t):
+            prev = next((x for x in reversed(out) if not x.blank), None)
+            if prev is not None:
+                ne = prev.nonempty()
+                if ne and label_info(ne[-1][1] + t) is not None and label_info(ne[-1][1]) is None or (
+                        ne and label_info(ne[-1][1] + t) is not None and not compact(ne[-1][1]).endswith(("指标", "目标"))):
+                    cells = list(prev.cells)
+                    cells[ne[-1][0]] = ne[-1][1] + t
+                    out[out.index(prev)] = Row(line=prev.line, cells=cells, layout=prev.layout,
+                                               extra_lines=[*prev.extra_lines, r.line])
+                    warnings.append(ParseWarning(r.line, "wrapped-label", f"'{t}' ends the category label on line "
+                                                 f"{prev.line}: read as {ne[-1][1] + t}"))
+                    continue
+        out.append(r)
+    return out
+
+
+def _is_subheader(r: Row) -> bool:
+    """'2021年实际实现值 | 预期2022年实现值' under a 指标值 header: column names, not an indicator."""
+    ne = r.nonempty()
+    return bool(ne) and len(ne) <= 4 and all(header_role(t) is not None and label_info(t) is None and
+                                              not looks_like_target(t) for _, t in ne)
+
+
+_VALUE_ROLES = ("op", "target", "unit", "weight", "direction", "actual", "score", "note", "prev")
+
+
+def _next_free_role(prev: RowParse, schema: Schema) -> str:
+    used = set(prev.extra) | ({schema.header(schema.target_col, "target")} if prev.target else set())
+    for i, role in enumerate(schema.roles):
+        if i > schema.target_col and role in _VALUE_ROLES and schema.header(i, role) not in used:
+            return role
+    return "extra" if "extra" in schema.roles else schema.roles[-1]
+
+
+def _continues_row(r: Row, prev: RowParse, schema: Schema) -> bool:
+    """A line with one short number after an indicator row whose columns after the target are not
+    all filled (a weight wrapped onto its own line in space-aligned exports)."""
+    ne = r.nonempty()
+    if len(ne) != 1 or r.layout not in ("single", "spaces") or not re.fullmatch(r"\d{1,3}(?:\.\d+)?", ne[0][1]):
+        return False
+    if prev.target is None:
+        return False
+    after = [i for i, role in enumerate(schema.roles) if i > schema.target_col and role in _VALUE_ROLES]
+    filled = sum(1 for i in after if schema.header(i, schema.roles[i]) in prev.extra)
+    return filled < len(after)
+
+
 def _wrapped_text(text: str) -> bool:
     return not looks_like_label(text) and not looks_like_target(text) and not is_placeholder(text) and \
         len(compact(text)) <= 15
@@ -252,6 +359,9 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
         if key in _TITLE_KEYS and table.title is None:
             table.title = value or None
         elif rank is not None:
+            value = _SEAL.sub("", value).strip()
+            if _is_unit_noise(value):
+                continue
             if value and rank < unit_rank:
                 table.unit, unit_rank = value, rank
         elif "类别" in k or k in ("项目类型",):
@@ -290,6 +400,12 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
     table.other_cited_documents = others
 
 
+def _is_unit_noise(value: str) -> bool:
+    """'单位：万元', '' or a bare amount unit is no organisation."""
+    t = compact(value)
+    return not t or t.startswith(("单位:", "单位：", "金额单位")) or t in ("万元", "元")
+
+
 def _budget_field(budget: Budget, key: str, value: str) -> None:
     amount = hdr.parse_amount(key, value)
     if amount is None:
@@ -308,7 +424,7 @@ def _budget_field(budget: Budget, key: str, value: str) -> None:
 def _year(head_rows: list[Row], table: TableRecord) -> int | None:
     for r in head_rows[:6]:
         m = _YEAR.search(halfwidth(r.text))
-        if m and ("年度" in r.text or is_heading(r)):
+        if m and ("年度" in r.text or is_heading(r) or _YEAR_LINE.match(compact(r.text))):
             return int(m.group(1))
     for r in head_rows:
         if "绩效目标" in r.text and "：" not in r.text:
