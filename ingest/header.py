@@ -9,7 +9,7 @@ from ingest.targets import to_number
 from ingest.text import compact, halfwidth, squash
 
 # A key is short Chinese text ending in a colon; the value follows in the same or next cell.
-_KEY = re.compile(r"^[*＊]?(?P<key>[\u4e00-\u9fffA-Za-z（）()、/\s]{2,24}?)\s*[：:]\s*(?P<value>.*)$", re.S)
+_KEY = re.compile(r"^[*＊]?(?:[（(][0-9一二三四五六七八九十]{1,2}[)）]|[0-9]{1,2}[、.．])?(?P<key>[\u4e00-\u9fffA-Za-z（）()、/\s]{2,24}?)\s*[：:]\s*(?P<value>.*)$", re.S)
 # Keys that may be glued inside another cell's text ('…项目类别：经常性…').
 _GLUED_KEYS = ("项目名称", "项目类别", "项目类型", "申报单位名称", "申报单位", "主管部门", "实施单位",
                "计划开始日期", "计划完成日期", "绩效类型", "是否含有政府购买服务", "项目负责人", "联系电话",

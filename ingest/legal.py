@@ -16,8 +16,13 @@ _OPEN = "〔（([【﹝［｛{"
 _CLOSE = "〕）)]】﹞］｝}"
 DOC_NUMBER = re.compile(
     rf"(?P<code>[\u4e00-\u9fff]{{1,14}})\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}}|\d{{2}})\s*"
-    rf"[{re.escape(_CLOSE)}]\s*(?P<di>第)?\s*(?P<serial>\d{{1,5}})\s*号"
+    rf"[{re.escape(_CLOSE)}]\s*(?P<di>第)?\s*(?P<serial>\d{{1,5}})\s*(?P<hao>号)?(?![\d.．年月])"
 )
+# The name of an issuing body ends here; its document code follows ('山西省人民政府晋政办发').
+_BODY_END = re.compile(r"(?:人民政府|办公厅|办公室|委员会|人大常委会|政府|财政厅|财政局|财政部|文件|印发|下发|转发|省|市|县|区)")
+# A title written after its number: '〔2020〕11号关于开展…的通知'
+_TITLE_AFTER = re.compile(r"^\s*[《]?(?P<title>关于[^，,；;。《》()（）]{2,60}?(?:通知|意见|办法|方案|规定|决定|批复|函|纲要|规划|细则|"
+                          r"实施意见|指导意见|计划|要点))[》]?")
 # Characters that never belong to an issuer code: where a run of CJK text stops being one.
 _NOT_CODE = set("的之和与及或、据照按依根于在由对将把为是了")
 _LEAD_WORDS = ("根据", "依据", "按照", "依照", "参照", "贯彻", "落实", "执行", "参见", "详见", "见")
@@ -41,16 +46,27 @@ def canonical_year(year: str) -> int:
 
 def _issuer_code(run: str) -> str:
     """The issuer code at the end of a run of CJK characters before the year bracket."""
+    code = _generic_code(run)
+    if len(code) <= 8:
+        return code
     known = known_codes()
-    for i in range(len(run)):
-        if run[i:] in known:
-            return run[i:]
+    for i in range(len(code)):
+        if code[i:] in known:
+            return code[i:]
+    return code[-8:]
+
+
+def _generic_code(run: str) -> str:
     for lead in _LEAD_WORDS:
         if run.startswith(lead):
             run = run[len(lead):]
     cut = max((i for i, ch in enumerate(run) if ch in _NOT_CODE), default=-1)
     code = run[cut + 1:]
-    return code[-8:] if code else run[-4:]
+    # the code stops at the end of the issuing body's name written before it
+    ends = [m.end() for m in _BODY_END.finditer(code) if len(code) - m.end() >= 2]
+    if ends and len(code) > 4:
+        code = code[ends[-1]:]
+    return code or run[-4:]
 
 
 def find_doc_numbers(text: str) -> list[tuple[int, int, LegalRef]]:
@@ -95,6 +111,11 @@ def _clause_before(text: str, end: int) -> str:
             clause = clause[len(lead):]
     if "《" in clause or "》" in clause or len(clause) < 4:
         return ""
+    # a clause that is itself a list of documents, or a sentence, is no title
+    if re.search(r"(?:人民政府|办公厅|办公室|委员会|政府|厅|局|部|委|办)$", clause):
+        return ""  # the issuing body's name, not the document's title
+    if DOC_NUMBER.search(halfwidth(clause)) or re.search(r"[、]|文件$", clause) or len(clause) > 60:
+        return ""
     return squash(clause)
 
 
@@ -131,7 +152,8 @@ def extract_citations(text: str, require_number: bool = False) -> list[LegalRef]
         inside = any(s.start < ns < s.end for s in titles)
         if inside:  # a number quoted inside a title belongs to that title's text
             continue
-        num.title = _clause_before(text, ns) or None
+        after = _TITLE_AFTER.match(text[_ne:])
+        num.title = squash(after.group("title")) if after else (_clause_before(text, ns) or None)
         found.append((ns, num))
     found.sort(key=lambda x: x[0])
     out: list[LegalRef] = []

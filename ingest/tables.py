@@ -102,6 +102,8 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
         if first is None:
             return []
         starts = [_back_over_keys(rows, first, 0)]
+    # key lines right above the first heading (a preamble '(2)立项依据：…') belong to its table
+    starts[0] = _back_over_keys(rows, starts[0], 0)
     ranges = []
     for k, s in enumerate(starts):
         e = starts[k + 1] if k + 1 < len(starts) else len(rows)
