@@ -116,6 +116,10 @@ class RowParse:
     l2: str | None = None
 
 
+# The merged cell of a leading '绩效指标' column: the frame of the section, no category.
+_FRAME_CELLS = frozenset({"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效指标表", "绩"})
+
+
 @lru_cache(maxsize=65536)
 def _kind(text: str) -> str:
     if compact(halfwidth(text)) in _OP_CELL:
@@ -134,7 +138,7 @@ def _name_like(text: str) -> bool:
 
 def read_row(row: Row, schema: Schema) -> RowParse | None:
     """Cells of one source row → name, target, labels (levels resolved later)."""
-    ne = row.nonempty()
+    ne = [(c, t) for c, t in row.nonempty() if compact(t) not in _FRAME_CELLS]
     if not ne:
         return None
     rp = RowParse(line=row.line, positional=row.layout in ("tab", "pipe"))
@@ -214,6 +218,13 @@ def _aligned(ne: list[tuple[int, str]], kinds: list[str], schema: Schema) -> boo
     name, name_kind = by_col[nc]
     if name_kind in ("target", "op"):
         return False
+    for c, (text, kind) in by_col.items():
+        role = schema.roles[c]
+        if role in ("l1", "l2") and kind != "label":
+            return False  # a name or a value in a label column: the row lost its leading cells
+        if c > nc and role not in ("target", "prev", "actual") and kind == "target" and tc not in by_col \
+                and not _fits(role, text, kind):
+            return False  # the target sits in another column
     if any(by_col[c][1] == "target" for c in by_col if c < nc):
         return False
     if tc in by_col:
