@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 
 from ingest.table_model import Row
-from ingest.targets import QUALITATIVE_WORDS, looks_like_target
+from ingest.targets import NAME_SUFFIXES, QUALITATIVE_WORDS, looks_like_target
 from ingest.text import compact, halfwidth
 from ingest.vocabulary import label_info, looks_like_label
 
@@ -49,7 +49,13 @@ def split_glued(text: str) -> list[str] | None:
     else:
         for w in sorted(QUALITATIVE_WORDS, key=len, reverse=True):
             if len(w) >= 2 and rest.endswith(w) and len(rest) > len(w) + 1:
-                target, rest = w, rest[: -len(w)]
+                # the value starts where the name ends: after the last name ending ('…情况' + '稳步提高')
+                cut = len(rest) - len(w)
+                for p in range(len(rest) - len(w), max(len(rest) - 9, 1), -1):
+                    if rest[:p].endswith(NAME_SUFFIXES):
+                        cut = p
+                        break
+                target, rest = rest[cut:], rest[:cut]
                 break
     if target is None and not cells:
         return None
@@ -82,7 +88,9 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0) -> list[Row]:
             continue
         text = r.text
         glued = split_glued(text) if not looks_like_target(text) and not looks_like_label(text) else None
-        if glued and len(glued) >= 2 and (looks_like_target(glued[-1]) or label_info(glued[0])):
+        # a whole row glued into one line starts with a label written in full ('产出指标数量指标…');
+        # a cell of its own that merely begins with a label word ('项目完成时限') is not split
+        if glued and len(glued) >= 3 and label_info(glued[0]) and compact(glued[0]).endswith(("指标", "目标")):
             flush()
             out.append(Row(line=r.line, cells=glued, layout="stream"))
             continue

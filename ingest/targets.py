@@ -28,7 +28,8 @@ _DATE_TARGET = re.compile(r"^(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|
 # Endings that make a cell an indicator name rather than a qualitative value.
 NAME_SUFFIXES = ("率", "性", "数", "量", "度", "情况", "比例", "比重", "时间", "面积", "金额", "费用",
                  "成本", "人次", "次", "指数", "周期", "时长", "规模", "效率", "标准", "目标", "指标", "系统",
-                 "工程", "项目", "会", "费", "额", "值", "人员", "机制", "制度")
+                 "工程", "项目", "会", "费", "额", "值", "人员", "机制", "制度", "时限", "期限", "进度", "程度",
+                 "水平", "效果", "能力", "意识", "范围", "价值", "权益")
 # Words that on their own are qualitative targets (及时, 合规, 三级 …): matched as prefixes/whole.
 QUALITATIVE_WORDS = (
     "及时", "合规", "健全", "有效", "完备", "规范", "完善", "准确", "达标", "稳定", "共享", "完整",
