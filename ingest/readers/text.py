@@ -51,16 +51,21 @@ def split_cells(line: str) -> tuple[list[str], str]:
     return [stripped], "single"
 
 
+def _is_gap(line: str) -> bool:
+    t = line.strip()
+    return not t or t == "|"
+
+
 def _paragraph_spaced(lines: list[str]) -> bool:
-    """Is every non-blank line followed by exactly one blank line (one cell per paragraph)?"""
+    """Is every line followed by exactly one empty (or lone '|') line: one cell per paragraph?"""
     gaps = 0
     single = 0
     n = len(lines)
     for i, line in enumerate(lines):
-        if not line.strip():
+        if _is_gap(line):
             continue
         gaps += 1
-        if i + 2 < n and not lines[i + 1].strip() and lines[i + 2].strip():
+        if i + 2 < n and _is_gap(lines[i + 1]) and not _is_gap(lines[i + 2]):
             single += 1
     return gaps >= 12 and single >= 0.7 * gaps
 
@@ -71,11 +76,15 @@ def read_rows(text: str) -> list[Row]:
     drop_single_blanks = _paragraph_spaced(lines)
     rows = []
     for n, line in enumerate(lines, start=1):
-        if drop_single_blanks and not line.strip():
-            prev_blank = n >= 2 and not lines[n - 2].strip()
-            next_blank = n < len(lines) and not lines[n].strip()
+        if drop_single_blanks and _is_gap(line):
+            prev_blank = n >= 2 and _is_gap(lines[n - 2])
+            next_blank = n < len(lines) and _is_gap(lines[n])
             if not prev_blank and not next_blank:
                 continue  # the gap between two paragraphs: not a row boundary
+        if drop_single_blanks and " " in line.strip() and "\t" not in line:
+            # one cell per paragraph: a space inside a line is inside its cell ('一级 指标')
+            rows.append(Row(line=n, cells=[line.strip()], layout="single"))
+            continue
         cells, layout = split_cells(line)
         rows.append(Row(line=n, cells=cells, layout=layout))
     return rows
