@@ -83,9 +83,11 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0) -> list[Row]:
             labels = []
         name, target, extras = None, None, []
 
-    for r in rows:
-        if r.blank:
-            continue
+    grouped = _blank_separated_rows(rows, n_after_target)
+    if grouped is not None:
+        return grouped
+    body = [r for r in rows if not r.blank]
+    for k, r in enumerate(body):
         text = r.text
         glued = split_glued(text) if not looks_like_target(text) and not looks_like_label(text) else None
         # a whole row glued into one line starts with a label written in full ('产出指标数量指标…');
@@ -103,9 +105,35 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0) -> list[Row]:
             labels.append(text)
         elif looks_like_target(text) and name is not None and target is None:
             target = text
+        elif name is not None and target is None and len(compact(text)) <= 30 and (
+                k + 1 == len(body) or looks_like_label(body[k + 1].text)):
+            # the last cell before a label (or the end): the value of the name above, whatever its words
+            target = text
         else:
             if name is not None:
                 flush()
             name = (r.line, text)
     flush()
     return out
+
+
+def _blank_separated_rows(rows: list[Row], n_after_target: int) -> list[Row] | None:
+    """One cell per line, table rows separated by empty lines (or lines of only '|'): each group
+    of cells between two empty lines is one table row, read in the header's order."""
+    groups: list[list[Row]] = []
+    cur: list[Row] = []
+    for r in rows:
+        if r.blank:
+            if cur:
+                groups.append(cur)
+            cur = []
+        else:
+            cur.append(r)
+    if cur:
+        groups.append(cur)
+    width = 3 + 1 + n_after_target + 1
+    rowlike = [g for g in groups if 2 <= len(g) <= width]
+    if len(groups) < 3 or len(rowlike) < 0.6 * len(groups) or sum(len(g) for g in groups) < 2 * len(groups):
+        return None
+    return [Row(line=g[0].line, cells=[r.text for r in g], layout="stream", extra_lines=[r.line for r in g[1:]])
+            for g in groups]
