@@ -8,7 +8,7 @@ from pathlib import Path
 from ingest.decode import UnreadableFile, decode
 from ingest.readers.text import read_rows
 from ingest.records import ParseWarning, SourceRecord
-from ingest.tables import read_table, split_tables
+from ingest.tables import read_tables, split_tables
 
 TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".md", ".text"}
 MAX_BYTES = 200 * 1024 * 1024
@@ -29,11 +29,11 @@ def parse_bytes(data: bytes, path: str) -> SourceRecord:
         return src
     for start, end in ranges:
         try:
-            table = read_table(rows[start:end])
-            # a heading with neither a project name nor indicators under it (a page title,
-            # a heading quoted in prose) is not a table
-            if table.title is not None or table.indicators:
-                src.tables.append(table)
+            for table in read_tables(rows[start:end]):
+                # a heading with neither a project name nor indicators under it (a page title,
+                # a heading quoted in prose) is not a table
+                if table.title is not None or table.indicators:
+                    src.tables.append(table)
         except Exception as exc:  # a bug must not lose the other tables of the file
             line = rows[start].line
             src.errors.append({"path": path, "line": line, "code": "internal-error",

@@ -146,6 +146,82 @@ def _split_projects(rows: list[Row], s: int, e: int) -> list[tuple[int, int]]:
     return [(a, cuts[k + 1] if k + 1 < len(cuts) else e) for k, a in enumerate(cuts)]
 
 
+# Project-level columns of a wide sheet (one sheet, many projects: 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 …)
+_PROJECT_COLUMNS = (("项目名称", "title"), ("单位名称", "unit"), ("预算单位", "unit"), ("部门名称", "unit"),
+                    ("预算数", "budget"), ("预算金额", "budget"), ("资金总额", "budget"), ("金额", "budget"),
+                    ("年度目标", "goal"), ("绩效目标", "goal"), ("总体目标", "goal"))
+
+
+def _project_columns(cells: list[str]) -> list[str] | None:
+    """The roles of the columns before 一级指标 in a wide sheet's header, or None for a usual header."""
+    ne = [compact(c) for c in cells if c.strip()]
+    first = next((i for i, c in enumerate(ne) if header_role(c) == "l1"), None)
+    if not first:
+        return None
+    roles = [next((r for w, r in _PROJECT_COLUMNS if w in c), None) for c in ne[:first]]
+    if "title" not in roles or any(r is None for r in roles):
+        return None
+    return roles
+
+
+def read_tables(rows: list[Row]) -> list[TableRecord]:
+    """One table range → its tables: one, or one per project of a wide sheet."""
+    h_idx, _schema, _glued = _find_indicator_header(rows)
+    if h_idx is not None:
+        proj = _project_columns(rows[h_idx].cells)
+        if proj is not None:
+            return _read_wide(rows, h_idx, proj)
+    return [read_table(rows)]
+
+
+def _read_wide(rows: list[Row], h_idx: int, proj: list[str]) -> list[TableRecord]:
+    """A sheet with a row per indicator and the project's columns filled on its first row only."""
+    head = rows[:h_idx]
+    header = [c for c in rows[h_idx].cells if c.strip()]
+    schema = schema_from_header(header[len(proj):])
+    in_wan = any("万元" in r.text and "单位" in r.text for r in head)
+    year = _year(head, TableRecord(title=None))
+    kind = table_kind(rows)
+    groups: list[tuple[dict[str, str], int, list[Row], list[ParseWarning]]] = []
+    current: dict[str, str] = {}
+    for r in rows[h_idx + 1:]:
+        ne = r.nonempty()
+        if not ne:
+            continue
+        k = next((i for i, (_, t) in enumerate(ne) if (info := label_info(t)) is not None and 1 in info.levels), None)
+        pre = [t for _, t in (ne if k is None else ne[:k])]
+        if k is None:
+            if groups:
+                groups[-1][3].append(ParseWarning(r.line, "not-indicator", f"row with no category label skipped "
+                                                  f"(a subtotal or note): {r.text[:40]}"))
+            continue
+        values = dict(zip(proj[len(proj) - len(pre):], pre, strict=False)) if len(pre) <= len(proj) else {}
+        if values.get("title"):
+            current = {**{"unit": current.get("unit", "")}, **values}
+            groups.append((current, r.line, [], []))
+        elif values.get("unit") and not groups:
+            current = dict(values)
+        if not groups:
+            continue
+        groups[-1][2].append(Row(line=r.line, cells=[t for _, t in ne[k:]], layout=r.layout))
+    out = []
+    for values, line, body, warnings in groups:
+        table = TableRecord(title=values.get("title") or None, unit=values.get("unit") or None, year=year, kind=kind)
+        if values.get("budget"):
+            amount = hdr.parse_amount("预算数（万元）" if in_wan else "预算数", values["budget"])
+            table.budget = Budget(total=amount)
+        if values.get("goal"):
+            table.text_fields["年度目标"] = values["goal"]
+        table.header_fields = {k: v for k, v in values.items()}
+        warnings.append(ParseWarning(line, "wide-sheet", "one sheet holds several projects: the project's columns "
+                                     "are filled on its first row only; this table is the rows until the next project"))
+        table.indicators = _read_section(body, schema, warnings, glued=False)
+        table.lines = (line, body[-1].line if body else line)
+        table.warnings = sorted(warnings, key=lambda w: (w.line or 0))
+        out.append(table)
+    return out or [read_table(rows)]
+
+
 def read_table(rows: list[Row]) -> TableRecord:
     warnings: list[ParseWarning] = []
     body = [r for r in rows if not r.blank]
