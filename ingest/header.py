@@ -86,6 +86,8 @@ def _unglue(cell: str) -> list[str]:
     m = _GLUED_BARE_RE.match(t)
     if not m or len(t) == len(m.group(1)) or re.search(r"[：:]", t[:len(m.group(1)) + 8]):
         return [cell]
+    if re.search(r"[，,。；;]", t) or len(t) > 60:
+        return [cell]  # a sentence that starts with a key word ('项目单位按项目实施内容设置了…') is prose
     parts = []
     pos = [x.start() for x in _GLUED_BARE_RE.finditer(t)]
     for k, start in enumerate(pos):
@@ -107,8 +109,13 @@ def is_section_title(text: str) -> bool:
     return len(t) <= 30 and not re.search(r"[。；;，,：:、]", t)
 
 
+_TABLE_NUMBER = re.compile(r"^(?:公开|附)?表?\s*\d{1,2}\s*表?$|^附表\s*\d{1,2}$")
+
+
 def _pairs(cells: list[str]) -> list[tuple[str, str]]:
     cells = [part for c in cells for part in _unglue(c)]
+    while len(cells) > 1 and _TABLE_NUMBER.match(compact(cells[0])):
+        cells = cells[1:]  # a table number ('公开14表', '附表2') before the first key
     out: list[tuple[str, str]] = []
     pending_key: str | None = None
     values: list[str] = []

@@ -132,6 +132,10 @@ def _blank_separated_rows(rows: list[Row], n_after_target: int) -> list[Row] | N
     if cur:
         groups.append(cur)
     width = 3 + 1 + n_after_target + 1
+    for g in groups:
+        kinds = [looks_like_label(r.text) for r in g]
+        if any(kinds[i] and not kinds[i - 1] for i in range(1, len(kinds))):
+            return None  # a label after a name or a value: the empty lines are empty cells, not row ends
     rowlike = [g for g in groups if 2 <= len(g) <= width]
     if len(groups) < 3 or len(rowlike) < 0.6 * len(groups) or sum(len(g) for g in groups) < 2 * len(groups):
         return None

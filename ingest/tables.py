@@ -34,7 +34,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # signature and seal lines, reviewers' boxes: the table is over
 _SIGNATURE = re.compile(r"[（(]\s*(?:盖章|公章|签章|签字)\s*[)）]|^(?:填表人|填报人|经办人|审核人|单位负责人|财务负责人|联系电话|"
                         r"财政部门审核意见|主管部门审核意见|审核意见|财政部门意见)")
-_SECTION_END = re.compile(r"^(?:注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
+_SECTION_END = re.compile(r"^(?:其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 _TITLE_KEYS = ("项目名称", "项目支出名称", "项目名称及编码")
 # Which field names the applicant (申报单位), best first.
@@ -53,10 +53,14 @@ def _unit_rank(key: str) -> int | None:
 def is_heading(row: Row) -> bool:
     if "绩效" not in row.text and "績效" not in row.text:
         return False
-    t = compact(row.text)
-    if len(row.nonempty()) > 2 or len(t) > 40 or "：" in t[:-1] or ":" in t[:-1]:
+    ne = row.nonempty()
+    if len(ne) > 2:
         return False
-    return bool(_HEADING.search(t))
+    for _, cell in ne:  # '2022年度项目支出绩效自评表 | 部门：…': the heading is one of the cells
+        t = compact(cell)
+        if len(t) <= 40 and "：" not in t[:-1] and ":" not in t[:-1] and _HEADING.search(t):
+            return True
+    return False
 
 
 def table_kind(rows: list[Row]) -> str:
@@ -91,7 +95,8 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
     starts: list[int] = []
     for i in heads:
         # a heading right after another (a document title above the table's own) is one start
-        if starts and all(r.blank or is_heading(r) or is_chrome(r.text) for r in rows[starts[-1]:i]):
+        if starts and all(r.blank or is_heading(r) or is_chrome(r.text) or _YEAR_LINE.match(compact(r.text))
+                          for r in rows[starts[-1]:i]):
             continue
         # a heading repeated where a table runs over a page ('…绩效目标表（续）') continues it
         if starts and _continues_table(rows, i):
@@ -164,8 +169,44 @@ def _project_columns(cells: list[str]) -> list[str] | None:
     return roles
 
 
+def _unmash_header(rows: list[Row]) -> list[Row]:
+    """Header cells exported into one line together with the first data row (spreadsheet previews):
+    '… 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 |
+    度量单位 | 产出指标 | 数量指标 | 学生受资助人数 | ≧ | 735 …' → a header row and a data row. Where the
+    header has two tiers (绩效指标 and 年度指标值 spanning 一级…度量单位), the lower tier takes their place."""
+    out: list[Row] = []
+    for r in rows:
+        ne = [t for _, t in r.nonempty()]
+        roles = [header_role(t) if len(compact(t)) <= 16 else None for t in ne]
+        i1 = next((i for i, ro in enumerate(roles) if ro == "l1"), None)
+        if i1 is None or len(ne) < 8:
+            out.append(r)
+            continue
+        e = i1
+        while e < len(ne) and roles[e] is not None and label_info(ne[e]) is None:
+            e += 1
+        data = ne[e:]
+        if len(data) < 3 or label_info(data[0]) is None:
+            out.append(r)
+            continue
+        s = i1
+        while s > 0 and (roles[s - 1] is not None or "偏差" in ne[s - 1]):
+            s -= 1
+        top, sub = ne[s:i1], ne[i1:e]
+        if top and roles[s] == "name":
+            k = next((j for j, t in enumerate(top) if header_role(t) == "target"), 0)
+            header = sub + top[k + 1:]
+        else:
+            header = top + sub
+        out.append(Row(line=r.line, cells=ne[:s], layout=r.layout))
+        out.append(Row(line=r.line, cells=header, layout=r.layout))
+        out.append(Row(line=r.line, cells=data, layout=r.layout))
+    return out
+
+
 def read_tables(rows: list[Row]) -> list[TableRecord]:
     """One table range → its tables: one, or one per project of a wide sheet."""
+    rows = _unmash_header(rows)
     h_idx, _schema, _glued = _find_indicator_header(rows)
     if h_idx is not None:
         proj = _project_columns(rows[h_idx].cells)
@@ -326,16 +367,23 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
             prev.name += r.text.strip()
             continue
         prev_layout = r.layout
+        if _AMOUNT_UNIT.search(compact(r.text)):
+            warnings.append(ParseWarning(r.line, "page-furniture", f"skipped an amount-unit line: {r.text[:40]}"))
+            continue
         if _is_subheader(r):
             warnings.append(ParseWarning(r.line, "sub-header", f"column sub-header skipped: {r.text[:40]}"))
             continue
         if parsed and parsed[-1].name and _continues_row(r, parsed[-1], schema):
             prev = parsed[-1]
-            role = _next_free_role(prev, schema)
-            prev.extra[schema.header(schema.roles.index(role), role)] = r.text.strip()
-            warnings.append(ParseWarning(r.line, "wrapped-cell", f"line holds only '{r.text[:20]}': read as the "
-                                         f"{schema.header(schema.roles.index(role), role)} of the indicator on line "
-                                         f"{prev.line}"))
+            for _, text in r.nonempty():
+                if prev.target is None:
+                    prev.target, where = text, "target"
+                else:
+                    role = _next_free_role(prev, schema)
+                    where = schema.header(schema.roles.index(role), role) if role in schema.roles else role
+                    prev.extra[where] = text
+                warnings.append(ParseWarning(r.line, "wrapped-cell", f"'{text[:20]}' on a line of its own: read as "
+                                             f"the {where} of the indicator on line {prev.line}"))
             continue
         rp = read_row(r, schema)
         if rp is None:
@@ -363,6 +411,7 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
     return build_indicators(parsed, warnings)
 
 
+_AMOUNT_UNIT = re.compile(r"(?:^|\t)(?:金额|资金)?单位[:：](?:万?元)$")
 _LABEL_TAIL = re.compile(r"^(?:类)?(?:指标|目标)(?:\s*[（(][^)）]{1,8}[)）])?$")
 
 
@@ -370,6 +419,16 @@ def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[
     """A category cell wrapped over two lines ('社会效益' / '指标'): the tail joins the label above."""
     out: list[Row] = []
     for r in rows:
+        ne = r.nonempty()
+        tails = [k for k in range(1, len(ne)) if _LABEL_TAIL.match(compact(ne[k][1])) and
+                 label_info(ne[k - 1][1] + compact(ne[k][1])) is not None and
+                 not compact(ne[k - 1][1]).endswith(("指标", "目标"))]
+        if tails:  # '生态效益 指标' split at its space
+            cells = list(r.cells)
+            for k in reversed(tails):
+                cells[ne[k - 1][0]] = ne[k - 1][1] + compact(ne[k][1])
+                cells[ne[k][0]] = ""
+            r = Row(line=r.line, cells=cells, layout=r.layout, extra_lines=r.extra_lines)
         t = compact(r.text)
         if not r.blank and _LABEL_TAIL.match(t):
             prev = next((x for x in reversed(out) if not x.blank), None)
@@ -410,6 +469,9 @@ def _continues_row(r: Row, prev: RowParse, schema: Schema) -> bool:
     """A line with one short number after an indicator row whose columns after the target are not
     all filled (a weight wrapped onto its own line in space-aligned exports)."""
     ne = r.nonempty()
+    if prev.target is None and 1 <= len(ne) <= 4 and looks_like_target(ne[0][1]) and \
+            not any(label_info(t) for _, t in ne) and not _is_subheader(r):
+        return True  # the value of a name whose cell ended its line ('减轻…负担' / '有效' / '有效 10 10')
     if len(ne) != 1 or r.layout not in ("single", "spaces") or not re.fullmatch(r"\d{1,3}(?:\.\d+)?", ne[0][1]):
         return False
     if prev.target is None:
@@ -500,6 +562,9 @@ def _budget_field(budget: Budget, key: str, value: str) -> None:
 
 
 def _year(head_rows: list[Row], table: TableRecord) -> int | None:
+    for r in head_rows:
+        if _YEAR_LINE.match(compact(r.text)):  # '(2021年度)' on a line of its own
+            return int(_YEAR.search(halfwidth(r.text)).group(1))
     for r in head_rows[:6]:
         m = _YEAR.search(halfwidth(r.text))
         if m and ("年度" in r.text or is_heading(r) or _YEAR_LINE.match(compact(r.text))):

@@ -76,7 +76,7 @@ def looks_like_label(text: str) -> bool:
 _HEADER_ROLES: list[tuple[str, str]] = [
     ("中期", "extra"), ("长期", "extra"),
     ("一级", "l1"), ("二级", "l2"), ("三级", "name"),
-    ("指标值说明", "note"), ("指标说明", "note"), ("指标标准或依据", "note"), ("绩效指标描述", "note"),
+    ("偏差原因", "note"), ("改进措施", "note"), ("指标值说明", "note"), ("指标说明", "note"), ("指标标准或依据", "note"), ("绩效指标描述", "note"),
     ("指标性质", "op"), ("计算符号", "op"), ("计算方式", "op"), ("指标方向", "direction"), ("比较符", "op"), ("运算符", "op"), ("指标属性", "op"),
     ("计量单位", "unit"), ("度量单位", "unit"), ("单位", "unit"),
     ("权重", "weight"), ("分值", "weight"), ("分数", "weight"), ("满分", "weight"),
