@@ -24,7 +24,7 @@ REQUIRED = ("file", "project_name", "unit", "year", "legal_basis_doc_numbers", "
 IND_REQUIRED = ("l1", "l2", "name", "target", "l2_std")
 CHECKED_FIELDS = ("target", "op", "measure_unit", "weight", "actual", "score", "standard",
                   "explanation", "target_midterm", "l2_midterm", "label", "value_type",
-                  "remark", "deviation_reason", "scoring")
+                  "remark", "deviation_reason", "scoring", "direction")
 L2_STD = {"数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标",
           "生态效益指标", "可持续影响指标", "服务对象满意度指标",
           # 2021+ template where 成本指标 is a 一级 with these 二级:
