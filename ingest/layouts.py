@@ -67,7 +67,7 @@ def is_stream(rows: list[Row]) -> bool:
     return bool(body) and sum(r.layout == "single" for r in body) >= 0.8 * len(body)
 
 
-def regroup_stream(rows: list[Row], n_after_target: int = 0) -> list[Row]:
+def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> list[Row]:
     """One cell per line → rows. A row is [labels…] name target [extras…]."""
     out: list[Row] = []
     labels: list[str] = []
@@ -83,7 +83,7 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0) -> list[Row]:
             labels = []
         name, target, extras = None, None, []
 
-    grouped = _blank_separated_rows(rows, n_after_target)
+    grouped = _blank_separated_rows(rows, max(width + 1, 3 + 1 + n_after_target + 1))
     if grouped is not None:
         return grouped
     body = [r for r in rows if not r.blank]
@@ -117,7 +117,7 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0) -> list[Row]:
     return out
 
 
-def _blank_separated_rows(rows: list[Row], n_after_target: int) -> list[Row] | None:
+def _blank_separated_rows(rows: list[Row], width: int) -> list[Row] | None:
     """One cell per line, table rows separated by empty lines (or lines of only '|'): each group
     of cells between two empty lines is one table row, read in the header's order."""
     groups: list[list[Row]] = []
@@ -131,7 +131,6 @@ def _blank_separated_rows(rows: list[Row], n_after_target: int) -> list[Row] | N
             cur.append(r)
     if cur:
         groups.append(cur)
-    width = 3 + 1 + n_after_target + 1
     for g in groups:
         kinds = [looks_like_label(r.text) for r in g]
         if any(kinds[i] and not kinds[i - 1] for i in range(1, len(kinds))):

@@ -45,7 +45,8 @@ _SEAL = re.compile(r"[（(]\s*(?:盖章|公章|签章|章)\s*[)）]\s*[：:]?")
 
 
 def _unit_rank(key: str) -> int | None:
-    if "金额单位" in key or "计量单位" in key or "单位：" in key:
+    if "金额单位" in key or "计量单位" in key or "单位：" in key or any(
+            w in key for w in ("负责人", "联系人", "电话", "填报人", "经办人", "代码")):
         return None
     return next((rank for word, rank in _UNIT_RANK if word in key), None)
 
@@ -342,7 +343,7 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
     section = _join_wrapped_labels(section, warnings)
     if glued or is_stream(section):
         after = len(schema.roles) - schema.target_col - 1
-        section = regroup_stream(section, n_after_target=max(after, 0)) if not glued else [
+        section = regroup_stream(section, n_after_target=max(after, 0), width=len(schema.roles)) if not glued else [
             Row(line=r.line, cells=split_glued(r.text) or [r.text], layout="stream") for r in section if not r.blank]
     parsed: list[RowParse] = []
     ctx = _Ctx()

@@ -10,7 +10,9 @@ from importlib import resources
 from ingest.targets import looks_like_target
 from ingest.text import compact, halfwidth
 
-_REQUIRED = re.compile(r"[（(][^（）()]{0,6}[必选]填[^（）()]{0,4}[）)]|[（(]\s*[*＊]\s*[）)]|[*＊]")
+# notes a template prints inside a label: （必填）, （选填）, (50分), (0-20)分, ★
+_REQUIRED = re.compile(r"[（(][^（）()]{0,6}[必选]填[^（）()]{0,4}[）)]|[（(]\s*[*＊]\s*[）)]|[*＊★☆]"
+                       r"|[（(]\s*\d{1,3}(?:\s*[-~]\s*\d{1,3})?\s*分?\s*[）)]\s*分?")
 _NUMBERING = re.compile(r"^(?:\d{1,2}[、.．]|[一二三四五六七八九十]{1,2}[、.．]|[（(][\d一二三四五六七八九十]{1,2}[）)])")
 _SUFFIX = re.compile(r"(?:类指标|指标|目标|类)$")
 

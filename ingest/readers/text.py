@@ -21,7 +21,10 @@ _PIPES_ONLY = re.compile(r"^[|\s]+$")
 _SPACE_RUN = re.compile(r"(?:[ \t]*\u3000[ \t\u3000]*|[ ]{2,})")
 # one space after a CJK character (or a closing bracket/percent sign) before a non-space:
 # a cell boundary in space-separated exports
-_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%])[ ](?=[^\s])|(?<=\d)[ ](?=[\d≥≤=<>])")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%])[ ](?=[^\s)）\]】])|(?<=\d)[ ](?=[\d≥≤=<>])")
+# letter-spaced words ('产 出 指 标', '绩 效 目 标'): single characters with single spaces between
+_LETTER_SPACED = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff])")
+_TRAILING_PIPES = re.compile(r"^(?P<cell>[^|]*?)\s*\|[\s|]*$")
 _PROSE = re.compile(r"[。；;]")
 
 
@@ -32,9 +35,10 @@ def split_cells(line: str) -> tuple[list[str], str]:
     stripped = line.strip()
     if stripped and _PIPES_ONLY.match(stripped):
         return [], "pipe-rule"
-    if stripped.endswith("|") and stripped.count("|") == 1:
-        # one cell per line, each closed by a '|' marker
-        return [stripped[:-1].strip()], "single"
+    m = _TRAILING_PIPES.match(stripped)
+    if m and m.group("cell").strip():
+        # one cell per line, closed by a '|' marker (and the padding of empty cells after it)
+        return [m.group("cell").strip()], "single"
     if stripped.count("|") >= 2 or (stripped.startswith("|") and stripped.endswith("|")):
         if _PIPE_RULE.match(stripped):
             return [], "pipe-rule"
@@ -46,6 +50,8 @@ def split_cells(line: str) -> tuple[list[str], str]:
         return cells, "pipe"
     if _SPACE_RUN.search(stripped):
         return [c for c in _SPACE_RUN.split(stripped)], "spaces"
+    if " " in stripped:
+        stripped = _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), stripped)
     if " " in stripped and not _PROSE.search(stripped) and _CJK_SPACE.search(stripped):
         return _CJK_SPACE.split(stripped), "spaces"
     return [stripped], "single"
