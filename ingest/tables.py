@@ -26,7 +26,7 @@ from ingest.targets import looks_like_target
 from ingest.text import compact, halfwidth
 from ingest.vocabulary import header_role, is_header_row, label_info, looks_like_label, split_glued_header
 
-_HEADING = re.compile(r"绩效(?:目标(?:申报|批复|审核)?表|自评表)|(?:项目|整体)绩效目标(?:[（(]中长期[)）])?$|績效目標表|績效自評表")
+_HEADING = re.compile(r"绩效(?:目标(?:申报|批复|审核)?表|自评表)|项目支出目标(?:申报|批复|审核)?表|(?:项目|整体)绩效目标(?:[（(]中长期[)）])?$|績效目標表|績效自評表")
 _SELF_EVAL = re.compile(r"绩效自评表|績效自評表")
 _DEPARTMENT = re.compile(r"部门整体|整体支出|部门绩效目标")
 _YEAR_LINE = re.compile(r"^[（(]?(?:19|20)\d{2}\s*年度?[)）]?$")
@@ -492,9 +492,12 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
     unit_rank = 99
     # '金额单位：万元' in the header: amounts written without a unit are in 万元
     in_wan = any("金额单位" in f.key and "万" in f.value for f in fields)
-    for f in fields:
+    # a section key in 万元 with no amount of its own ('项目资金申请（万元）') sets the unit of the amounts below it
+    wan_after = next((i for i, f in enumerate(fields) if "万元" in f.key and hdr.parse_amount(f.key, f.value) is None), None)
+    for fi, f in enumerate(fields):
         key, value = f.key, f.value.strip()
         table.header_fields.setdefault(key, value)
+        in_wan_here = in_wan or (wan_after is not None and fi > wan_after)
         k = key.replace("（元）", "").replace("(元)", "")
         rank = _unit_rank(key)
         if key in _TITLE_KEYS and table.title is None:
@@ -520,15 +523,31 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
         elif "绩效类型" in k:
             table.performance_type = value or None
         elif ("预算" in k or "资金" in k or "金额" in k) and "金额单位" not in k:
-            _budget_field(budget, key + ("（万元）" if in_wan and "元" not in key else ""), value)
+            _budget_field(budget, key + ("（万元）" if in_wan_here and "元" not in key else ""), value)
         elif any(t in key for t in hdr.TEXT_KEYS):
             table.text_fields[key] = value
     table.budget = budget
     if table.title is None:
         warnings.append(ParseWarning(fields[0].line if fields else None, "missing-title", "no 项目名称 in this table"))
     basis_key = next((k for k in table.text_fields if any(b in k for b in hdr.LEGAL_BASIS_KEYS)), None)
+    if basis_key is None:
+        basis_key = next((k for k in table.header_fields if any(b in k for b in hdr.LEGAL_BASIS_KEYS)
+                          and table.header_fields[k]), None)
+        if basis_key:
+            table.text_fields[basis_key] = table.header_fields[basis_key]
     if basis_key:
         table.legal_bases = extract_citations(table.text_fields[basis_key])
+    else:
+        # no 立项依据 field: documents the table's own text says it rests on ('根据《…》（…号）文件')
+        for key, text in table.text_fields.items():
+            for m in hdr.BASIS_LEAD.finditer(text):
+                clause = re.split(r"[。；;\n]", text[m.end():], maxsplit=1)[0]
+                for ref in extract_citations(clause, require_number=True):
+                    if all(ref.doc_number != r.doc_number for r in table.legal_bases):
+                        table.legal_bases.append(ref)
+                        warnings.append(ParseWarning(fields[0].line if fields else None, "legal-basis-from-prose",
+                                                     f"no 立项依据 field: {ref.doc_number} is read as a legal basis "
+                                                     f"from '{key}' ({m.group(0)}…)"))
     others = []
     seen = set()
     for key, text in table.text_fields.items():
