@@ -96,7 +96,7 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> 
             flush()
             out.append(Row(line=r.line, cells=glued, layout="stream"))
             continue
-        if target is not None and len(extras) < n_after_target and not looks_like_label(text) and len(text) <= 12:
+        if target is not None and len(extras) < n_after_target and label_info(text) is None and len(text) <= 12:
             extras.append(text)
             continue
         if looks_like_label(text):

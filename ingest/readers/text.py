@@ -91,6 +91,21 @@ def read_rows(text: str) -> list[Row]:
             # one cell per paragraph: a space inside a line is inside its cell ('一级 指标')
             rows.append(Row(line=n, cells=[line.strip()], layout="single"))
             continue
+        if _flattened_table(line):
+            # a whole table flattened into one line with spaces between its cells: one cell per token
+            rows.extend(Row(line=n, cells=[tok], layout="single") for tok in line.split())
+            continue
         cells, layout = split_cells(line)
         rows.append(Row(line=n, cells=cells, layout=layout))
     return rows
+
+
+_TABLE_WORDS = ("一级指标", "二级指标", "三级指标", "指标值")
+
+
+def _flattened_table(line: str) -> bool:
+    """A long line holding a table's header words and many space-separated cells."""
+    if len(line) < 150 or "\t" in line or "|" in line:
+        return False
+    tokens = line.split()
+    return len(tokens) >= 15 and sum(w in line for w in _TABLE_WORDS) >= 2
