@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ingest.decode import UnreadableFile, decode
 from ingest.readers.text import read_rows
-from ingest.records import ParseWarning, SourceRecord
+from ingest.records import ParseWarning, SourceRecord, TableRecord
+from ingest.text import SourceView
 from ingest.tables import read_tables, split_tables
 
 TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".md", ".text"}
@@ -21,7 +22,8 @@ def parse_bytes(data: bytes, path: str) -> SourceRecord:
     except UnreadableFile as exc:
         src.errors.append({"path": path, "line": exc.line, "code": exc.code, "message": f"{path}: {exc.message}"})
         return src
-    rows = read_rows(text)
+    view = SourceView(text)
+    rows = read_rows(view.text if view.changed else text)
     ranges = split_tables(rows)
     if not ranges:
         src.errors.append({"path": path, "line": None, "code": "no-table",
@@ -42,8 +44,33 @@ def parse_bytes(data: bytes, path: str) -> SourceRecord:
         src.errors.append({"path": path, "line": rows[ranges[0][0]].line, "code": "no-table",
                            "message": f"{path}:{rows[ranges[0][0]].line}: a 绩效目标表 heading with no project "
                                       "(no 项目名称 and no indicators) under it"})
+    if view.changed:
+        for t in src.tables:
+            _restore(t, view)
     _mark_duplicates(src)
     return src
+
+
+def _restore(t: TableRecord, view: SourceView) -> None:
+    """Values read through the interpretation view get the source's own characters back."""
+    t.title = view.restore(t.title)
+    t.unit = view.restore(t.unit)
+    t.text_fields = {k: view.restore(v) or v for k, v in t.text_fields.items()}
+    t.header_fields = {k: view.restore(v) or v for k, v in t.header_fields.items()}
+    for ref in [*t.legal_bases, *t.other_cited_documents]:
+        ref.title = view.restore(ref.title)
+    for i in t.indicators:
+        i.name = view.restore(i.name, i.line) or i.name
+        i.l1 = view.restore(i.l1)
+        i.l2 = view.restore(i.l2)
+        if i.target is not None:
+            i.target.raw = view.restore(i.target.raw, i.line) or i.target.raw
+            i.target.unit = view.restore(i.target.unit, i.line)
+            i.target.qualitative = view.restore(i.target.qualitative, i.line)
+        i.extra = {k: view.restore(v, i.line) or v for k, v in i.extra.items()}
+    t.warnings.insert(0, ParseWarning(t.lines[0], "traditional-script", "read through a simplified-character view "
+                                      "(traditional characters or reading glosses in the source); values keep the "
+                                      "source's characters"))
 
 
 def _mark_duplicates(src: SourceRecord) -> None:

@@ -71,3 +71,80 @@ def squash(text: str) -> str:
 def compact(text: str) -> str:
     """Remove all whitespace (for matching labels and keys)."""
     return _WS.sub("", text)
+
+
+# --- the interpretation view: traditional characters and reading glosses -----------------------
+# Tables exported in traditional characters (績效目標表) are read as the simplified ones are;
+# mirrors that insert pinyin glosses after characters (學(xué)) are read without them. The values
+# stored are always the source's own characters: `SourceView.restore` maps a string of the view
+# back to the span of the source line it came from.
+
+_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\((?:[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    return opencc.OpenCC("t2s")
+
+
+class SourceView:
+    """Each source line as interpreted (simplified, glosses removed), with the way back."""
+
+    def __init__(self, text: str) -> None:
+        self.original = split_lines(text)
+        self.view: list[str] = []
+        self.index: list[list[int] | None] = []  # per line: view position → source position
+        conv = _t2s()
+        changed = False
+        if not _GLOSS.search(text) and (conv is None or not _has_cjk(text) or conv.convert(text) == text):
+            self.view, self.index, self.changed = self.original, [None] * len(self.original), False
+            return
+        for line in self.original:
+            v, idx = line, None
+            if _GLOSS.search(line):
+                keep = [i for i in range(len(line))]
+                for m in reversed(list(_GLOSS.finditer(line))):
+                    del keep[m.start():m.end()]
+                v, idx = "".join(line[i] for i in keep), keep
+            if conv is not None and _has_cjk(v):
+                s = conv.convert(v)
+                if s != v:
+                    if len(s) == len(v):
+                        v = s
+                    # a conversion that changes the length is not used: the way back would be lost
+            if v != line:
+                changed = True
+            self.view.append(v)
+            self.index.append(idx)
+        self.changed = changed
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.view)
+
+    def restore(self, s: str | None, line: int | None = None) -> str | None:
+        """The source's own characters for a string read from the view (line: 1-based hint)."""
+        if not s or not self.changed:
+            return s
+        order = range(len(self.view))
+        if line is not None and 1 <= line <= len(self.view):
+            order = [line - 1, *[i for i in order if i != line - 1]]
+        for i in order:
+            p = self.view[i].find(s)
+            if p < 0:
+                continue
+            idx = self.index[i]
+            if idx is None:
+                return self.original[i][p:p + len(s)]
+            end = idx[p + len(s) - 1] + 1
+            m = _GLOSS.match(self.original[i], end)  # the gloss of the last character goes with it
+            return self.original[i][idx[p]: m.end() if m else end]
+        return s
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
