@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ingest.records import Indicator, ParseWarning, Target
 from ingest.table_model import Row
-from ingest.targets import NAME_SUFFIXES, looks_like_target, parse_target
+from ingest.targets import BARE_UNIT, NAME_SUFFIXES, looks_like_target, parse_target
 from ingest.text import compact, halfwidth, squash
 from ingest.vocabulary import core, header_role, label_info, looks_like_label
 
@@ -490,10 +490,20 @@ def _tail_before_label(rows: list[RowParse], warnings: list[ParseWarning], mid_g
         last_label = i
 
 
+
+
+def is_unfilled(target: str | None) -> bool:
+    return target is not None and bool(BARE_UNIT.match(compact(halfwidth(target))))
+
+
 def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list[Indicator]:
     out: list[Indicator] = []
     for r in rows:
         if not r.name:
+            continue
+        if is_unfilled(r.target) or (r.target is None and is_unfilled(r.extra.get(_unit_key(r)))):
+            warnings.append(ParseWarning(r.line, "placeholder", f"template row with a unit but no value skipped: "
+                                         f"{r.name} {r.target or ''}".strip()))
             continue
         target = _target(r)
         if target is None:
@@ -505,6 +515,10 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
         out.append(Indicator(l1=r.l1, l2=r.l2, name=r.name, target=target, line=r.line,
                              position=len(out) + 1, extra=dict(r.extra)))
     return out
+
+
+def _unit_key(r: RowParse) -> str:
+    return next((k for k in r.extra if "单位" in k), "")
 
 
 def _target(r: RowParse) -> Target | None:

@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 
 from ingest.table_model import Row
-from ingest.targets import NAME_SUFFIXES, QUALITATIVE_WORDS, looks_like_target
+from ingest.targets import BARE_UNIT, NAME_SUFFIXES, QUALITATIVE_WORDS, looks_like_target
 from ingest.text import compact, halfwidth
 from ingest.vocabulary import label_info, looks_like_label
 
@@ -103,7 +103,7 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> 
             if name is not None:
                 flush()
             labels.append(text)
-        elif looks_like_target(text) and name is not None and target is None:
+        elif (looks_like_target(text) or BARE_UNIT.match(compact(text))) and name is not None and target is None:
             target = text
         elif name is not None and target is None and len(compact(text)) <= 30 and (
                 k + 1 == len(body) or looks_like_label(body[k + 1].text)):

@@ -8,8 +8,8 @@ from pathlib import Path
 from ingest.decode import UnreadableFile, decode
 from ingest.readers.text import read_rows
 from ingest.records import ParseWarning, SourceRecord, TableRecord
-from ingest.text import SourceView
 from ingest.tables import read_tables, split_tables
+from ingest.text import SourceView
 
 TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".md", ".text"}
 MAX_BYTES = 200 * 1024 * 1024
@@ -44,11 +44,28 @@ def parse_bytes(data: bytes, path: str) -> SourceRecord:
         src.errors.append({"path": path, "line": rows[ranges[0][0]].line, "code": "no-table",
                            "message": f"{path}:{rows[ranges[0][0]].line}: a 绩效目标表 heading with no project "
                                       "(no 项目名称 and no indicators) under it"})
+    _drop_cut_row(src, rows)
     if view.changed:
         for t in src.tables:
             _restore(t, view)
     _mark_duplicates(src)
     return src
+
+
+def _drop_cut_row(src: SourceRecord, rows: list) -> None:
+    """A last indicator with no value on the file's last line, in a table whose other rows have
+    values: the file was cut inside that row (stored pages keep only their first bytes)."""
+    if not src.tables or not src.tables[-1].indicators:
+        return
+    t = src.tables[-1]
+    last = t.indicators[-1]
+    last_line = max((r.line for r in rows if not r.blank), default=0)
+    with_target = sum(1 for i in t.indicators[:-1] if i.target is not None)
+    if last.target is None and last.line >= last_line and len(t.indicators) >= 3 and \
+            with_target >= 0.8 * (len(t.indicators) - 1):
+        t.indicators.pop()
+        t.warnings.append(ParseWarning(last.line, "cut-off-row", f"the file ends inside the row of {last.name}: "
+                                       "the table is read up to the cut"))
 
 
 def _restore(t: TableRecord, view: SourceView) -> None:

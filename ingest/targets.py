@@ -25,6 +25,10 @@ _DATE_TARGET = re.compile(r"^(?!.*(?:值|实际|预期))(?:(?:19|20)\d{2}\s*年(
                           r"|(?:19|20)\d{2}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?|(?:19|20)\d{4})"
                           r"(?:\s*[-~至到—]+\s*(?:(?:19|20)\d{2}\s*年?)?[.\-/]?\d{0,2}\s*月?(?:底|末)?)?.{0,8}$")
 
+# A unit (and perhaps an operator) with no number: the unfilled value cell of a template row
+BARE_UNIT = re.compile(r"^(?:[≥≤=<>≧≦]\s*)?(?:%|‰|[万千百亿]?(?:元|人次|人|户|个|次|亩|公里|千米|米|平方米|立方米|吨|件|套|台|"
+                       r"辆|座|所|家|天|日|月|年|小时|项|场|期|批|名|株|头|只|篇|册|本|间|处|条|公顷|㎡|m²|km))$")
+
 # Endings that make a cell an indicator name rather than a qualitative value.
 NAME_SUFFIXES = ("率", "性", "数", "量", "度", "情况", "比例", "比重", "时间", "面积", "金额", "费用",
                  "成本", "人次", "次", "指数", "周期", "时长", "规模", "效率", "标准", "目标", "指标", "系统",

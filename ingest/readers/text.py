@@ -21,7 +21,7 @@ _PIPES_ONLY = re.compile(r"^[|\s]+$")
 _SPACE_RUN = re.compile(r"(?:[ \t]*\u3000[ \t\u3000]*|[ ]{2,})")
 # one space after a CJK character (or a closing bracket/percent sign) before a non-space:
 # a cell boundary in space-separated exports
-_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%])[ ](?=[^\s)）\]】])|(?<=\d)[ ](?=[\d≥≤=<>])")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%])[ ](?=[^\s)）\]】(（])|(?<=\d)[ ](?=[\d≥≤=<>])")
 # letter-spaced words ('产 出 指 标', '绩 效 目 标'): single characters with single spaces between
 _LETTER_SPACED = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff])")
 _TRAILING_PIPES = re.compile(r"^(?P<cell>[^|]*?)\s*\|[\s|]*$")
