@@ -304,6 +304,17 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
         cells = [c for c in r.cells]
         if r.layout in ("tab", "pipe", "spaces") and is_header_row(cells):
             return i, schema_from_header(cells), False
+        if r.layout in ("tab", "pipe", "spaces") and any(header_role(c) == "l1" for c in cells):
+            # header cells wrapped over several lines ('一级 指标' / '二级 指标' / '三级 指标' / '指标值'):
+            # the lines that hold only header words continue the header row
+            merged = [c for c in cells if c.strip()]
+            j = i + 1
+            while j < len(rows) and j <= i + 6 and not rows[j].blank and all(
+                    header_role(t) is not None and label_info(t) is None for _, t in rows[j].nonempty()):
+                merged.extend(t for _, t in rows[j].nonempty())
+                j += 1
+            if j > i + 1 and is_header_row(merged):
+                return j - 1, schema_from_header(merged), False
         if r.layout == "single":
             glued = split_glued_header(r.text)
             if glued:
@@ -312,9 +323,12 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
             if header_role(r.text) == "l1" and len(compact(r.text)) <= 6:
                 run = [r.text]
                 j = i + 1
-                while j < len(rows) and rows[j].layout == "single" and header_role(rows[j].text) and \
-                        len(compact(rows[j].text)) <= 8:
-                    run.append(rows[j].text)
+                while j < len(rows) and rows[j].layout == "single" and len(compact(rows[j].text)) <= 8 and (
+                        header_role(rows[j].text) or compact(rows[j].text) in ("指标", "目标")):
+                    if compact(rows[j].text) in ("指标", "目标"):
+                        run[-1] += compact(rows[j].text)  # '一级' / '指标': a header cell wrapped in two
+                    else:
+                        run.append(rows[j].text)
                     j += 1
                 if len(run) >= 3:
                     return j - 1, schema_from_header(run), False

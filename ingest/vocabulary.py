@@ -14,6 +14,7 @@ from ingest.text import compact, halfwidth
 _REQUIRED = re.compile(r"[（(][^（）()]{0,6}[必选]填[^（）()]{0,4}[）)]|[（(]\s*[*＊]\s*[）)]|[*＊★☆]"
                        r"|[（(]\s*\d{1,3}(?:\s*[-~]\s*\d{1,3})?\s*分?\s*[）)]\s*分?")
 _NUMBERING = re.compile(r"^(?:\d{1,2}[、.．]|[一二三四五六七八九十]{1,2}[、.．]|[（(][\d一二三四五六七八九十]{1,2}[）)])")
+_ALTERNATIVE = re.compile(r"[（(][^（）()]{1,14}[）)]")
 _SUFFIX = re.compile(r"(?:类指标|指标|目标|类)$")
 
 
@@ -38,6 +39,8 @@ def core(label: str) -> str:
     t = _REQUIRED.sub("", t)
     t = _NUMBERING.sub("", t)
     t = t.rstrip("：:")
+    # an alternative name in brackets ('数量指标（或建筑规模指标）', '时效指标（工期指标）')
+    t = _ALTERNATIVE.sub("", t) or t
     stripped = _SUFFIX.sub("", t)
     return stripped or t
 
