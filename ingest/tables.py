@@ -26,8 +26,8 @@ from ingest.targets import looks_like_target
 from ingest.text import compact, halfwidth
 from ingest.vocabulary import header_role, is_header_row, label_info, looks_like_label, split_glued_header
 
-_HEADING = re.compile(r"绩效(?:目标(?:申报|批复|审核)?表|自评表)|项目支出目标(?:申报|批复|审核)?表|(?:项目|整体)绩效目标(?:[（(]中长期[)）])?$|績效目標表|績效自評表")
-_SELF_EVAL = re.compile(r"绩效自评表|績效自評表")
+_HEADING = re.compile(r"绩效(?:目标(?:申报|批复|审核)?表|自评表|自评情况|评价指标表)|项目支出目标(?:申报|批复|审核)?表|(?:项目|整体)绩效目标(?:[（(]中长期[)）])?$|績效目標表|績效自評表")
+_SELF_EVAL = re.compile(r"绩效(?:目标)?自评|績效自評")
 _DEPARTMENT = re.compile(r"部门整体|整体支出|部门绩效目标")
 _YEAR_LINE = re.compile(r"^[（(]?(?:19|20)\d{2}\s*年度?[)）]?$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -106,7 +106,13 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
     if not starts:
         first = next((i for i, r in enumerate(rows) if _has_key(r, _TITLE_KEYS)), None)
         if first is None:
-            return []
+            # no heading and no 项目名称: an indicator section (一级指标 / 二级指标 / 三级指标 …) is a table
+            h_idx, _schema, _glued = _find_indicator_header(rows)
+            if h_idx is None:
+                return []
+            first = max((i for i in range(h_idx) if rows[i].blank), default=0)
+            first = next((i for i in range(first, -1, -1) if not rows[i].blank and len(compact(rows[i].text)) <= 60
+                          and ("绩效" in rows[i].text or "项目" in rows[i].text)), first)
         starts = [_back_over_keys(rows, first, 0)]
     # key lines right above the first heading (a preamble '(2)立项依据：…') belong to its table
     starts[0] = _back_over_keys(rows, starts[0], 0)
