@@ -96,7 +96,8 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> 
             flush()
             out.append(Row(line=r.line, cells=glued, layout="stream"))
             continue
-        if target is not None and len(extras) < n_after_target and label_info(text) is None and len(text) <= 12:
+        if target is not None and len(extras) < n_after_target and label_info(text) is None and len(text) <= 12 and (
+                looks_like_target(text) or looks_like_label(text) or not compact(text).endswith(NAME_SUFFIXES)):
             extras.append(text)
             continue
         if looks_like_label(text):
@@ -108,6 +109,10 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> 
         elif name is not None and target is None and len(compact(text)) <= 30 and (
                 k + 1 == len(body) or looks_like_label(body[k + 1].text)):
             # the last cell before a label (or the end): the value of the name above, whatever its words
+            target = text
+        elif name is not None and target is None and n_after_target >= 1 and len(compact(text)) <= 12 and \
+                not compact(text).endswith(NAME_SUFFIXES) and k + 1 < len(body) and looks_like_target(body[k + 1].text):
+            # columns after the value (实际完成值 …) follow: a word that is no name is the value
             target = text
         else:
             if name is not None:

@@ -329,7 +329,7 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
             if header_role(r.text) == "l1" and len(compact(r.text)) <= 6:
                 run = [r.text]
                 j = i + 1
-                while j < len(rows) and rows[j].layout == "single" and len(compact(rows[j].text)) <= 8 and (
+                while j < len(rows) and rows[j].layout == "single" and len(compact(rows[j].text)) <= 12 and (
                         header_role(rows[j].text) or compact(rows[j].text) in ("指标", "目标")):
                     if compact(rows[j].text) in ("指标", "目标"):
                         run[-1] += compact(rows[j].text)  # '一级' / '指标': a header cell wrapped in two

@@ -73,7 +73,7 @@ def _paragraph_spaced(lines: list[str]) -> bool:
         gaps += 1
         if i + 2 < n and _is_gap(lines[i + 1]) and not _is_gap(lines[i + 2]):
             single += 1
-    return gaps >= 12 and single >= 0.7 * gaps
+    return gaps >= 12 and single >= 0.5 * gaps
 
 
 def read_rows(text: str) -> list[Row]:
