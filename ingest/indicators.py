@@ -492,6 +492,10 @@ def _tail_before_label(rows: list[RowParse], warnings: list[ParseWarning], mid_g
 
 
 
+# a value inside a name: a number with a percent sign, an operator or a score ('95%以上', '≥90', '得10分')
+_GLUED_VALUE = re.compile(r"\d\s*%|[≥≤><=]\s*\d|得\s*\d+\s*分")
+
+
 def is_unfilled(target: str | None) -> bool:
     return target is not None and bool(BARE_UNIT.match(compact(halfwidth(target))))
 
@@ -500,6 +504,10 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
     out: list[Indicator] = []
     for r in rows:
         if not r.name:
+            continue
+        if r.target is None and len(compact(r.name)) > 30 and _GLUED_VALUE.search(halfwidth(r.name)):
+            warnings.append(ParseWarning(r.line, "unsplit-row", f"a row whose cells could not be told apart (no "
+                                         f"separator between name and value) is not read: {r.name[:40]}"))
             continue
         if is_unfilled(r.target) or (r.target is None and is_unfilled(r.extra.get(_unit_key(r)))):
             warnings.append(ParseWarning(r.line, "placeholder", f"template row with a unit but no value skipped: "

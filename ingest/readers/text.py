@@ -15,13 +15,14 @@ import re
 
 from ingest.table_model import Row
 from ingest.text import clean_html, split_lines, strip_controls
+from ingest.vocabulary import label_info
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _PIPES_ONLY = re.compile(r"^[|\s]+$")
 _SPACE_RUN = re.compile(r"(?:[ \t]*\u3000[ \t\u3000]*|[ ]{2,})")
 # one space after a CJK character (or a closing bracket/percent sign) before a non-space:
 # a cell boundary in space-separated exports
-_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%])[ ](?=[^\s)）\]】(（])|(?<=\d)[ ](?=[\d≥≤=<>])")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%。])[ ](?=[^\s)）\]】(（])|(?<=\d)[ ](?=[\d≥≤=<>])")
 # letter-spaced words ('产 出 指 标', '绩 效 目 标'): single characters with single spaces between
 _LETTER_SPACED = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff])")
 _TRAILING_PIPES = re.compile(r"^(?P<cell>[^|]*?)\s*\|[\s|]*$")
@@ -52,8 +53,11 @@ def split_cells(line: str) -> tuple[list[str], str]:
         return [c for c in _SPACE_RUN.split(stripped)], "spaces"
     if " " in stripped:
         stripped = _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), stripped)
-    if " " in stripped and not _PROSE.search(stripped) and _CJK_SPACE.search(stripped):
-        return _CJK_SPACE.split(stripped), "spaces"
+    if " " in stripped and _CJK_SPACE.search(stripped):
+        cells = _CJK_SPACE.split(stripped)
+        # prose has sentence marks; a table row may too, when it starts with a category label
+        if not _PROSE.search(stripped) or label_info(cells[0]) is not None:
+            return cells, "spaces"
     return [stripped], "single"
 
 
