@@ -104,7 +104,7 @@ def l2_right(gold: dict, parsed_l2: str | None) -> bool:
     return bool(p) and (p == compact(gold.get("l2")) or p == gold.get("l2_std") or std_l2(p) == gold.get("l2_std"))
 
 
-_DOC = re.compile(r"(?P<issuer>[\u4e00-\u9fff A-Za-z]+?)\s*[〔\[(（﹝【]\s*(?P<year>\d{4})\s*[〕\])）﹞】]\s*第?\s*(?P<serial>\d+)")
+_DOC = re.compile(r"(?P<issuer>(?:[\u4e00-\u9fff A-Za-z]|[(（][\u4e00-\u9fff]{1,4}[)）])+?)\s*[〔\[(（﹝【]\s*(?P<year>\d{4})\s*[〕\])）﹞】]\s*第?\s*(?P<serial>\d+)")
 
 
 def doc_key(num: str) -> tuple | None:

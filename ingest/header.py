@@ -32,13 +32,13 @@ BARE_KEYS = ("项目名称", "申报单位", "申报单位名称", "主管部门
              "绩效编制单位", "专项立项依据", "项目填报人", "填报人联系电话", "项目负责人及电话", "项目主管部门",
              "主管预算部门", "项目资金", "年度总目标", "年度绩效总目标", "部门职能职责概述", "政策依据",
              "项目立项依据", "专项名称", "专项立项依据", "项目申报金额", "项目属性", "项目分类", "支出分类",
-             "项目概况及立项依据", "项目理由", "项目总体情况", "转移支付(项目)名称", "项目预计开始时间", "预计完成时间")
+             "项目概况及立项依据", "项目理由", "项目总体情况", "项目审批", "转移支付(项目)名称", "项目预计开始时间", "预计完成时间")
 # Bare keys that may be glued to their value with no separator ('项目名称农村义务教育…'): a
 # cell that starts with one is split there, and at any other such key inside it.
 _GLUED_BARE = tuple(sorted((k for k in BARE_KEYS if len(k) >= 4 and k not in (
     "项目概况", "年度目标", "总体目标", "项目内容", "资金总额", "年度预算", "项目资金")), key=len, reverse=True))
 _GLUED_BARE_RE = re.compile("(" + "|".join(map(re.escape, _GLUED_BARE)) + ")")
-LEGAL_BASIS_KEYS = ("立项依据", "项目立项依据", "政策依据", "设立依据", "依据")
+LEGAL_BASIS_KEYS = ("立项依据", "项目立项依据", "政策依据", "设立依据", "依据", "项目审批", "批复文件", "立项文件")
 # words that introduce the documents a project rests on when it has no 立项依据 field
 BASIS_LEAD = re.compile(r"(?:根据|依据|按照|依照)")
 
@@ -90,7 +90,7 @@ def _unglue(cell: str) -> list[str]:
     m = _GLUED_BARE_RE.match(t)
     if not m or len(t) == len(m.group(1)) or re.search(r"[：:]", t[:len(m.group(1)) + 8]):
         return [cell]
-    if re.search(r"[，,。；;]", t) or len(t) > 60:
+    if (re.search(r"[，,。；;]", t) or len(t) > 60) and not any(k in m.group(1) for k in LEGAL_BASIS_KEYS):
         return [cell]  # a sentence that starts with a key word ('项目单位按项目实施内容设置了…') is prose
     parts = []
     pos = [x.start() for x in _GLUED_BARE_RE.finditer(t)]

@@ -15,7 +15,7 @@ from ingest.text import halfwidth, squash
 _OPEN = "〔（([【﹝［｛{"
 _CLOSE = "〕）)]】﹞］｝}"
 DOC_NUMBER = re.compile(
-    rf"(?P<code>[\u4e00-\u9fff]{{1,14}})\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}}|\d{{2}})\s*"
+    rf"(?P<code>(?:[\u4e00-\u9fff]|[（(][\u4e00-\u9fff]{{1,4}}[)）]){{1,14}})\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}}|\d{{2}})\s*"
     rf"[{re.escape(_CLOSE)}]\s*(?P<di>第)?\s*(?P<serial>\d{{1,5}})\s*(?P<hao>号)?(?![\d.．年月])"
 )
 # The name of an issuing body ends here; its document code follows ('山西省人民政府晋政办发').
@@ -47,7 +47,7 @@ def canonical_year(year: str) -> int:
 def _issuer_code(run: str) -> str:
     """The issuer code at the end of a run of CJK characters before the year bracket."""
     code = _generic_code(run)
-    if len(code) <= 8:
+    if len(code) <= 8 or (len(re.sub(r"[（(][^)）]*[)）]", "", code)) <= 8):
         return code
     known = known_codes()
     for i in range(len(code)):

@@ -8,7 +8,8 @@ from pathlib import Path
 from ingest.decode import UnreadableFile, decode
 from ingest.readers.text import read_rows
 from ingest.records import ParseWarning, SourceRecord, TableRecord
-from ingest.tables import read_tables, split_tables
+from ingest.header import LEGAL_BASIS_KEYS
+from ingest.tables import add_prose_bases, read_tables, split_tables
 from ingest.text import SourceView
 
 TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".md", ".text"}
@@ -45,6 +46,12 @@ def parse_bytes(data: bytes, path: str) -> SourceRecord:
                            "message": f"{path}:{rows[ranges[0][0]].line}: a 绩效目标表 heading with no project "
                                       "(no 项目名称 and no indicators) under it"})
     _drop_cut_row(src, rows)
+    # a notice above the first table ('根据《…》（财建〔2022〕111号）…，现将…下达') gives the legal
+    # bases of the tables that have no 立项依据 of their own
+    preamble = "\n".join(r.text for r in rows[:ranges[0][0]] if not r.blank)
+    for t in src.tables:
+        if not t.legal_bases and not any(k in t.text_fields or k in t.header_fields for k in LEGAL_BASIS_KEYS):
+            add_prose_bases(t, preamble, "the text above the table", t.warnings, t.lines[0])
     if view.changed:
         for t in src.tables:
             _restore(t, view)

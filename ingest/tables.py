@@ -280,7 +280,7 @@ def read_table(rows: list[Row]) -> TableRecord:
     fields = hdr.read_header([r for r in head_rows if not is_heading(r)])
     table = TableRecord(title=None, lines=(first_line, last_line))
     table.kind = table_kind(rows)
-    _apply_fields(table, fields, warnings)
+    _apply_fields(table, fields, warnings, prose="\n".join(r.text for r in head_rows if not r.blank))
     if table.title is None:
         table.title = title_from_heading(body)
         if table.title is not None:
@@ -507,7 +507,8 @@ def _wrapped_text(text: str) -> bool:
         len(compact(text)) <= 15
 
 
-def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: list[ParseWarning]) -> None:
+def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: list[ParseWarning],
+                  prose: str = "") -> None:
     budget = Budget()
     unit_rank = 99
     # '金额单位：万元' in the header: amounts written without a unit are in 万元
@@ -559,15 +560,8 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
         table.legal_bases = extract_citations(table.text_fields[basis_key])
     else:
         # no 立项依据 field: documents the table's own text says it rests on ('根据《…》（…号）文件')
-        for key, text in table.text_fields.items():
-            for m in hdr.BASIS_LEAD.finditer(text):
-                clause = re.split(r"[。；;\n]", text[m.end():], maxsplit=1)[0]
-                for ref in extract_citations(clause, require_number=True):
-                    if all(ref.doc_number != r.doc_number for r in table.legal_bases):
-                        table.legal_bases.append(ref)
-                        warnings.append(ParseWarning(fields[0].line if fields else None, "legal-basis-from-prose",
-                                                     f"no 立项依据 field: {ref.doc_number} is read as a legal basis "
-                                                     f"from '{key}' ({m.group(0)}…)"))
+        add_prose_bases(table, prose or "\n".join(table.text_fields.values()), "the table's text", warnings,
+                        fields[0].line if fields else None)
     others = []
     seen = set()
     for key, text in table.text_fields.items():
@@ -578,6 +572,19 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
                 seen.add(ref.doc_number)
                 others.append(ref)
     table.other_cited_documents = others
+
+
+def add_prose_bases(table: TableRecord, text: str, where: str, warnings: list[ParseWarning],
+                    line: int | None) -> None:
+    """Documents cited after 根据/依据/按照 in prose, as legal bases of a table with no 立项依据 field."""
+    for m in hdr.BASIS_LEAD.finditer(text):
+        clause = re.split(r"[。；;\n]", text[m.end():], maxsplit=1)[0]
+        for ref in extract_citations(clause, require_number=True):
+            if all(ref.doc_number != r.doc_number for r in table.legal_bases):
+                table.legal_bases.append(ref)
+                warnings.append(ParseWarning(line, "legal-basis-from-prose",
+                                             f"no 立项依据 field: {ref.doc_number} is read as a legal basis from "
+                                             f"{where} ({m.group(0)}…)"))
 
 
 def _is_unit_noise(value: str) -> bool:
