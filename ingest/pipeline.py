@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.decode import UnreadableFile, decode
+from ingest.header import LEGAL_BASIS_KEYS
 from ingest.readers.text import read_rows
 from ingest.records import ParseWarning, SourceRecord, TableRecord
-from ingest.header import LEGAL_BASIS_KEYS
 from ingest.tables import add_prose_bases, read_tables, split_tables
 from ingest.text import SourceView
 
