@@ -48,9 +48,12 @@ class Jixiao:
         atomic write that falls back to source-by-source writes if it fails
         (``GraphStore.write_sources``), so every source is stored whole or not at all.
         """
+        from ingest.limits import IngestLimits, env_name
         from ingest.pipeline import expand_paths
 
         files = expand_paths(paths)
+        limits = IngestLimits.from_env()
+        admitted = [0]  # indicators of the files handed to the store so far (max_ingest_indicators)
         summary = IngestSummary()
         errors_at: list[list[dict]] = [[] for _ in files]
         results_at: dict[int, object] = {}
@@ -63,9 +66,16 @@ class Jixiao:
                     _prepared_files(files, self.store.minter.base), start=1):
                 summary.sources += 1
                 errors_at[n - 1].extend(errors)
+                if prepared is not None and admitted[0] + prepared.indicators > limits.max_ingest_indicators:
+                    errors_at[n - 1].append(_error(path, None, "ingest-limit", (
+                        f"{path}: not stored: this ingest already holds {admitted[0]:,} indicators and this file "
+                        f"would pass the {limits.max_ingest_indicators:,} one ingest may store "
+                        f"({env_name('max_ingest_indicators')})")))
+                    prepared = None
                 if prepared is None:
                     summary.failed += 1
                 else:
+                    admitted[0] += prepared.indicators
                     where[id(prepared)] = n - 1
                     docs_at[n - 1] = doc_keys
                     yield prepared

@@ -7,29 +7,69 @@ from pathlib import Path
 
 from ingest.decode import UnreadableFile, decode
 from ingest.header import LEGAL_BASIS_KEYS
+from ingest.limits import IngestLimits, LimitExceeded, env_name
 from ingest.readers.text import read_rows
 from ingest.records import ParseWarning, SourceRecord, TableRecord
 from ingest.tables import add_prose_bases, read_tables, split_tables
 from ingest.text import SourceView
 
 TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".md", ".text"}
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = IngestLimits.max_bytes  # the default; see ingest/limits.py
 
 
-def parse_bytes(data: bytes, path: str) -> SourceRecord:
+def parse_bytes(data: bytes, path: str, limits: IngestLimits | None = None) -> SourceRecord:
+    """One file's bytes → its tables. Beyond a limit (``ingest.limits``) the file gets one
+    error naming the line and the limit, and no tables: nothing of it is stored."""
+    limits = limits or IngestLimits.from_env()
     src = SourceRecord(path=path, sha256=hashlib.sha256(data).hexdigest())
     try:
         text, src.encoding = decode(data)
     except UnreadableFile as exc:
         src.errors.append({"path": path, "line": exc.line, "code": exc.code, "message": f"{path}: {exc.message}"})
         return src
+    try:
+        _read_tables(src, text, path, limits)
+    except LimitExceeded as exc:
+        src.tables = []
+        where = f"{path}:{exc.line}" if exc.line else path
+        src.errors.append({"path": path, "line": exc.line, "code": exc.code,
+                           "message": f"{where}: {exc.message}; nothing from this file was stored"})
+    return src
+
+
+def _check_lines(text: str, limits: IngestLimits) -> None:
+    lines = text.count("\n") + 1
+    if lines > limits.max_lines:
+        # counted before any line is split into cells: the cost so far is one pass over the text
+        raise LimitExceeded("too-many-lines", limits.max_lines + 1,
+                            f"more than {limits.max_lines:,} lines in one file ({lines:,}); "
+                            f"raise {env_name('max_lines')} if this is a real export")
+
+
+def _check_ranges(ranges: list[tuple[int, int]], rows: list, limits: IngestLimits) -> None:
+    if len(ranges) > limits.max_tables:
+        raise LimitExceeded("too-many-tables", rows[ranges[limits.max_tables][0]].line,
+                            f"more than {limits.max_tables:,} tables in one file ({len(ranges):,}); "
+                            f"raise {env_name('max_tables')} if this is a real export")
+    for start, end in ranges:
+        if end - start > limits.max_table_rows:
+            raise LimitExceeded("table-too-long", rows[start].line,
+                                f"the table starting here has {end - start:,} rows, more than the "
+                                f"{limits.max_table_rows:,} a table may have (real ones have about 60); "
+                                f"raise {env_name('max_table_rows')} if this is a real export")
+
+
+def _read_tables(src: SourceRecord, text: str, path: str, limits: IngestLimits) -> None:
+    _check_lines(text, limits)
     view = SourceView(text)
     rows = read_rows(view.text if view.changed else text)
     ranges = split_tables(rows)
+    _check_ranges(ranges, rows, limits)
     if not ranges:
         src.errors.append({"path": path, "line": None, "code": "no-table",
                            "message": f"{path}: no performance-goal table found (no 绩效目标表 heading or 项目名称 field)"})
-        return src
+        return
+    indicators = 0
     for start, end in ranges:
         try:
             for table in read_tables(rows[start:end]):
@@ -37,10 +77,15 @@ def parse_bytes(data: bytes, path: str) -> SourceRecord:
                 # a heading quoted in prose) is not a table
                 if table.title is not None or table.indicators:
                     src.tables.append(table)
+                    indicators += len(table.indicators)
         except Exception as exc:  # a bug must not lose the other tables of the file
             line = rows[start].line
             src.errors.append({"path": path, "line": line, "code": "internal-error",
                                "message": f"{path}:{line}: table could not be read ({type(exc).__name__}: {exc})"})
+        if indicators > limits.max_indicators:
+            raise LimitExceeded("too-many-indicators", rows[start].line,
+                                f"more than {limits.max_indicators:,} indicators in one file (reached in the "
+                                f"table starting here); raise {env_name('max_indicators')} if this is a real export")
     if not src.tables and not src.errors:
         src.errors.append({"path": path, "line": rows[ranges[0][0]].line, "code": "no-table",
                            "message": f"{path}:{rows[ranges[0][0]].line}: a 绩效目标表 heading with no project "
@@ -56,7 +101,6 @@ def parse_bytes(data: bytes, path: str) -> SourceRecord:
         for t in src.tables:
             _restore(t, view)
     _mark_duplicates(src)
-    return src
 
 
 def _drop_cut_row(src: SourceRecord, rows: list) -> None:
@@ -108,18 +152,20 @@ def _mark_duplicates(src: SourceRecord) -> None:
             seen[key] = t.lines[0]
 
 
-def parse_file(path: str | Path) -> SourceRecord:
+def parse_file(path: str | Path, limits: IngestLimits | None = None) -> SourceRecord:
+    limits = limits or IngestLimits.from_env()
     p = Path(path)
     try:
         size = p.stat().st_size
-        if size > MAX_BYTES:
+        if size > limits.max_bytes:
             return SourceRecord(path=str(path), errors=[{"path": str(path), "line": None, "code": "too-large",
-                                "message": f"{path}: file is {size} bytes, above the {MAX_BYTES}-byte limit"}])
+                                "message": f"{path}: file is {size} bytes, above the {limits.max_bytes}-byte limit "
+                                           f"({env_name('max_bytes')})"}])
         data = p.read_bytes()
     except OSError as exc:
         return SourceRecord(path=str(path), errors=[{"path": str(path), "line": None, "code": "unreadable",
                                                      "message": f"{path}: cannot read file ({exc.strerror or exc})"}])
-    return parse_bytes(data, str(path))
+    return parse_bytes(data, str(path), limits)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -133,5 +179,6 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def parse_paths(paths: Iterable[str | Path]) -> list[SourceRecord]:
-    return [parse_file(p) for p in expand_paths(paths)]
+def parse_paths(paths: Iterable[str | Path], limits: IngestLimits | None = None) -> list[SourceRecord]:
+    limits = limits or IngestLimits.from_env()
+    return [parse_file(p, limits) for p in expand_paths(paths)]

@@ -88,4 +88,5 @@ def make_pool(jx, config: ServerConfig) -> QueryPool:
     """Workers open the same store read-only (the embedded store's snapshots, or the remote URL)."""
     return QueryPool(size=config.workers, timeout=config.timeout, max_rows=config.max_rows,
                      data=Path(jx.data), store_url=getattr(jx, "store_url", None),
-                     base_iri=getattr(jx, "base_iri", None), memory_mb=config.worker_memory_mb)
+                     base_iri=getattr(jx, "base_iri", None), memory_mb=config.worker_memory_mb,
+                     sandbox=not config.allow_service)

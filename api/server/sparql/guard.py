@@ -1,9 +1,17 @@
-"""Refuse SPARQL ``SERVICE`` (federated queries) unless the server allows it.
+"""Refuse SPARQL that could make the server send requests (``SERVICE``, ``LOAD``).
 
-A SERVICE clause makes the server send HTTP requests to an address the client chooses
-(server-side request forgery), so it is refused by default. The keyword is found on the
-query's tokens: comments, string literals and IRIs are blanked out first, so ``"SERVICE"``
-in a literal or ``ex:service`` as a name does not trip it.
+Two layers, neither of which reads the query the way a lexer would:
+
+* The query workers of the embedded store have no network at all
+  (:mod:`api.server.sparql.sandbox`): that is what makes SERVICE impossible there, by
+  construction. :func:`names_service` only gives the common case a clear 403 up front.
+* Where no sandbox stands behind the check — SPARQL Update, which runs in the server
+  process, and the workers of a remote store, which need the network to reach it —
+  :func:`may_reach_network` refuses every text in which the keyword could be hiding:
+  the letters ``service`` (or ``load`` for updates) anywhere, case-insensitively, in the
+  text as written or after any number of rounds of ``\\u``/``\\U`` unescaping (the two ways
+  a SPARQL engine may read escapes). It over-refuses (the word in a literal or an IRI) and
+  never under-refuses: an engine cannot parse a keyword whose letters are not there.
 """
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ _NOISE = re.compile(
     re.S,
 )
 _SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:.-])", re.I)
+_MAX_ROUNDS = 8
 
 
 def _unescape(m: re.Match) -> str:
@@ -29,8 +38,30 @@ def _unescape(m: re.Match) -> str:
         return " "
 
 
-def uses_service(query: str) -> bool:
-    # SPARQL allows \u escapes anywhere in a query; apply them first so they cannot hide it
-    text = _CODEPOINT.sub(_unescape, query)
-    text = _NOISE.sub(" ", text)
-    return bool(_SERVICE.search(text))
+def readings(text: str) -> list[str]:
+    """The text as written, then after each round of codepoint unescaping until nothing changes."""
+    out = [text]
+    for _ in range(_MAX_ROUNDS):
+        nxt = _CODEPOINT.sub(_unescape, out[-1])
+        if nxt == out[-1]:
+            break
+        out.append(nxt)
+    return out
+
+
+def may_reach_network(text: str, update: bool = False) -> bool:
+    """Could an engine read ``SERVICE`` (or, for an update, ``LOAD``) in this text?"""
+    words = ("service", "load") if update else ("service",)
+    return any(w in reading.lower() for reading in readings(text) for w in words)
+
+
+def names_service(query: str) -> bool:
+    """SERVICE as a keyword in the plain reading (strings, IRIs and comments blanked out).
+
+    Only for a clear early refusal: it is not what keeps the server from sending requests.
+    """
+    return any(_SERVICE.search(_NOISE.sub(" ", reading)) for reading in readings(query))
+
+
+# the name the router has always imported
+uses_service = names_service

@@ -94,13 +94,21 @@ class QueryPool:
 
     def __init__(self, size: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
                  data: Path | None = None, store_url: str | None = None, base_iri: str | None = None,
-                 memory_mb: int = 0) -> None:
+                 memory_mb: int = 0, sandbox: bool = False) -> None:
+        from api.server.sparql import sandbox as _sandbox
+
         self.size = max(1, size)
         self.timeout = timeout
         self.max_rows = max_rows
         self._args = (["--store", store_url] if store_url else ["--data", str(data or "jixiao-data")])
         self._args += (["--base-iri", base_iri] if base_iri else []) + (
             ["--memory-mb", str(memory_mb)] if memory_mb else [])
+        # workers without network (SERVICE impossible) where asked for and the machine can
+        self.sandboxed = bool(sandbox and not store_url and _sandbox.available())
+        if sandbox and not self.sandboxed:
+            log.warning("query workers run without the network sandbox (%s): SERVICE is refused by the "
+                        "text check alone", "remote store" if store_url else "no seccomp here")
+        self._args += ["--no-network"] if self.sandboxed else []
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -110,16 +118,24 @@ class QueryPool:
 
     # -- life cycle ---------------------------------------------------------------
     def start(self) -> None:
-        for _ in range(self.size):
-            self._spawn()
+        with self._lock:
+            missing = self.size - len(self._all) - self._spawning
+            self._spawning += max(0, missing)
+        for _ in range(max(0, missing)):
+            self._spawn_counted()
 
     def close(self) -> None:
-        self._closed = True
         with self._lock:
+            self._closed = True
             workers = list(self._all)
             self._all.clear()
         for w in workers:
             w.kill()
+
+    def live_workers(self) -> int:
+        """Workers started or starting: never more than ``size``."""
+        with self._lock:
+            return len(self._all) + self._spawning
 
     def worker_pids(self) -> list[int]:
         with self._lock:
@@ -159,46 +175,44 @@ class QueryPool:
         return Answer(**{k: v for k, v in reply.items() if k in Answer.__dataclass_fields__})
 
     # -- workers ------------------------------------------------------------------
+    # One count bounds the pool: ``len(_all) + _spawning`` (workers alive or starting) is
+    # raised only under the lock and only up to ``size``. A replaced worker is killed and
+    # reaped before its successor starts, so there are never more than ``size`` processes.
     def _top_up(self) -> None:
-        """Start workers for any that failed to start or died, so the pool never shrinks."""
-        with self._lock:
-            missing = self.size - len(self._all) - self._spawning
-        for _ in range(max(0, missing)):
-            self._spawn_in_background()
-
-    def _spawn_in_background(self) -> None:
-        with self._lock:
-            self._spawning += 1
-
-        def run() -> None:
-            try:
-                self._spawn()
-            finally:
-                with self._lock:
-                    self._spawning -= 1
-
-        threading.Thread(target=run, name="jixiao-worker-spawn", daemon=True).start()
-
-    def _spawn(self) -> None:
-        if self._closed:
-            return
-        w = _Worker(self._args)
-        try:
-            w.wait_ready(60)
-        except Exception:
-            log.exception("query worker failed to start")
-            w.kill()
-            return
+        """Start workers for any that failed to start or died, up to ``size`` and no further."""
         with self._lock:
             if self._closed:
-                w.kill()
                 return
-            self._all.add(w)
-        self._idle.put(w)
+            missing = max(0, self.size - len(self._all) - self._spawning)
+            self._spawning += missing
+        for _ in range(missing):
+            threading.Thread(target=self._spawn_counted, name="jixiao-worker-spawn", daemon=True).start()
+
+    def _spawn_counted(self) -> None:
+        """Start one worker whose place ``_spawning`` already holds, and give the place back."""
+        w: _Worker | None = None
+        try:
+            if not self._closed:
+                w = _Worker(self._args)
+                w.wait_ready(60)
+        except Exception:
+            log.exception("query worker failed to start")
+            if w is not None:
+                w.kill()
+            w = None
+        with self._lock:
+            self._spawning -= 1
+            keep = w is not None and not self._closed and len(self._all) < self.size
+            if keep:
+                self._all.add(w)
+        if keep:
+            self._idle.put(w)
+        elif w is not None:
+            w.kill()
 
     def _replace(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
         worker.kill()
         # start the replacement off the request path: the client already has its answer
-        self._spawn_in_background()
+        self._top_up()

@@ -18,7 +18,7 @@ from api.server.deps import get_config, get_pool, get_store
 from api.server.errors import error_response
 from api.server.render import page
 from api.server.sparql import describe, negotiate
-from api.server.sparql.guard import uses_service
+from api.server.sparql.guard import may_reach_network, names_service
 from api.server.sparql.pool import QueryBusy, QueryPool, QueryTimeout, WorkerCrashed
 from api.server.sparql.results import GRAPH_MEDIA
 
@@ -79,7 +79,7 @@ async def sparql_post(request: Request, pool: QueryPool = Depends(get_pool),
 async def _run_query(request: Request, query: str, choice: negotiate.Choice, pool: QueryPool,
                      config: ServerConfig) -> Response:
     refused = None
-    if not config.allow_service and uses_service(query):
+    if not config.allow_service and _may_use_service(query, pool):
         refused = (403, "SERVICE (federated query) is disabled on this endpoint: the server does not send "
                         "requests to addresses chosen by clients")
     if choice.html:
@@ -127,16 +127,35 @@ async def _run_update(request: Request, update: str, pool: QueryPool, config: Se
     if not token or not hmac.compare_digest(token.encode(), config.update_token.encode()):
         return error_response(request, 403, "SPARQL Update needs the server's update token "
                               "(Authorization: Bearer <token>); none or a wrong one was given")
-    if not config.allow_service and uses_service(update):
-        return error_response(request, 403, "SERVICE (federated query) is disabled on this endpoint")
+    if not config.allow_service and may_reach_network(update, update=True):
+        # updates run in this process, which has the network: refuse any text that could hold
+        # SERVICE or LOAD (see api/server/sparql/guard.py)
+        return error_response(request, 403, "SERVICE and LOAD are disabled on this endpoint: the server does not "
+                              "send requests to addresses chosen by clients (the words service/load may not "
+                              "appear in an update unless the server runs with --allow-service)")
     try:
         await run_in_threadpool(store.update, update)
     except (SyntaxError, ValueError) as e:  # graph.results.SparqlError is a ValueError
-        return error_response(request, 400, f"SPARQL error: {e}")
+        return error_response(request, 400, f"SPARQL error: {_short(e)}")
     except PermissionError as e:
-        return error_response(request, 403, str(e))
+        return error_response(request, 403, _short(e))
+    except (RuntimeError, OSError) as e:
+        if may_reach_network(update, update=True):  # what LOAD or SERVICE fetched was not usable
+            return error_response(request, 502, f"LOAD or SERVICE failed: {_short(e)}")
+        return error_response(request, 400, f"SPARQL error: {_short(e)}")
     await run_in_threadpool(_after_update, request, pool)
     return Response(status_code=204)
+
+
+def _may_use_service(query: str, pool: QueryPool) -> bool:
+    """SERVICE named plainly (a clear 403 up front), or — where the workers have the network —
+    anywhere an engine could read it. Sandboxed workers cannot send requests at all."""
+    return names_service(query) or (not getattr(pool, "sandboxed", False) and may_reach_network(query))
+
+
+def _short(e: Exception, limit: int = 500) -> str:
+    text = str(e) or type(e).__name__
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _after_update(request: Request, pool: QueryPool) -> None:

@@ -7,8 +7,10 @@ own read-only view of the store (``graph.store.open_store(read_only=True)``: the
 published snapshot of the embedded store, or the remote server), so killing it can never
 damage the data, and it sees what an ingest publishes.
 
-Run as ``python -m api.server.sparql.worker [--data DIR | --store URL] [--memory-mb N]``;
-it reads requests on stdin and writes answers on stdout (``wire`` framing).
+Run as ``python -m api.server.sparql.worker [--data DIR | --store URL] [--memory-mb N] [--no-network]``;
+it reads requests on stdin and writes answers on stdout (``wire`` framing). With
+``--no-network`` it gives up network sockets before it opens the store
+(:mod:`api.server.sparql.sandbox`): SERVICE cannot reach anything.
 """
 from __future__ import annotations
 
@@ -19,6 +21,10 @@ import traceback
 import pyoxigraph as ox
 
 from api.server.sparql import results, wire
+from api.server.sparql.guard import may_reach_network
+
+SERVICE_REFUSED = ("SERVICE (federated query) is disabled on this endpoint: the server does not send "
+                   "requests to addresses chosen by clients")
 
 
 class StoreBackend:
@@ -38,13 +44,36 @@ class StoreBackend:
 
 
 def answer(backend, req: dict) -> dict:
+    """Run one query; errors the client caused (or a SERVICE endpoint did) are answers, not crashes."""
+    try:
+        return _answer(backend, req)
+    except PermissionError:
+        # only the sandbox refuses this worker anything: the query tried to open a socket
+        return {"ok": False, "status": 403, "message": SERVICE_REFUSED}
+    except (SyntaxError, ValueError, RuntimeError, OSError) as e:
+        # raised while the solutions are computed (evaluation is lazy): a function the engine
+        # does not know, a type error, or a SERVICE endpoint that failed or answered garbage
+        if may_reach_network(req["query"]):
+            return {"ok": False, "status": 502,
+                    "message": f"a SERVICE endpoint failed or sent an answer that could not be read: {_short(e)}"}
+        if isinstance(e, OSError):
+            return {"ok": False, "status": 500, "message": f"query failed: {_short(e)}"}
+        return {"ok": False, "status": 400, "message": f"SPARQL error: {_short(e)}"}
+
+
+def _short(e: Exception, limit: int = 500) -> str:
+    text = str(e) or type(e).__name__
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _answer(backend, req: dict) -> dict:
     max_rows: int = req["max_rows"]
     try:
         res = backend.query(req["query"])
+    except PermissionError:
+        raise
     except (SyntaxError, ValueError) as e:  # graph.results.SparqlError is a ValueError
-        return {"ok": False, "status": 400, "message": f"SPARQL error: {e}"}
-    except OSError as e:
-        return {"ok": False, "status": 500, "message": f"query failed: {e}"}
+        return {"ok": False, "status": 400, "message": f"SPARQL error: {_short(e)}"}
     if isinstance(res, ox.QueryBoolean):
         fmt = req["result_fmt"]
         if fmt is None:
@@ -87,8 +116,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--store")
     ap.add_argument("--base-iri")
     ap.add_argument("--memory-mb", type=int, default=0)
+    ap.add_argument("--no-network", action="store_true", help="give up network sockets before any query")
     args = ap.parse_args(argv)
     _limit_memory(args.memory_mb)
+    if args.no_network:
+        from api.server.sparql.sandbox import forbid_network
+
+        forbid_network()  # fails (and the worker with it) rather than run queries unprotected
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but wire messages may reach the pipe
     backend = StoreBackend(args.data, args.store, args.base_iri)
