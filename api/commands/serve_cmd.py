@@ -37,6 +37,7 @@ def serve(
 
     from api.app import Jixiao
     from api.server import ServerConfig, create_app
+    from api.server.lowlevel import JsonH11Protocol
 
     # without updates the server only reads: it opens the store's published snapshot, so
     # `jixiao ingest` can write meanwhile (the server sees the new data when it publishes)
@@ -45,7 +46,8 @@ def serve(
                           allow_service=allow_service)
     typer.echo(f"jixiao: http://{host}:{port}/  (SPARQL: /sparql, API docs: /docs)", err=True)
     try:
-        uvicorn.run(create_app(jx, config), host=host, port=port, log_level="info",
-                    limit_concurrency=200, timeout_keep_alive=5, server_header=False)
+        # no limit_concurrency: its 503 is plain text; api.server.admission bounds the work
+        uvicorn.run(create_app(jx, config), host=host, port=port, log_level="info", http=JsonH11Protocol,
+                    timeout_keep_alive=5, server_header=False)
     finally:
         jx.close()

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.server import errors
+from api.server.admission import Admission, lanes_for
 from api.server.config import ServerConfig
 from api.server.limits import RequestLimits, SecurityHeaders
 from api.server.links import Links
@@ -56,7 +57,9 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     app.state.searcher_generation = object()  # unknown: the first search opens the index
     app.state.links = Links(getattr(jx, "base_iri", None))
     app.state.templates = make_templates()
-    # middleware: the last added is the outermost — headers, then the catch-all, then limits
+    # middleware: the last added is the outermost — headers, then the catch-all, then limits,
+    # then admission (a request waits for its lane before anything reads its body)
+    app.add_middleware(Admission, lanes=lanes_for(config))
     app.add_middleware(RequestLimits, max_body=config.max_body, max_query=config.max_query_string)
     errors.install(app)
     app.add_middleware(SecurityHeaders)

@@ -15,3 +15,9 @@ class ServerConfig:
     max_body: int = 1_000_000  # bytes of a request body
     max_query_string: int = 64_000  # bytes of a URL's query string
     page_size: int = 50  # items in one page of a list
+    # admission lanes (api/server/admission.py): SPARQL runs as many queries as workers
+    sparql_queue: int = 16  # SPARQL requests that may wait for a worker; more get a 503 at once
+    search_running: int = 4  # searches at once
+    search_queue: int = 32
+    pages_running: int = 16  # pages and JSON API requests at once
+    pages_queue: int = 64

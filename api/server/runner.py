@@ -22,8 +22,10 @@ class ServerThread:
 
     def __init__(self, app, host: str = "127.0.0.1", port: int | None = None) -> None:
         self.host, self.port = host, port or free_port(host)
+        from api.server.lowlevel import JsonH11Protocol
+
         self.server = uvicorn.Server(uvicorn.Config(app, host=self.host, port=self.port, log_level="warning",
-                                                    lifespan="on"))
+                                                    lifespan="on", http=JsonH11Protocol))
         self.thread = threading.Thread(target=self.server.run, name="jixiao-http", daemon=True)
 
     @property

@@ -211,8 +211,9 @@ class QueryPool:
             w.kill()
 
     def _replace(self, worker: _Worker) -> None:
+        # killed and reaped while it still holds its place, so no successor starts beside it
+        worker.kill()
         with self._lock:
             self._all.discard(worker)
-        worker.kill()
         # start the replacement off the request path: the client already has its answer
         self._top_up()
