@@ -82,7 +82,15 @@ class Jixiao:
                 if progress is not None:
                     progress(Path(path), n, len(files))
 
-        for item, outcome in self.store.write_sources(items()):
+        def withdraw_dropped(item) -> None:
+            # the index first lets go of what the new version drops, then the graph is
+            # replaced, then the sync adds what is new: killed anywhere, the published index
+            # never holds an indicator the graph does not
+            dropped = self.store.source_indicators(item.graph) - item.indicator_iris()
+            if dropped:
+                self.searcher.withdraw(dropped)
+
+        for item, outcome in self.store.write_sources(items(), before_replace=withdraw_dropped if index else None):
             i = where.pop(id(item))
             if isinstance(outcome, Exception):  # the source's write is atomic: the store is unchanged
                 summary.failed += 1

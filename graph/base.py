@@ -8,7 +8,7 @@ remote SPARQL server behave the same.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -66,6 +66,12 @@ class PreparedSource:
         return ReplaceResult(graph=self.graph, changed=changed, triples=self.triples if triples is None else triples,
                              sha256=self.sha256, tables=self.tables, indicators=self.indicators,
                              documents=self.documents, parse_warnings=self.parse_warnings, warnings=self.warnings)
+
+    def indicator_iris(self) -> set[str]:
+        """The indicators this source's graph will hold (objects of ``jx:hasIndicator``)."""
+        has = ox.NamedNode(f"{JX_IRI}hasIndicator")
+        return {q.object.value for q in ox.parse(self.nquads, ox.RdfFormat.N_QUADS)
+                if q.predicate == has and q.graph_name.value == self.graph}
 
     def graph_triples(self) -> tuple[list[ox.Triple], list[ox.Triple]]:
         """(file graph triples, shared triples), parsed back from ``nquads``."""
@@ -242,6 +248,11 @@ class GraphStore(ABC):
                         OPTIONAL {{ ?s <{JX_IRI}mappingVersion> ?version }} }} }}""")
         return {r["g"]: {"sha": r["sha"], "version": r["version"]} for r in rows}
 
+    def source_indicators(self, graph: str) -> set[str]:
+        """The indicators a stored source's graph holds now."""
+        rows = self.select(f"SELECT ?i WHERE {{ GRAPH <{graph}> {{ ?p <{JX_IRI}hasIndicator> ?i }} }}")
+        return {r["i"] for r in rows}
+
     def graph_triple_counts(self, graphs: Iterable[str]) -> dict[str, int]:
         graphs = sorted(set(graphs))
         if not graphs:
@@ -250,7 +261,8 @@ class GraphStore(ABC):
             VALUES ?g {{ {" ".join(f"<{g}>" for g in graphs)} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g""")
         return {r["g"]: int(r["n"]) for r in rows}
 
-    def write_sources(self, items: Iterable[PreparedSource], batch_quads: int | None = None
+    def write_sources(self, items: Iterable[PreparedSource], batch_quads: int | None = None,
+                      before_replace: Callable[[PreparedSource], None] | None = None,
                       ) -> Iterator[tuple[PreparedSource, ReplaceResult | Exception]]:
         """Write many prepared sources; yields ``(item, ReplaceResult or the exception)`` per item.
 
@@ -261,6 +273,11 @@ class GraphStore(ABC):
         source is replaced on its own (one SPARQL Update: drop, insert, collect shared
         descriptions nobody cites), after the pending new ones, so order is kept.
         Outcomes come in the order requests complete, not necessarily the input order.
+
+        ``before_replace(item)`` runs just before a stored source is replaced (the search
+        index withdraws the indicators the new version drops, so that it never holds what
+        the graph does not, even if this process is killed right after the replace); if it
+        raises, that source fails and is not written.
         """
         self._check_writable()
         limit = batch_quads or self.batch_quads
@@ -300,6 +317,8 @@ class GraphStore(ABC):
                 yield from self._flush_new(pending)  # keep the order of writes
                 pending, size = [], 0
                 try:
+                    if before_replace is not None:
+                        before_replace(item)
                     self._run_update(self.replace_update(item, self._shared_cited_by(item.graph)))
                 except Exception as exc:  # one request: the store is as it was
                     yield item, exc

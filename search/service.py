@@ -11,7 +11,7 @@ The index records the encoder that built it. Opening it with another encoder rai
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,11 +114,18 @@ class Searcher:
         graph_rows = read_indicator_rows(self.store)
         new_state, report = build_state(graph_rows, self.state, self.encoder, self.encoder_spec,
                                         final.name, self.hnsw_threshold)
+        if new_state is None and "_graphs_from" in self.__dict__:
+            # rows already right after a withdrawal: links, clusters and graphs are not
+            state = self.state
+            new_state = IndexState(manifest=dict(state.manifest, generation=final.name), rows=state.rows,
+                                   texts=state.texts, text_vectors=state.text_vectors, vectors=state.vectors,
+                                   lexical=state.lexical)
+            report.update(unchanged=False, generation=final.name)
         if new_state is not None:
             self._derive(new_state)  # before publishing: links and clusters are stored with it
             new_state.save(tmp)
             publish_generation(root, tmp, final)  # the crash-safe switch
-            previous, self.state = self.state, new_state
+            previous, self.state = self.__dict__.pop("_graphs_from", None) or self.state, new_state
             report.update(self._write_graphs(new_state, previous))
         else:
             tmp.rmdir()
@@ -127,6 +134,45 @@ class Searcher:
             report.update(self._repair_graphs())
         report["seconds"] = round(time.perf_counter() - started, 3)
         return report
+
+    def withdraw(self, iris: Iterable[str]) -> int:
+        """Publish a generation without these indicators; the number withdrawn.
+
+        Called before the graph drops them (a changed source is about to be replaced), so
+        the published index never holds an indicator the graph does not, whenever the
+        writer is killed; :meth:`sync` adds the new version's indicators after the write.
+        No embedding: the texts and their vectors stay (the next sync reuses them), the
+        FAISS ids are removed, links to or from them dropped, cluster members filtered.
+        """
+        state = self.state
+        if state is None:
+            return 0
+        gone = {i for i in iris if i in state.by_iri}
+        if not gone:
+            return 0
+        ids = np.array(sorted(state.by_iri[i]["id"] for i in gone), dtype=np.int64)
+        rows = [r for r in state.rows if r["iri"] not in gone]
+        vectors = state.vectors.copy()
+        vectors.remove(ids)
+        links = state.links
+        if links is not None:
+            links = links[~(np.isin(links["source"], ids) | np.isin(links["other"], ids))]
+        clusters = None
+        if state.clusters is not None:
+            clusters = [dict(c, members=[m for m in c.get("members", []) if m not in gone]) for c in state.clusters]
+        root = index_root(self.data)
+        tmp, final = new_generation_folder(root, generation_number(current_generation(root)) + 1)
+        manifest = dict(state.manifest, generation=final.name, indicators=len(rows),
+                        synced_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        pruned = IndexState(manifest=manifest, rows=rows, texts=state.texts, text_vectors=state.text_vectors,
+                            vectors=vectors, lexical=state.lexical, clusters=clusters, links=links)
+        pruned.save(tmp)
+        publish_generation(root, tmp, final)
+        # the named similarity/reuse graphs were written from the state before the first
+        # withdrawal: the next sync brings them from that one (a delta, not a rewrite)
+        self.__dict__.setdefault("_graphs_from", state)
+        self.state = pruned
+        return len(gone)
 
     def _derive(self, state: IndexState) -> None:
         """Compute a state's similarity links and reuse clusters (stored with the state)."""

@@ -101,3 +101,48 @@ def test_killed_ingest_leaves_whole_sources_and_a_consistent_index(tmp_path):
     assert sorted(counts.values()) == sorted([5] + [PER_FILE * len(ROWS)] * (FILES - 1))
     report = _check(data)
     assert report["ok"], report["problems"]
+
+
+def test_a_writer_stopped_between_the_graph_write_and_the_sync_leaves_no_stale_index_rows(tmp_path, monkeypatch):
+    """The window the kill test hit under load: a changed source replaced in the graph, the
+    process gone before the index sync. The index withdrew the dropped indicators first."""
+    from search.service import Searcher
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in range(2):
+        (corpus / f"{f}.txt").write_text("\n".join(table_text(title=f"项目{f}-{k}") for k in range(2)),
+                                         encoding="utf-8")
+    data = tmp_path / "data"
+    jx = Jixiao(data=data)
+    try:
+        assert not jx.ingest([corpus]).errors
+    finally:
+        jx.close()
+    assert _check(data)["ok"]
+    (corpus / "0.txt").write_text(table_text(title="项目0-0", rows=ROWS[:5]), encoding="utf-8")
+
+    class Stopped(BaseException):
+        pass
+
+    def stop(self):  # the process ends here, as if killed: nothing after this point runs
+        raise Stopped
+
+    jx = Jixiao(data=data)
+    monkeypatch.setattr(Searcher, "sync", stop)
+    try:
+        with pytest.raises(Stopped):
+            jx.ingest([corpus])
+    finally:
+        monkeypatch.undo()
+        jx.close()
+    counts = _indicators_per_source(data)
+    assert sorted(counts.values()) == [5, PER_FILE * len(ROWS)]  # the graph holds the new version
+    report = _check(data)
+    assert report["stale_in_index"] == []  # and the index nothing the graph does not
+    final = Jixiao(data=data)
+    try:
+        final.ingest([corpus])  # the next ingest reconciles
+    finally:
+        final.close()
+    assert _check(data)["ok"]
