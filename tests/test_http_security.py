@@ -176,3 +176,39 @@ def test_with_allow_service_bad_answers_are_clear_errors_without_tracebacks(open
     assert "LOAD" in r.json()["error"]
     assert len(handler.hits) == 2  # these did reach it: the server was told to allow it
     assert "Traceback" not in open_server.log.read_text(errors="replace")
+
+
+def test_results_pages_link_only_http_iris(server):
+    q = ('SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <data:text/html,hi> <JavaScript:alert(2)> '
+         '<http://example.org/ok> } }')
+    r = server.get("/sparql", params={"query": q}, headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    page = r.text.lower()
+    assert "javascript:alert(1)" in page  # shown as text
+    assert 'href="javascript:' not in page and 'href="data:' not in page
+    assert 'href="http://example.org/ok"' in page
+
+
+def _raw_get(base: str, path: str, accept: str) -> tuple[int, bytes, bytes]:
+    """GET over a plain socket (httpx refuses URLs this long): (status, head, body)."""
+    import socket
+
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\nConnection: close\r\n\r\n".encode())
+        reply = b""
+        while chunk := s.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return int(head.split()[1]), head, body
+
+
+@pytest.mark.parametrize("length", [10_000, 100_000])
+def test_long_paths_are_not_echoed_whole(server, length):
+    for path in ("/projects/" + "a" * length, "/" + "b" * length, "/indicators/" + "c" * length):
+        for accept in ("application/json", "text/html"):
+            status, head, body = _raw_get(str(server.base_url).rstrip("/"), path, accept)
+            assert status in (400, 404, 414), (path[:30], status)
+            assert len(body) < 8_000, (path[:30], len(body))
+            if accept == "application/json":
+                assert b"application/json" in head.lower() and b'"status"' in body

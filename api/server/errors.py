@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,9 +26,22 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+MAX_WORD = 200  # longer runs without a space (a path, an IRI a client sent) are cut in error bodies
+MAX_MESSAGE = 2000
+_LONG_WORD = re.compile(r"\S{" + str(MAX_WORD + 1) + ",}")
+
+
+def cut(message: str) -> str:
+    """An error message with whatever a client sent cut to a readable length: a 100 KB path
+    is not echoed back whole."""
+    message = _LONG_WORD.sub(lambda m: f"{m.group()[:MAX_WORD // 2]}…[{len(m.group()):,} characters]", message)
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
+
+
 def error_response(request: Request, status: int, message: str, headers: dict | None = None,
                    html: bool | None = None) -> Response:
     """``html=None``: decide from the request (:func:`wants_html`)."""
+    message = cut(message)
     if wants_html(request) if html is None else html:
         templates = request.app.state.templates
         return templates.TemplateResponse(request, "error.html",

@@ -34,5 +34,23 @@ class Links:
         """``/id/…`` for an instance IRI (it redirects to the right page), else None."""
         return f"/id/{self.key(iri)}" if iri.startswith(self.base) else None
 
+    def href(self, iri: str | None) -> str | None:
+        """Where a link to an IRI may point: its page here, or the IRI itself when it is an
+        http(s) address — never ``javascript:``, ``data:`` or any other scheme."""
+        if not iri:
+            return None
+        return self.local(iri) or safe_url(iri)
+
     def indicator(self, iri: str | None) -> str | None:
         return f"/indicators/{self.key(iri)}" if iri else None
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when a page may link it (http, https, or a path on this site), else None."""
+    if not url:
+        return None
+    text = url.strip()
+    lowered = text.lower()
+    if lowered.startswith(("http://", "https://")) or (text.startswith("/") and not text.startswith("//")):
+        return text
+    return None

@@ -8,6 +8,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from api.server.links import safe_url
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -17,6 +19,7 @@ def make_templates() -> Jinja2Templates:
     env = templates.env
     env.filters["yuan"] = _yuan
     env.filters["target"] = _target
+    env.filters["safe_url"] = safe_url  # links only to http(s) and this site
     env.globals["static_version"] = _static_version()
     return templates
 
