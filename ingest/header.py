@@ -32,7 +32,8 @@ BARE_KEYS = ("项目名称", "申报单位", "申报单位名称", "主管部门
              "绩效编制单位", "专项立项依据", "项目填报人", "填报人联系电话", "项目负责人及电话", "项目主管部门",
              "主管预算部门", "项目资金", "年度总目标", "年度绩效总目标", "部门职能职责概述", "政策依据",
              "项目立项依据", "专项名称", "专项立项依据", "项目申报金额", "项目属性", "项目分类", "支出分类",
-             "项目概况及立项依据", "项目理由", "项目总体情况", "项目审批", "转移支付(项目)名称", "项目预计开始时间", "预计完成时间")
+             "项目概况及立项依据", "项目理由", "项目总体情况", "项目审批", "项目金额", "项目总金额", "预算金额",
+             "项目资金总额", "预算数", "转移支付(项目)名称", "项目预计开始时间", "预计完成时间")
 # Bare keys that may be glued to their value with no separator ('项目名称农村义务教育…'): a
 # cell that starts with one is split there, and at any other such key inside it.
 _GLUED_BARE = tuple(sorted((k for k in BARE_KEYS if len(k) >= 4 and k not in (
@@ -58,6 +59,11 @@ def read_header(rows: list[Row]) -> list[HeaderField]:
     for row in rows:
         cells = [squash(c) for c in row.cells if c.strip()]
         if not cells:
+            continue
+        if len(cells) == 1 and last is not None and not last.value and row.line - last.line <= 3 and \
+                not _bare_key(cells[0]) and not re.search(r"[：:]", cells[0]) and not is_section_title_key(cells[0]):
+            last.value = cells[0]  # the value of a key cell alone on the line above
+            last.lines.append(row.line)
             continue
         pairs = _pairs(cells)
         if pairs:
@@ -124,7 +130,11 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
     pending_key: str | None = None
     values: list[str] = []
     for cell in cells:
-        m = _KEY.match(cell)
+        if _MONEY_KEY.fullmatch(compact(cell)) and not (pending_key is not None and not values):
+            # '其中：当年市级财政资金' — a money label is a key, the '其中：' is part of it
+            m = _KEY.match(re.sub(r"[：:]", "", compact(cell)) + "：")
+        else:
+            m = _KEY.match(cell)
         if m is None and _bare_key(cell):
             m = _KEY.match(cell + "：")
         # a key waiting for its value takes the next cell whole, colons and all, unless
@@ -146,6 +156,9 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
     if pending_key is not None:
         out.append((pending_key, " ".join(values)))
     return [p for pair in out for p in _split_glued(*pair)]
+
+
+_MONEY_KEY = re.compile(r"(?:其中[:：]?)?[\u4e00-\u9fff、]{0,14}(?:资金|金额|拨款|预算数|资金总额|预算资金)(?:[（(]万?元[)）])?[:：]?")
 
 
 def _bare_key(cell: str) -> bool:

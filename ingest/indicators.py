@@ -154,6 +154,11 @@ _UNIT_CELL = re.compile(r"^[^\d\s=≥≤<>]{1,6}$")
 _NUMBER_CELL = re.compile(r"^\d{1,4}(?:\.\d+)?%?$")
 
 
+def fits_column(role: str, text: str) -> bool:
+    """Can ``text`` be the value of a column with this role (an operator, a unit, a weight …)?"""
+    return _fits(role, text, _kind(text))
+
+
 def _fits(role: str, text: str, kind: str) -> bool:
     t = compact(halfwidth(text))
     if role == "op":

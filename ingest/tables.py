@@ -12,6 +12,7 @@ from ingest.indicators import (
     _Ctx,
     assign_groups,
     build_indicators,
+    fits_column,
     is_chrome,
     is_placeholder,
     read_row,
@@ -400,7 +401,7 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
                 if prev.target is None:
                     prev.target, where = text, "target"
                 else:
-                    role = _next_free_role(prev, schema)
+                    role = _next_free_role(prev, schema, text)
                     where = schema.header(schema.roles.index(role), role) if role in schema.roles else role
                     prev.extra[where] = text
                 warnings.append(ParseWarning(r.line, "wrapped-cell", f"'{text[:20]}' on a line of its own: read as "
@@ -478,10 +479,11 @@ def _is_subheader(r: Row) -> bool:
 _VALUE_ROLES = ("op", "target", "unit", "weight", "direction", "actual", "score", "note", "prev")
 
 
-def _next_free_role(prev: RowParse, schema: Schema) -> str:
+def _next_free_role(prev: RowParse, schema: Schema, text: str = "") -> str:
     used = set(prev.extra) | ({schema.header(schema.target_col, "target")} if prev.target else set())
     for i, role in enumerate(schema.roles):
-        if i > schema.target_col and role in _VALUE_ROLES and schema.header(i, role) not in used:
+        if i > schema.target_col and role in _VALUE_ROLES and schema.header(i, role) not in used and (
+                not text or fits_column(role, text)):
             return role
     return "extra" if "extra" in schema.roles else schema.roles[-1]
 
@@ -604,7 +606,7 @@ def _budget_field(budget: Budget, key: str, value: str) -> None:
         budget.prev_year_budget = amount
     elif "当年" in k or "本年" in k or "年度" in k:
         budget.current_year = amount
-    elif "总" in k:
+    elif "总" in k or (budget.total is None and "其中" not in k and ("金额" in k or "预算数" in k)):
         budget.total = amount
 
 
