@@ -37,7 +37,7 @@ from graph.vocab import ELI, JX
 from ingest.records import Indicator, LegalRef, SourceRecord, TableRecord
 
 # Bump when the mapping changes: unchanged files are then re-mapped on the next ingest.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 OxTriple = tuple[ox.NamedNode, ox.NamedNode, "ox.NamedNode | ox.Literal"]
@@ -53,6 +53,7 @@ TEXT_FIELDS: dict[str, URIRef] = {
 }
 OPERATORS = {"=", "≥", "≤", ">", "<"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 @dataclass
@@ -225,6 +226,7 @@ class _Mapper:
         self.share = self.out.shared_ox.append
         self._seen_shared: set[OxTriple] = set()
         self._local: set[str] = set()
+        self.goals: dict[tuple, ox.NamedNode] = {}  # (title, unit, year) → goal table, for jx:evaluates
 
     def shared(self, t: OxTriple) -> None:
         if t not in self._seen_shared:
@@ -254,6 +256,16 @@ class _Mapper:
         self.out.tables += 1
         add = self.add
         add((p, _RDF.type, _JX.Project))
+        kind = getattr(t, "kind", "goal")
+        if kind == "self-evaluation":
+            add((p, _RDF.type, _JX.SelfEvaluation))
+            goal = self.goals.get((t.title, t.unit, t.year)) if t.title else None
+            if goal is not None:
+                add((p, _JX.evaluates, goal))
+        elif kind == "department":
+            add((p, _RDF.type, _JX.DepartmentTargets))
+        elif t.title:
+            self.goals.setdefault((t.title, t.unit, t.year), p)
         add((p, _PROV.wasDerivedFrom, self.src))
         if t.lines and t.lines[0]:
             add((p, _JX.sourceLine, _int(t.lines[0])))
@@ -329,6 +341,12 @@ class _Mapper:
             add((i, _JX.sourceLine, _int(ind.line)))
         for k, v in ind.extra.items():
             add((i, _JX.attribute, _zh(f"{k}：{v}")))
+        if ind.actual:
+            add((i, _JX.actualValue, _zh(ind.actual)))
+        for prop, value in ((_JX.points, ind.points), (_JX.score, ind.score)):
+            lit = _decimal(value) if value and _NUMBER.match(value.strip()) else None
+            if lit is not None:
+                add((i, prop, lit))
         category, warning = self.category(ind.l1, ind.l2, scheme)
         add((i, _JX.category, category))
         warnings = [(ind.line or None, "category", f"{ind.name}: {warning}")] if warning else []

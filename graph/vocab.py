@@ -30,6 +30,8 @@ class JX(DefinedNamespace):
     Unit: URIRef
     LocalScheme: URIRef
     Similarity: URIRef
+    SelfEvaluation: URIRef
+    DepartmentTargets: URIRef
     # concept schemes
     ShanghaiFramework: URIRef
     NationalFramework: URIRef
@@ -76,6 +78,10 @@ class JX(DefinedNamespace):
     unit: URIRef
     unitLabel: URIRef
     qualitativeValue: URIRef
+    actualValue: URIRef
+    points: URIRef
+    score: URIRef
+    evaluates: URIRef
     # legal documents and organizations
     issuerCode: URIRef
     documentYear: URIRef

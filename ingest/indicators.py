@@ -114,6 +114,7 @@ class RowParse:
     maybe_l1: bool = False  # an ambiguous label (成本, 满意度) read as 二级 from the 一级 column
     l1: str | None = None
     l2: str | None = None
+    by_role: dict[str, str] = field(default_factory=dict)  # actual, score, points (self-evaluation columns)
 
 
 # The merged cell of a leading '绩效指标' column: the frame of the section, no category.
@@ -262,7 +263,10 @@ def _extra(rp: RowParse, role: str, text: str, schema: Schema, col: int) -> None
             rp.op_qualitative = key == "定性"
     elif role == "unit":
         rp.unit = text
-    rp.extra[schema.header(col, role)] = text
+    header = schema.header(col, role)
+    if role in ("actual", "score") or (role == "weight" and "分" in header):
+        rp.by_role["points" if role == "weight" else role] = text
+    rp.extra[header] = text
 
 
 def _read_by_content(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], schema: Schema) -> None:
@@ -526,7 +530,8 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
         elif r.l2 is None:
             warnings.append(ParseWarning(r.line, "missing-label", f"indicator {r.name} has no 二级 label"))
         out.append(Indicator(l1=r.l1, l2=r.l2, name=r.name, target=target, line=r.line,
-                             position=len(out) + 1, extra=dict(r.extra)))
+                             position=len(out) + 1, extra=dict(r.extra), actual=r.by_role.get("actual"),
+                             points=r.by_role.get("points"), score=r.by_role.get("score")))
     return out
 
 

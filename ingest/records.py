@@ -27,6 +27,10 @@ class Indicator:
     line: int
     position: int = 0  # 1-based order within its table
     extra: dict[str, str] = field(default_factory=dict)  # 权重, 分值, 指标性质, 上年实际值 …
+    # self-evaluation tables (绩效自评表): the value achieved, the points the row is worth, the score given
+    actual: str | None = None
+    points: str | None = None
+    score: str | None = None
 
 
 @dataclass
@@ -133,6 +137,9 @@ def source_from_dict(d: dict[str, Any]) -> SourceRecord:
                         line=i.get("line", 0),
                         position=i.get("position", 0),
                         extra=dict(i.get("extra") or {}),
+                        actual=i.get("actual"),
+                        points=i.get("points"),
+                        score=i.get("score"),
                     )
                     for i in t.get("indicators", [])
                 ],

@@ -404,6 +404,8 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
                     role = _next_free_role(prev, schema, text)
                     where = schema.header(schema.roles.index(role), role) if role in schema.roles else role
                     prev.extra[where] = text
+                    if role in ("actual", "score") or (role == "weight" and "分" in where):
+                        prev.by_role["points" if role == "weight" else role] = text
                 warnings.append(ParseWarning(r.line, "wrapped-cell", f"'{text[:20]}' on a line of its own: read as "
                                              f"the {where} of the indicator on line {prev.line}"))
             continue

@@ -195,3 +195,28 @@ def test_every_correction_names_its_line():
         for t in parse_bytes(f.read_bytes(), f.name).tables:
             for w in t.warnings:
                 assert w.line is not None or w.code in ("missing-title", "traditional-script"), (f.name, w)
+
+
+def test_self_evaluation_in_rdf_links_to_the_goal_table_of_the_same_project():
+    from graph.mapping import map_source
+    from graph.vocab import JX
+    from rdflib import RDF, Graph
+
+    text = ("项目支出绩效目标表\n(2021年度)\n项目名称\t基层医疗\n项目实施单位\t社区卫生服务中心\n"
+            "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t服务人次\t≥100人次\n"
+            "项目支出绩效自评表\n(2021年度)\n项目名称\t基层医疗\n项目实施单位\t社区卫生服务中心\n"
+            "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n产出指标\t数量指标\t服务人次\t≥100人次\t96人次\t10\t8\n")
+    src = parse_bytes(text.encode(), "pair.txt")
+    goal, ev = src.tables
+    assert (goal.kind, ev.kind) == ("goal", "self-evaluation")
+    assert (ev.indicators[0].actual, ev.indicators[0].points, ev.indicators[0].score) == ("96人次", "10", "8")
+    g = Graph()
+    for t in map_source(src).triples:
+        g.add(t)
+    evals = list(g.subjects(RDF.type, JX.SelfEvaluation))
+    assert len(evals) == 1
+    [target_project] = list(g.objects(evals[0], JX.evaluates))
+    assert (target_project, RDF.type, JX.SelfEvaluation) not in g
+    rows = list(g.query("PREFIX jx: <https://w3id.org/jixiao/ontology#> SELECT ?a ?s WHERE { ?e jx:hasIndicator ?i . "
+                        "?i jx:actualValue ?a ; jx:score ?s }"))
+    assert [(str(a), float(s)) for a, s in rows] == [("96人次", 8.0)]
