@@ -198,9 +198,10 @@ def test_every_correction_names_its_line():
 
 
 def test_self_evaluation_in_rdf_links_to_the_goal_table_of_the_same_project():
+    from rdflib import RDF, Graph
+
     from graph.mapping import map_source
     from graph.vocab import JX
-    from rdflib import RDF, Graph
 
     text = ("项目支出绩效目标表\n(2021年度)\n项目名称\t基层医疗\n项目实施单位\t社区卫生服务中心\n"
             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t服务人次\t≥100人次\n"
