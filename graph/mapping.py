@@ -343,7 +343,7 @@ class _Mapper:
             add((i, _JX.attribute, _zh(f"{k}：{v}")))
         if ind.actual:
             add((i, _JX.actualValue, _zh(ind.actual)))
-        for prop, value in ((_JX.points, ind.points), (_JX.score, ind.score)):
+        for prop, value in ((_JX.points, ind.points), (_JX.evaluationScore, ind.score)):
             lit = _decimal(value) if value and _NUMBER.match(value.strip()) else None
             if lit is not None:
                 add((i, prop, lit))

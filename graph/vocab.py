@@ -80,7 +80,7 @@ class JX(DefinedNamespace):
     qualitativeValue: URIRef
     actualValue: URIRef
     points: URIRef
-    score: URIRef
+    evaluationScore: URIRef
     evaluates: URIRef
     # legal documents and organizations
     issuerCode: URIRef

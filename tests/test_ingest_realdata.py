@@ -219,5 +219,5 @@ def test_self_evaluation_in_rdf_links_to_the_goal_table_of_the_same_project():
     [target_project] = list(g.objects(evals[0], JX.evaluates))
     assert (target_project, RDF.type, JX.SelfEvaluation) not in g
     rows = list(g.query("PREFIX jx: <https://w3id.org/jixiao/ontology#> SELECT ?a ?s WHERE { ?e jx:hasIndicator ?i . "
-                        "?i jx:actualValue ?a ; jx:score ?s }"))
+                        "?i jx:actualValue ?a ; jx:evaluationScore ?s }"))
     assert [(str(a), float(s)) for a, s in rows] == [("96人次", 8.0)]
