@@ -453,7 +453,7 @@ def group_results(results: list[dict[str, Any]], cluster_of: dict[str, dict] | N
         g["count"] += 1
         t = r.get("target") or {}
         g["projects"].append(dict(r["project"], indicator=r["iri"], target=r.get("target")))
-        label = target_label(t) if t else "—"
+        label = target_label(dict(t, unit=None)) if t else "—"  # the unit is shown on its own
         hit = next((x for x in g["targets"] if x["target"] == label), None)
         if hit is None:
             g["targets"].append({"target": label, "count": 1})

@@ -86,11 +86,13 @@ def search(
     year: Annotated[int | None, typer.Option("--year", help="Fiscal year.")] = None,
     applicant: Annotated[str | None, typer.Option("--applicant", help="Part of the applicant's name.")] = None,
     project: Annotated[str | None, typer.Option("--project", help="Project IRI or part of its title.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Also wordings under the relevance cut-off.")] = False,
     encoder: EncoderOption = None,
     data: DataOption = DEFAULT_DATA,
     store: StoreOption = None,
 ) -> None:
-    """Find indicators by meaning and wording, with their targets and projects.
+    """Find indicators by meaning and wording, with their targets and projects; wordings
+    unlikely to be relevant are left out (--all keeps them).
 
     Example: jixiao search 满意度 --k 10 --format json
     """
@@ -100,7 +102,7 @@ def search(
         if searcher.state is None:
             typer.echo(f"note: no search index in {data}/index yet; `jixiao ingest FILES` builds it", err=True)
         out = searcher.search(query, k=k, mode=mode.value, filters={
-            "category": category, "year": year, "applicant": applicant, "project": project})
+            "category": category, "year": year, "applicant": applicant, "project": project}, cutoff=not all_)
     finally:
         app.close()
     if format is OutputFormat.json:

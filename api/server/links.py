@@ -2,6 +2,7 @@
 a page's URL carries the rest of the IRI, so every resource has one stable address here."""
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 DEFAULT_BASE = "https://w3id.org/jixiao/id/"
@@ -13,16 +14,22 @@ class Links:
 
     def key(self, iri: str) -> str:
         """The URL path for an IRI: the part after the base (or ``~`` + the whole IRI when it
-        lives elsewhere), percent-encoded — IRIs may hold ``%`` escapes of their own."""
+        lives elsewhere). Minted IRIs carry their own ``%`` escapes (``doc/%E6%B2%AA…``): those
+        stay as they are, so the browser shows 沪委办发〔2018〕12号 and the URL is encoded once;
+        only an escaped ``%`` or ``/`` (which would not survive the server's one decoding) is
+        escaped again."""
         if iri.startswith(self.base):
-            return quote(iri[len(self.base):], safe="/-_.~")
+            tail = quote(iri[len(self.base):], safe="/-_.~%")
+            return re.sub(r"%(25|2[Ff])", r"%25\1", tail)
         return "~" + quote(iri, safe="/:")
 
     def iri(self, key: str) -> str:
-        """Inverse of :meth:`key` for a path parameter (the server has decoded the URL once)."""
+        """Inverse of :meth:`key` for a path parameter (the server has decoded the URL once):
+        characters the minter escapes are escaped again, escapes already there are kept (so
+        the twice-encoded links of earlier versions still resolve)."""
         if key.startswith("~"):
             return key[1:]
-        return self.base + key
+        return self.base + quote(key, safe="/-_.~%")
 
     def project(self, iri: str | None) -> str | None:
         return f"/projects/{self.key(iri)}" if iri else None

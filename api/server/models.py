@@ -144,12 +144,17 @@ class CitationGraph(_Open):
     edges: list[GraphEdge]
 
 
+class Citation(ProjectSummary):
+    fields: list[str] = []  # the table fields that cite the document: 立项依据, 保证项目实施的制度、措施 …
+
+
 class LegalDocument(DocumentRef):
     issuer_code: str | None = None
     year: int | None = None
     serial: int | float | None = None
     resting: list[ProjectSummary]
     citing: list[ProjectSummary]
+    citations: list[Citation] = []
     graph: CitationGraph
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.server.deps import get_store
+from api.server.doc_numbers import canonical_doc_number, fields_citing
 from api.server.models import DocumentList, LegalDocument
 from api.server.pictures import citation_picture
 from api.server.render import page
@@ -20,6 +21,12 @@ def documents_data(store, q: str | None, issuer: str | None, limit: int, offset:
     return data
 
 
+def find_by_number(store, number: str) -> str | None:
+    """The IRI of the document numbered ``number`` in any written form (brackets, widths, spaces)."""
+    canonical = canonical_doc_number(number)
+    return views.document_by_number(store, canonical or number.strip())
+
+
 def document_data(store, iri: str) -> dict:
     try:
         data = views.legal_document(store, iri)
@@ -28,7 +35,48 @@ def document_data(store, iri: str) -> dict:
     if data is None:
         raise HTTPException(404, f"no legal document {iri}")
     data["graph"] = views.citation_graph(store, iri)
+    data["citations"] = citations(store, data)
     return data
+
+
+LEGAL_BASIS_FIELD = "立项依据"
+
+
+def citations(store, doc: dict) -> list[dict]:
+    """One row per project that cites the document, saying from which fields of its table:
+    立项依据 (``jx:legalBasis``) and/or the text fields whose words cite it (``jx:cites``)."""
+    rows: dict[str, dict] = {}
+    for p in doc.get("resting") or []:
+        rows[p["iri"]] = dict(p, fields=[LEGAL_BASIS_FIELD])
+    others = doc.get("citing") or []
+    texts = _text_fields(store, [p["iri"] for p in others])
+    for p in others:
+        fields = [f for f in fields_citing(texts.get(p["iri"], {}), doc.get("number"), doc.get("title"))
+                  if not f.startswith(LEGAL_BASIS_FIELD)]
+        row = rows.setdefault(p["iri"], dict(p, fields=[]))
+        row["fields"] += fields or ([] if row["fields"] else ["其他引用"])
+    return sorted(rows.values(), key=lambda p: (-(p.get("year") or 0), p.get("title") or ""))
+
+
+def _text_fields(store, project_iris: list[str]) -> dict[str, dict[str, list[str]]]:
+    """project IRI → {field label: [texts]} for the literal fields that may cite a document."""
+    if not project_iris:
+        return {}
+    values = " ".join(f"<{p}>" for p in project_iris if not any(c in p for c in '<>"{}|^`\\ '))
+    rows = store.select(views.PREFIXES + f"""
+SELECT ?p ?prop ?label ?v WHERE {{
+  VALUES ?p {{ {values} }}
+  ?p ?prop ?v . FILTER(isLiteral(?v) && (CONTAINS(STR(?v), "号") || CONTAINS(STR(?v), "《")))
+  OPTIONAL {{ ?prop rdfs:label ?label FILTER(LANG(?label) = "zh") }}
+}}""")
+    out: dict[str, dict[str, list[str]]] = {}
+    for r in rows:
+        value = views.text(r["v"]) or ""
+        label = views.text(r.get("label")) or views.text(r["prop"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if "：" in value and label in ("textField", "文本字段"):  # jx:textField holds "name：text"
+            label, value = value.split("：", 1)
+        out.setdefault(views.text(r["p"]), {}).setdefault(label, []).append(value)
+    return out
 
 
 @router.get("/api/documents", tags=["legal documents"], summary="Legal documents with how many projects use each",
@@ -40,10 +88,10 @@ def api_documents(q: str | None = Query(None, max_length=200, description="part 
 
 
 @router.get("/api/documents/by-number/{number}", tags=["legal documents"],
-            summary="Find a document by its canonical number (e.g. 沪人服〔2016〕1号)",
+            summary="Find a document by its number in any written form (沪人服〔2016〕1号, 沪人服[2016]1号, 沪人服（2016）1号)",
             response_model=LegalDocument)
 def api_document_by_number(number: str, request: Request, store=Depends(get_store)) -> dict:
-    iri = views.document_by_number(store, number)
+    iri = find_by_number(store, number)
     if iri is None:
         raise HTTPException(404, f"no legal document numbered {number}")
     return document_data(store, iri)
@@ -66,7 +114,7 @@ def documents_page(request: Request, q: str | None = Query(None, max_length=200)
 
 @router.get("/documents/by-number/{number}", include_in_schema=False)
 def document_by_number(number: str, request: Request, store=Depends(get_store)) -> RedirectResponse:
-    iri = views.document_by_number(store, number)
+    iri = find_by_number(store, number)
     if iri is None:
         raise HTTPException(404, f"no legal document numbered {number}")
     return RedirectResponse(request.app.state.links.document(iri), status_code=303)

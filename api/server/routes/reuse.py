@@ -1,7 +1,7 @@
 """Reuse clusters (one indicator, many wordings and targets) ↔ ``/api/clusters``."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_searcher
@@ -32,3 +32,22 @@ def reuse_page(request: Request, min_projects: int = Query(2, ge=1), searcher=De
     charts = {c.get("iri") or str(i): bar_chart(c.get("targets") or []) for i, c in enumerate(data["clusters"])}
     return page(request, "reuse.html", dict(data, charts=charts),
                 json_url=f"/api/clusters?min_projects={min_projects}")
+
+
+def cluster_data(searcher, key: str) -> dict:
+    found = searcher.cluster(key) if hasattr(searcher, "cluster") else None
+    if found is None:
+        raise HTTPException(404, f"no reuse cluster {key}")
+    return found
+
+
+@router.get("/api/clusters/{key}", tags=["reuse"], summary="One reuse cluster: its wordings and every indicator")
+def api_cluster(key: str, searcher=Depends(get_searcher)) -> dict:
+    return cluster_data(searcher, key)
+
+
+@router.get("/reuse/{key}", response_class=HTMLResponse, include_in_schema=False)
+def cluster_page(key: str, request: Request, searcher=Depends(get_searcher)) -> HTMLResponse:
+    data = cluster_data(searcher, key)
+    return page(request, "cluster.html", dict(data, chart=bar_chart(data.get("targets") or [])),
+                json_url=f"/api/clusters/{key}")
