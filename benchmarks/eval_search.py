@@ -10,7 +10,7 @@ query (zh wording, zh paraphrase, English).
 With ``--cutoff`` it also prints precision and recall of what the search page shows: the top
 30 cut at the calibrated relevance (search.ranking.RELEVANCE_CUTOFF) against the plain top 10,
 and how many no-match queries (😀, qwertyuiop …) still get an answer. ``--calibrate`` refits
-the relevance weights (logistic regression, scikit-learn; leave-one-query-out numbers too).
+the relevance weights (logistic regression, scikit-learn).
 
     precision = |relevant ∩ shown| / |shown|   (0 for a query shown nothing)
     recall    = |relevant ∩ shown| / |relevant|
@@ -93,22 +93,21 @@ def cutoff_metrics(searcher: Searcher, data: dict, k: int = 30) -> dict[str, dic
 
 
 def calibrate(searcher: Searcher, data: dict, k: int = 30, c: float = 3.0) -> dict:
-    """Refit RELEVANCE_WEIGHTS/BIAS on the labelled set; also leave-one-query-out probabilities."""
+    """Refit RELEVANCE_WEIGHTS/BIAS on the labelled set (the top ``k`` of every query)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     from search.ranking import dense_text_scores, fuse, lexical_text_scores, relevance_features
 
     state = searcher.state
-    feats, labels, groups = [], [], []
+    feats, labels = [], []
     cases = [(q["q"], set(q["relevant"])) for q in data["queries"]] + [(q, set()) for q in data.get("no_match", [])]
-    for n, (q, relevant) in enumerate(cases):
+    for q, relevant in cases:
         qvec = searcher.encoder.encode([q])[0]
         ranked = fuse(dense_text_scores(state, qvec, 100, None), lexical_text_scores(state, q, 100, None))[:k]
         feats.append(relevance_features(state, q, qvec, ranked))
         labels += [state.rows_of_text[t][0]["name"] in relevant for t, _ in ranked]
-        groups += [n] * len(ranked)
-    x, y, g = np.vstack(feats), np.array(labels), np.array(groups)
+    x, y = np.vstack(feats), np.array(labels)
     model = LogisticRegression(C=c, max_iter=1000).fit(x, y)
     return {"weights": [round(float(w), 3) for w in model.coef_[0]], "bias": round(float(model.intercept_[0]), 3)}
 

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from graph.vocab import sparql_prologue
+from graph.vocab import ELI, JX, sparql_prologue
+from graph.vocab import PREFIXES as PREFIX_MAP
 
-# The prologue the SPARQL editor starts with: every prefix the endpoint knows.
+# Every prefix the endpoint knows, as PREFIX lines. The endpoint declares them itself, so
+# queries (and these examples) are written without them; the page lists them for reference.
 PREFIXES = sparql_prologue()
+# Terms the editor completes besides the jx: and eli: vocabularies.
+COMMON_TERMS = ("rdf:type", "rdfs:label", "rdfs:comment", "skos:prefLabel", "skos:broader", "skos:inScheme",
+                "skos:closeMatch", "dcterms:title", "prov:wasDerivedFrom", "org:Organization")
 
 DEFAULT_QUERY = """SELECT ?title ?applicant ?year WHERE {
   ?p a jx:Project ; dcterms:title ?title .
@@ -27,11 +32,12 @@ class Example:
     id: str
     group: str
     title: str  # Chinese first, English after
-    query: str  # without the PREFIX lines (the page adds them)
+    query: str  # without PREFIX lines: the endpoint declares every prefix of graph.vocab.PREFIXES
 
     @property
     def full(self) -> str:
-        return PREFIXES + "\n" + self.query
+        """The query as the editor shows and runs it (no PREFIX noise)."""
+        return self.query
 
 
 EXAMPLES: list[Example] = [
@@ -144,3 +150,11 @@ def by_group() -> list[dict]:
 
 def find(example_id: str) -> Example | None:
     return next((e for e in EXAMPLES if e.id == example_id), None)
+
+
+def editor_config() -> dict:
+    """What the SPARQL editor (YASGUI) needs, offline: the endpoint's prefixes (completion and
+    abbreviated IRIs in results) and the vocabulary's terms (completion)."""
+    terms = [f"jx:{name}" for name in JX.__annotations__] + [f"eli:{name}" for name in ELI.__annotations__]
+    return {"prefixes": dict(PREFIX_MAP), "terms": sorted(set(terms) | set(COMMON_TERMS)),
+            "default_query": DEFAULT_QUERY}

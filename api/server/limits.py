@@ -72,6 +72,9 @@ class SecurityHeaders:
          b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"),
     ]
 
+    # The SPARQL page's editor (YASGUI: CodeMirror, DataTables) sets style attributes; scripts stay 'self'.
+    EDITOR_HEADERS = [(k, v.replace(b"style-src 'self'", b"style-src 'self' 'unsafe-inline'")) for k, v in HEADERS]
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -79,10 +82,11 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        extra = self.EDITOR_HEADERS if scope.get("path") == "/sparql" else self.HEADERS
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = dict(message, headers=list(message.get("headers", [])) + self.HEADERS)
+                message = dict(message, headers=list(message.get("headers", [])) + extra)
             await send(message)
 
         await self.app(scope, receive, with_headers)

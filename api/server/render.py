@@ -20,6 +20,8 @@ def make_templates() -> Jinja2Templates:
     env.filters["yuan"] = _yuan
     env.filters["target"] = _target
     env.filters["safe_url"] = safe_url  # links only to http(s) and this site
+    env.filters["prefixed"] = prefixed
+    env.filters["yes_no"] = yes_no
     env.globals["static_version"] = _static_version()
     return templates
 
@@ -51,6 +53,28 @@ def _target(t: dict | None) -> str:
     if t.get("op") and t.get("value") is not None:
         return f"{t['op']}{t['value']}{t.get('unit') or ''}"
     return t.get("qualitative") or "—"
+
+
+def prefixed(iri: str) -> str:
+    """jx:Project for https://w3id.org/jixiao/ontology#Project (the endpoint's prefixes)."""
+    from graph.vocab import PREFIXES
+
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def yes_no(value: Any, datatype: str | None = None) -> str:
+    """是/否 for booleans (Python or xsd:boolean literals), the value itself otherwise."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if datatype == XSD_BOOLEAN and str(value).lower() in ("true", "false", "1", "0"):
+        return "是" if str(value).lower() in ("true", "1") else "否"
+    return "" if value is None else str(value)
 
 
 def _static_version() -> str:

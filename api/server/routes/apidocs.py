@@ -54,3 +54,10 @@ def _type(schema: dict) -> str:
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
 def apidocs(request: Request) -> HTMLResponse:
     return page(request, "apidocs.html", apidocs_data(request.app.openapi()), json_url="/openapi.json")
+
+
+@router.get("/api/prefixes", tags=["SPARQL"], summary="The prefixes the SPARQL endpoint declares (prefix → namespace)")
+def prefixes() -> dict:
+    from graph.vocab import PREFIXES
+
+    return dict(PREFIXES)

@@ -119,7 +119,15 @@ def ask_body(value: bool, fmt: str) -> bytes:
 
 
 def graph_body(triples: list, fmt: str) -> bytes:
-    return ox.serialize(triples, format=_GRAPH_FORMAT[fmt]) or b""
+    # Turtle abbreviated with the vocabulary's prefixes (jx:Project, not <https://…#Project>)
+    prefixes = _turtle_prefixes() if fmt == "turtle" else None
+    return ox.serialize(triples, format=_GRAPH_FORMAT[fmt], prefixes=prefixes) or b""
+
+
+def _turtle_prefixes() -> dict[str, str]:
+    from graph.vocab import PREFIXES
+
+    return dict(PREFIXES)
 
 
 _XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'

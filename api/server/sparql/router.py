@@ -184,8 +184,8 @@ def _graph_response(request: Request, triples: list, choice: negotiate.Choice) -
 
 def sparql_page_data(query: str | None, answer, config: ServerConfig, error: tuple[int, str] | None = None) -> dict:
     """The SPARQL page: editor text, the gallery, and (after a run) the results as a table."""
-    data: dict = {"query": query if query is not None else gallery.PREFIXES + "\n" + gallery.DEFAULT_QUERY,
-                  "prefixes": gallery.PREFIXES, "examples": gallery.by_group(),
+    data: dict = {"query": query if query is not None else gallery.DEFAULT_QUERY,
+                  "prefixes": gallery.PREFIXES, "examples": gallery.by_group(), "editor": gallery.editor_config(),
                   "timeout": config.timeout, "max_rows": config.max_rows, "result": None, "error": None}
     if error:
         data["error"] = {"status": error[0], "message": error[1]}

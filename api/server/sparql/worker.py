@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from api.server.sparql import results, wire
 from api.server.sparql.guard import may_reach_network
+from api.server.sparql_messages import readable_error
 
 SERVICE_REFUSED = ("SERVICE (federated query) is disabled on this endpoint: the server does not send "
                    "requests to addresses chosen by clients")
@@ -73,7 +74,9 @@ def _answer(backend, req: dict) -> dict:
     except PermissionError:
         raise
     except (SyntaxError, ValueError) as e:  # graph.results.SparqlError is a ValueError
-        return {"ok": False, "status": 400, "message": f"SPARQL error: {_short(e)}"}
+        # line, column and a caret instead of the parser's list of Unicode ranges
+        message = readable_error(f"SPARQL error: {e}", req["query"])
+        return {"ok": False, "status": 400, "message": _short(ValueError(message), 1000)}
     if isinstance(res, ox.QueryBoolean):
         fmt = req["result_fmt"]
         if fmt is None:
