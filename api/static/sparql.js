@@ -93,8 +93,11 @@
       y.rootEl.querySelectorAll("a.iri").forEach(function (a) {
         var href = a.getAttribute("href") || "";
         if (href.indexOf(ID_BASE) === 0) {
-          a.setAttribute("href", "/id/" + href.slice(ID_BASE.length));
+          var path = href.slice(ID_BASE.length);
+          a.setAttribute("href", "/id/" + path);
+          a.setAttribute("title", href);
           a.removeAttribute("target");
+          try { a.textContent = "…/" + decodeURIComponent(path); } catch (e) { /* keep the IRI */ }
         }
       });
       y.rootEl.querySelectorAll("td span.nonIri").forEach(function (s) {
@@ -116,6 +119,21 @@
     marked = line;
     e.addLineClass(line, "background", "sparql-error-line");
     e.setCursor({ line: line, ch: Math.max(0, parseInt(m[2], 10) - 1) });
+  }
+
+  // The endpoint answers errors as JSON {"error", "status"}: show the message (line, column
+  // and a caret under the place) above the results.
+  var errorBox = document.getElementById("query-error");
+  function showError(text) {
+    if (!text) { errorBox.hidden = true; return; }
+    var message = text, status = "";
+    try {
+      var body = JSON.parse(text);
+      if (body && body.error) { message = body.error; status = body.status ? String(body.status) : ""; }
+    } catch (e) { /* not JSON: show as it came */ }
+    errorBox.querySelector(".status").textContent = status;
+    errorBox.querySelector(".error-text").textContent = message;
+    errorBox.hidden = false;
   }
 
   function running(on) {
@@ -162,16 +180,16 @@
     tune(t.getYasr());
     if (e.__jixiao) return;
     e.__jixiao = true;
-    e.on("query", function (_y, req) {
+    e.on("query", function () {
       running(true);
+      showError("");
       if (serverResults) serverResults.hidden = true;
       remember(e.getValue());
     });
     e.on("queryResponse", function (_y, response) {
       running(false);
-      var text = "";
-      if (response instanceof Error) text = response.message;
-      else if (response && typeof response === "object") text = response.text || response.message || "";
+      var text = response instanceof Error ? response.message : "";
+      showError(text);
       markError(text);
     });
     e.on("queryAbort", function () { running(false); });
