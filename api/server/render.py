@@ -70,8 +70,8 @@ XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 def yes_no(value: Any, datatype: str | None = None) -> str:
     """是/否 for booleans (Python or xsd:boolean literals), the value itself otherwise."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
+    if isinstance(value, bool) or value in ("True", "False"):  # a boolean, or one the store turned to text
+        return "是" if value in (True, "True") else "否"
     if datatype == XSD_BOOLEAN and str(value).lower() in ("true", "false", "1", "0"):
         return "是" if str(value).lower() in ("true", "1") else "否"
     return "" if value is None else str(value)

@@ -46,6 +46,8 @@
   }
 
   var prefixesJson = "/api/prefixes";
+  host.hidden = false; // before the editor measures itself
+  document.getElementById("sparql-form").hidden = true;
   var yasgui = new Yasgui(host, {
     persistenceId: null, // our own history below; a reload shows what the URL asks for
     copyEndpointOnNewTab: false,
@@ -70,8 +72,6 @@
       pluginOrder: ["table", "response"]
     }
   });
-  host.hidden = false;
-  document.getElementById("sparql-form").hidden = true;
   document.querySelector(".editor-help").hidden = false;
 
   var state = document.getElementById("run-state");
