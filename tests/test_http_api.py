@@ -77,7 +77,7 @@ def test_search_satisfaction_covers_all_four_projects(client):
     page = html(client, "/search", q="满意度")
     for title in PROJECTS:
         assert title in page.text
-    assert "≥85%" in page.text
+    assert "≥85" in page.text and '<span class="unit">%</span>' in page.text  # the unit apart from the target
     assert twin(client, page)["results"]
 
 
@@ -252,3 +252,80 @@ def test_a_crash_is_a_clean_500():
                 r = c.get(path, headers={"Accept": accept})
                 assert r.status_code == 500
                 assert "secret internal detail" not in r.text and "Traceback" not in r.text
+
+
+# ----------------------------------------------------------------- the users' journeys (#18)
+
+DOC_2018 = "沪委办发〔2018〕12号"
+
+
+@pytest.mark.parametrize("written", [DOC_2018, "沪委办发[2018]12号", "沪委办发（2018）12号", "沪委办发(2018)12号",
+                                     "沪委办发 [ 2018 ] 12 号", "沪委办发［２０１８］１２号"])
+def test_document_number_in_any_written_form(client, written):
+    doc = client.get("/api/documents/by-number/" + quote(written)).json()
+    assert doc["number"] == DOC_2018
+    r = client.get("/search", params={"q": written}, headers={"Accept": "text/html"})  # typed in the search box
+    assert r.status_code == 200 and "/documents/doc/" in str(r.url) and DOC_2018 in r.text
+    assert "%25" not in str(r.url)  # encoded once
+
+
+def test_unknown_document_number_in_the_search_box_says_so(client):
+    page = html(client, "/search", q="沪委办发[2099]1号")
+    assert "沪委办发〔2099〕1号" in page.text and "no document numbered" in page.text
+
+
+def test_links_are_encoded_once_and_old_links_still_work(client):
+    page = html(client, "/documents/by-number/" + quote(DOC))
+    assert "%25" not in page.text.split("<footer>")[0]
+    old = "/documents/doc/" + quote(quote(DOC, safe=""), safe="")  # the twice-encoded links of before
+    assert DOC in html(client, old).text
+
+
+def test_citations_name_the_field_they_come_from(client):
+    doc = client.get("/api/documents/by-number/" + quote(DOC)).json()
+    fields = {c["title"]: c["fields"] for c in doc["citations"]}
+    assert fields == {"人才大厦管理维护专项": ["立项依据"], "公共服务专项经费": ["保证项目实施的制度、措施"]}
+
+
+def test_search_cuts_off_what_is_not_relevant(client):
+    found = client.get("/api/search", params={"q": "满意度", "k": 30}).json()
+    names = [r["name"] for r in found["results"]]
+    assert len(names) == 5 and all("满意度" in n for n in names)
+    assert all(r["match"] in ("strong", "good", "possible") and 0 < r["relevance"] <= 1 for r in found["results"])
+    assert found["below_cutoff"] > 0
+    everything = client.get("/api/search", params={"q": "满意度", "k": 30, "all": "true"}).json()
+    assert len(everything["results"]) == 30  # the old behaviour, on request
+    for nonsense in ("😀", "qwertyuiop"):
+        assert client.get("/api/search", params={"q": nonsense, "k": 30}).json()["results"] == []
+        assert "No good match" in html(client, "/search", q=nonsense).text
+
+
+def test_identical_wordings_are_one_group(client):
+    found = client.get("/api/search", params={"q": "预算执行率", "k": 30}).json()
+    group = found["groups"][0]
+    assert group["name"] == "预算执行率" and group["count"] == 4
+    assert {p["title"] for p in group["projects"]} == PROJECTS
+    assert group["targets"] == [{"target": "=100", "count": 4}] and group["units"] == ["%"]
+    assert group["cluster"]["projects"] == 4
+    page = html(client, "/search", q="预算执行率")
+    assert page.text.count('class="result group"') == len(found["groups"])
+    assert f'href="/reuse/{group["cluster"]["key"]}"' in page.text and 'class="copy"' in page.text
+    cluster = html(client, f"/reuse/{group['cluster']['key']}")
+    assert cluster.text.count('<li><a href="/projects/') == 4
+    assert twin(client, cluster)["variants"][0]["members"]
+
+
+def test_search_downloads_as_csv(client):
+    r = client.get("/api/search", params={"q": "满意度", "k": 30, "format": "csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    lines = r.text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("name,relevance,match") and len(lines) == 6
+    page = html(client, "/search", q="满意度")
+    assert "format=csv" in page.text
+
+
+def test_booleans_read_yes_or_no(client):
+    project = client.get("/api/search", params={"q": "满意度", "k": 1}).json()["results"][0]["project"]
+    page = html(client, "/projects/" + project["iri"].split("/id/", 1)[1])
+    header = page.text.split('<dl class="header">', 1)[1].split("</dl>", 1)[0]
+    assert "是否含有政府购买服务" in header and "False" not in header and "True" not in header

@@ -418,3 +418,25 @@ def test_workers_killed_from_outside_are_replaced(server):
         assert r.status_code == 503 and "Traceback" not in r.text
         assert time.monotonic() < deadline, "the endpoint did not recover"
     assert bindings(r)[0]["n"]["value"] == "4"
+
+
+def test_syntax_errors_give_line_column_and_caret(server):
+    q = "SELECT ?x WHERE {\n  ?x a jx:Project .\n  ?x foo:bar ?y\n}"
+    message = server.get("/sparql", params={"query": q}).json()["error"]
+    assert "line 3, column" in message and "prefix not found" in message
+    assert "  ?x foo:bar ?y\n" in message and message.rstrip().endswith("^")
+    assert "\\u{" not in message  # no wall of Unicode ranges
+
+
+def test_construct_turtle_is_abbreviated_with_prefixes(server):
+    q = "CONSTRUCT { ?p jx:legalBasis ?d } WHERE { ?p jx:legalBasis ?d }"
+    text = server.get("/sparql", params={"query": q}, headers={"Accept": "text/turtle"}).text
+    assert "@prefix jx: <https://w3id.org/jixiao/ontology#>" in text and " jx:legalBasis " in text
+
+
+def test_examples_carry_no_prefix_lines_and_the_page_loads_yasgui(server):
+    assert all("PREFIX" not in e.full for e in gallery.EXAMPLES)
+    page = server.get("/sparql", headers={"Accept": "text/html"}).text
+    assert '/static/yasgui.min.js' in page and '/static/sparql.js' in page
+    assert server.get("/static/yasgui.min.js").status_code == 200
+    assert server.get("/api/prefixes").json()["jx"] == "https://w3id.org/jixiao/ontology#"
