@@ -39,7 +39,7 @@ bench: $(STAMP)  ## run the benchmark suite (under 10 minutes) and update BENCHM
 	$(BIN)/python benchmarks/run_all.py
 
 accuracy: $(STAMP)  ## score the parser on the real published tables (tests/data/realdata*)
-	$(BIN)/python benchmarks/accuracy.py --rows
+	$(BIN)/python benchmarks/accuracy.py --rows --benchmarks BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) $(DATA) build *.egg-info

@@ -475,7 +475,7 @@ def _is_subheader(r: Row) -> bool:
     """'2021年实际实现值 | 预期2022年实现值' under a 指标值 header: column names, not an indicator."""
     ne = r.nonempty()
     return bool(ne) and len(ne) <= 4 and all(header_role(t) is not None and label_info(t) is None and
-                                              not looks_like_target(t) for _, t in ne)
+                                              (not looks_like_target(t) or t.endswith("值")) for _, t in ne)
 
 
 _VALUE_ROLES = ("op", "target", "unit", "weight", "direction", "actual", "score", "note", "prev")
