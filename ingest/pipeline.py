@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from ingest.header import LEGAL_BASIS_KEYS
 from ingest.limits import IngestLimits, LimitExceeded, env_name
 from ingest.readers.text import read_rows
 from ingest.records import ParseWarning, SourceRecord, TableRecord
-from ingest.tables import add_prose_bases, read_tables, split_tables
+from ingest.tables import add_prose_bases, is_heading, read_tables, split_tables
 from ingest.text import SourceView
 
 TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".md", ".text"}
@@ -76,6 +77,13 @@ def _read_tables(src: SourceRecord, text: str, path: str, limits: IngestLimits) 
                 # a heading with neither a project name nor indicators under it (a page title,
                 # a heading quoted in prose) is not a table
                 if table.title is not None or table.indicators:
+                    if table.year is None and src.tables and src.tables[-1].year and \
+                            not any(is_heading(r) for r in rows[start:end][:6]):
+                        # a project under the same heading as the one above: the heading's year is its year
+                        table.year = src.tables[-1].year
+                        table.warnings.append(ParseWarning(table.lines[0], "year-from-heading",
+                                                           f"no year of its own: {table.year}, the year of the "
+                                                           "heading above, applies"))
                     src.tables.append(table)
                     indicators += len(table.indicators)
         except Exception as exc:  # a bug must not lose the other tables of the file
@@ -94,6 +102,12 @@ def _read_tables(src: SourceRecord, text: str, path: str, limits: IngestLimits) 
     # a notice above the first table ('根据《…》（财建〔2022〕111号）…，现将…下达') gives the legal
     # bases of the tables that have no 立项依据 of their own
     preamble = "\n".join(r.text for r in rows[:ranges[0][0]] if not r.blank)
+    page_year = _page_year(rows[:ranges[0][0]])
+    for t in src.tables:
+        if t.year is None and page_year is not None:
+            t.year = page_year[0]
+            t.warnings.append(ParseWarning(page_year[1], "year-from-page", f"the table states no year: {t.year} "
+                                           "is read from the page's title above it"))
     for t in src.tables:
         if not t.legal_bases and not any(k in t.text_fields or k in t.header_fields for k in LEGAL_BASIS_KEYS):
             add_prose_bases(t, preamble, "the text above the table", t.warnings, t.lines[0])
@@ -101,6 +115,19 @@ def _read_tables(src: SourceRecord, text: str, path: str, limits: IngestLimits) 
         for t in src.tables:
             _restore(t, view)
     _mark_duplicates(src)
+
+
+_PAGE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+
+
+def _page_year(rows: list) -> tuple[int, int] | None:
+    """The year in the page's own title above the tables ('2023年慈溪市重大政策和项目绩效目标情况')."""
+    for r in reversed(rows):
+        t = r.text.replace("\t", "")
+        m = _PAGE_YEAR.search(t)
+        if m and len(t) <= 60 and any(w in t for w in ("绩效", "预算", "项目")) and not re.search(r"[:：]\s*\d", t):
+            return int(m.group(1)), r.line
+    return None
 
 
 def _drop_cut_row(src: SourceRecord, rows: list) -> None:

@@ -154,6 +154,9 @@ def _split_projects(rows: list[Row], s: int, e: int) -> list[tuple[int, int]]:
     cuts = [s]
     for i in names[1:]:
         cut = _back_over_keys(rows, i, cuts[-1] + 1)
+        # a sub-heading naming the unit and the amount unit ('207101某区人民法院 | 单位：万元') opens the project
+        if cut - 1 > cuts[-1] and _AMOUNT_UNIT.search(_cells_text(rows[cut - 1])):
+            cut -= 1
         if any(is_header_row(r.cells) for r in rows[cuts[-1]:cut]):
             cuts.append(cut)
     return [(a, cuts[k + 1] if k + 1 < len(cuts) else e) for k, a in enumerate(cuts)]
@@ -281,6 +284,7 @@ def read_table(rows: list[Row]) -> TableRecord:
     fields = hdr.read_header([r for r in head_rows if not is_heading(r)])
     table = TableRecord(title=None, lines=(first_line, last_line))
     table.kind = table_kind(rows)
+    fields = _unit_subheading(head_rows) + fields
     _apply_fields(table, fields, warnings, prose="\n".join(r.text for r in head_rows if not r.blank))
     if table.title is None:
         table.title = title_from_heading(body)
@@ -389,7 +393,7 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
             prev.name += r.text.strip()
             continue
         prev_layout = r.layout
-        if _AMOUNT_UNIT.search(compact(r.text)):
+        if _AMOUNT_UNIT.search(_cells_text(r)):
             warnings.append(ParseWarning(r.line, "page-furniture", f"skipped an amount-unit line: {r.text[:40]}"))
             continue
         if _is_subheader(r):
@@ -589,6 +593,24 @@ def add_prose_bases(table: TableRecord, text: str, where: str, warnings: list[Pa
                 warnings.append(ParseWarning(line, "legal-basis-from-prose",
                                              f"no 立项依据 field: {ref.doc_number} is read as a legal basis from "
                                              f"{where} ({m.group(0)}…)"))
+
+
+def _cells_text(r: Row) -> str:
+    return "\t".join(compact(t) for _, t in r.nonempty())
+
+
+_ORG_END = re.compile(r"(?:院|局|委|办|中心|政府|学校|学院|医院|所|站|队|馆|会|部|处|厅|室|社|公司|街道|镇|乡)$")
+
+
+def _unit_subheading(head_rows: list[Row]) -> list[hdr.HeaderField]:
+    """'207101天津市河北区人民法院 | 单位：万元': an organisation beside the amount unit names the unit."""
+    for r in head_rows[:8]:
+        ne = [t for _, t in r.nonempty()]
+        if len(ne) == 2 and _AMOUNT_UNIT.search("\t" + compact(ne[1])):
+            org = re.sub(r"^\d{3,}\s*", "", compact(ne[0]))  # an agency code glued before the name
+            if _ORG_END.search(org) and 2 < len(org) <= 30:
+                return [hdr.HeaderField(key="编制单位", value=org, line=r.line, lines=[r.line])]
+    return []
 
 
 def _is_unit_noise(value: str) -> bool:
