@@ -501,6 +501,19 @@ def _continues_row(r: Row, prev: RowParse, schema: Schema) -> bool:
     if prev.target is None and 1 <= len(ne) <= 4 and looks_like_target(ne[0][1]) and \
             not any(label_info(t) for _, t in ne) and not _is_subheader(r):
         return True  # the value of a name whose cell ended its line ('减轻…负担' / '有效' / '有效 10 10')
+    if prev.target is not None and 2 <= len(ne) <= 4 and not any(label_info(t) for _, t in ne) and \
+            looks_like_target(ne[0][1]) and re.fullmatch(r"\d{1,3}(?:\.\d+)?", ne[-1][1]):
+        # the rest of a row wrapped onto the next line ('有效 | 10 | 10': actual value, points, score)
+        free = [role for i, role in enumerate(schema.roles) if i > schema.target_col and role in _VALUE_ROLES
+                and schema.header(i, role) not in prev.extra]
+        k = 0
+        for _, t in ne:
+            while k < len(free) and not fits_column(free[k], t):
+                k += 1
+            if k == len(free):
+                return False
+            k += 1
+        return True
     if len(ne) != 1 or r.layout not in ("single", "spaces") or not re.fullmatch(r"\d{1,3}(?:\.\d+)?", ne[0][1]):
         return False
     if prev.target is None:
