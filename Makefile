@@ -7,7 +7,7 @@ DATA   ?= jixiao-data
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint bench accuracy browser clean
+.PHONY: install run test lint bench accuracy browser formats clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ browser:
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) || \
 	    echo "chromium not installed: browser tests will skip"; }
+
+# Rebuild tests/data/formats (the sample as xlsx/xls/docx/pdf/html/csv) with LibreOffice headless.
+# The files are committed, so the tests never need LibreOffice; this is for changing them.
+formats: $(STAMP)
+	@command -v soffice >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc libreoffice-writer fonts-wqy-microhei >/dev/null; }
+	$(BIN)/python -m tests.formatgen
 
 test: $(STAMP) browser  ## run the test suite
 	$(BIN)/python -m pytest -q

@@ -242,6 +242,8 @@ class _Mapper:
         self.add((src, _JX.mappingVersion, _s(MAPPING_VERSION)))
         if self.r.encoding:
             self.add((src, _JX.encoding, _s(self.r.encoding)))
+        if self.r.format and self.r.format != "text":
+            self.add((src, _JX.sourceFormat, _s(self.r.format)))
         seen: Counter[str] = Counter()
         for table in self.r.tables:
             key = "\x1f".join(str(x) for x in (table.year, table.unit, table.title))
@@ -270,6 +272,8 @@ class _Mapper:
         if t.lines and t.lines[0]:
             add((p, _JX.sourceLine, _int(t.lines[0])))
             add((p, _JX.endLine, _int(t.lines[1])))
+        if t.locations and t.locations[0]:
+            add((p, _JX.sourceLocation, _s(t.locations[0])))
         if t.title:
             add((p, _DCT.title, _zh(t.title)))
         if t.unit:
@@ -283,6 +287,8 @@ class _Mapper:
         if t.gov_purchase is not None:
             add((p, _JX.governmentPurchase, _TRUE if t.gov_purchase else _FALSE))
         warnings: list[tuple[int | None, str, str]] = [(w.line, w.code, w.message) for w in t.warnings]
+        where = {w.line: w.location for w in t.warnings if w.location} | {
+            i.line: i.location for i in t.indicators if i.location}
         self.out.parse_warnings += len(t.warnings)
         for prop, value in ((_JX.startDate, t.start), (_JX.endDate, t.end)):
             if value and _DATE.match(value):
@@ -321,6 +327,8 @@ class _Mapper:
             add((w, _JX.message, _s(message)))
             if line:
                 add((w, _JX.sourceLine, _int(line)))
+                if where.get(line):
+                    add((w, _JX.sourceLocation, _s(where[line])))
         self.out.warnings.extend(
             {"line": line, "code": code, "message": message, "project": piri}
             for line, code, message in warnings[len(t.warnings):]
@@ -339,6 +347,8 @@ class _Mapper:
         add((i, _PROV.wasDerivedFrom, self.src))
         if ind.line:
             add((i, _JX.sourceLine, _int(ind.line)))
+        if ind.location:
+            add((i, _JX.sourceLocation, _s(ind.location)))
         for k, v in ind.extra.items():
             add((i, _JX.attribute, _zh(f"{k}：{v}")))
         if ind.actual:

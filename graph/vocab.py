@@ -64,6 +64,8 @@ class JX(DefinedNamespace):
     # source
     sha256: URIRef
     sourceLine: URIRef
+    sourceLocation: URIRef
+    sourceFormat: URIRef
     path: URIRef
     encoding: URIRef
     mappingVersion: URIRef

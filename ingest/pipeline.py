@@ -6,15 +6,17 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ingest.decode import UnreadableFile, decode
+from ingest import readers
+from ingest.decode import UnreadableFile
 from ingest.header import LEGAL_BASIS_KEYS
 from ingest.limits import IngestLimits, LimitExceeded, env_name
-from ingest.readers.text import read_rows
 from ingest.records import ParseWarning, SourceRecord, TableRecord
+from ingest.table_model import Row
 from ingest.tables import add_prose_bases, is_heading, read_tables, split_tables
 from ingest.text import SourceView
 
-TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".md", ".text"}
+# what `jixiao ingest DIR` picks up from folders; the reader is chosen by the detected type
+TEXT_SUFFIXES = readers.SUFFIXES
 MAX_BYTES = IngestLimits.max_bytes  # the default; see ingest/limits.py
 
 
@@ -24,12 +26,13 @@ def parse_bytes(data: bytes, path: str, limits: IngestLimits | None = None) -> S
     limits = limits or IngestLimits.from_env()
     src = SourceRecord(path=path, sha256=hashlib.sha256(data).hexdigest())
     try:
-        text, src.encoding = decode(data)
+        doc = readers.read(data, path, max_rows=limits.max_lines)
+        src.encoding, src.format = doc.encoding, doc.format
+        _read_tables(src, doc, path, limits)
     except UnreadableFile as exc:
-        src.errors.append({"path": path, "line": exc.line, "code": exc.code, "message": f"{path}: {exc.message}"})
+        where = f"{path}:{exc.line}" if exc.line else path
+        src.errors.append({"path": path, "line": exc.line, "code": exc.code, "message": f"{where}: {exc.message}"})
         return src
-    try:
-        _read_tables(src, text, path, limits)
     except LimitExceeded as exc:
         src.tables = []
         where = f"{path}:{exc.line}" if exc.line else path
@@ -38,12 +41,11 @@ def parse_bytes(data: bytes, path: str, limits: IngestLimits | None = None) -> S
     return src
 
 
-def _check_lines(text: str, limits: IngestLimits) -> None:
-    lines = text.count("\n") + 1
-    if lines > limits.max_lines:
-        # counted before any line is split into cells: the cost so far is one pass over the text
+def _check_lines(rows: list[Row], limits: IngestLimits) -> None:
+    # the readers stop at the limit (readers.read(max_rows=…)); this is the net behind them
+    if len(rows) > limits.max_lines:
         raise LimitExceeded("too-many-lines", limits.max_lines + 1,
-                            f"more than {limits.max_lines:,} lines in one file ({lines:,}); "
+                            f"more than {limits.max_lines:,} lines in one file ({len(rows):,}); "
                             f"raise {env_name('max_lines')} if this is a real export")
 
 
@@ -60,10 +62,9 @@ def _check_ranges(ranges: list[tuple[int, int]], rows: list, limits: IngestLimit
                                 f"raise {env_name('max_table_rows')} if this is a real export")
 
 
-def _read_tables(src: SourceRecord, text: str, path: str, limits: IngestLimits) -> None:
-    _check_lines(text, limits)
-    view = SourceView(text)
-    rows = read_rows(view.text if view.changed else text)
+def _read_tables(src: SourceRecord, doc: readers.Document, path: str, limits: IngestLimits) -> None:
+    rows, view = doc.rows, doc.view
+    _check_lines(rows, limits)
     ranges = split_tables(rows)
     _check_ranges(ranges, rows, limits)
     if not ranges:
@@ -111,10 +112,25 @@ def _read_tables(src: SourceRecord, text: str, path: str, limits: IngestLimits) 
     for t in src.tables:
         if not t.legal_bases and not any(k in t.text_fields or k in t.header_fields for k in LEGAL_BASIS_KEYS):
             add_prose_bases(t, preamble, "the text above the table", t.warnings, t.lines[0])
-    if view.changed:
+    if view is not None and view.changed:
         for t in src.tables:
             _restore(t, view)
     _mark_duplicates(src)
+    _locate(src, rows)
+
+
+def _locate(src: SourceRecord, rows: list[Row]) -> None:
+    """Point tables, indicators and warnings into the format (sheet and cell, table and row,
+    page and row) where the reader gave rows a location; text exports keep their lines."""
+    where = {r.line: r.location for r in rows if r.location}
+    if not where:
+        return
+    for t in src.tables:
+        t.locations = [where.get(t.lines[0]), where.get(t.lines[1])]
+        for i in t.indicators:
+            i.location = where.get(i.line)
+        for w in t.warnings:
+            w.location = where.get(w.line) if w.line else None
 
 
 _PAGE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")

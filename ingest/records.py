@@ -31,6 +31,7 @@ class Indicator:
     actual: str | None = None
     points: str | None = None
     score: str | None = None
+    location: str | None = None  # where the row is in an office file: "项目表!A12:D12", "page 3 table 1 row 7"
 
 
 @dataclass
@@ -48,6 +49,7 @@ class ParseWarning:
     line: int | None
     code: str
     message: str
+    location: str | None = None  # as Indicator.location
 
 
 @dataclass
@@ -77,6 +79,7 @@ class TableRecord:
     lines: tuple[int, int] = (0, 0)  # first and last source line of the table
     header_fields: dict[str, str] = field(default_factory=dict)  # every key：value seen, as written
     kind: str = "goal"  # goal | self-evaluation | department
+    locations: list[str | None] | None = None  # first and last row in an office file (None for text)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -89,6 +92,7 @@ class SourceRecord:
     path: str
     encoding: str | None = None
     sha256: str | None = None
+    format: str | None = None  # detected type: text, csv, html, xlsx, xls, docx, pdf
     tables: list[TableRecord] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)  # {"path", "line", "code", "message"}
 
@@ -97,6 +101,7 @@ class SourceRecord:
             "path": self.path,
             "encoding": self.encoding,
             "sha256": self.sha256,
+            "format": self.format,
             "tables": [t.to_dict() for t in self.tables],
             "errors": list(self.errors),
         }
@@ -140,6 +145,7 @@ def source_from_dict(d: dict[str, Any]) -> SourceRecord:
                         actual=i.get("actual"),
                         points=i.get("points"),
                         score=i.get("score"),
+                        location=i.get("location"),
                     )
                     for i in t.get("indicators", [])
                 ],
@@ -147,9 +153,10 @@ def source_from_dict(d: dict[str, Any]) -> SourceRecord:
                 lines=tuple(t.get("lines") or (0, 0)),
                 header_fields=dict(t.get("header_fields") or {}),
                 kind=t.get("kind") or "goal",
+                locations=t.get("locations"),
             )
         )
     return SourceRecord(
-        path=d["path"], encoding=d.get("encoding"), sha256=d.get("sha256"), tables=tables,
+        path=d["path"], encoding=d.get("encoding"), sha256=d.get("sha256"), format=d.get("format"), tables=tables,
         errors=list(d.get("errors", [])),
     )

@@ -1,11 +1,24 @@
 """The table model every reader produces: rows of cells, each row with its source line.
 
-Readers for .xlsx/.html/.docx exports only have to produce ``Row`` lists; the
-interpretation (tables.py, header.py, indicators.py) never looks at the file format.
+Readers (ingest/readers/: text, csv, html, xlsx, xls, docx, pdf) only produce ``Row``
+lists; the interpretation (tables.py, header.py, indicators.py) never looks at the file
+format. ``line`` is the row's 1-based position in what the reader produced (the text line
+for text exports); ``location`` says where the row is in its format ("sheet 项目表 row 12",
+"table 2 row 5", "page 3 table 1 row 7"), and ``merges`` records the merged cells it holds.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged cell of the source. Its value stands in every cell it covers (rows below
+    included); each covered cell's row records the merge under that column."""
+    location: str  # the merged range in the format's terms: "A21:A34", "table 3 rows 2-15, column 1"
+    rows: int  # rows spanned
+    cols: int  # columns spanned
+    first_line: int  # line of the row that holds the value
 
 
 @dataclass
@@ -14,6 +27,8 @@ class Row:
     cells: list[str]
     layout: str = "tab"  # tab | pipe | spaces | single
     extra_lines: list[int] = field(default_factory=list)
+    location: str = ""  # where the row is in its format; "" for text exports (the line says it)
+    merges: dict[int, Merge] = field(default_factory=dict)  # column → merged cell covering it
 
     def __post_init__(self) -> None:
         # computed once: every stage of the interpretation asks for them

@@ -46,8 +46,8 @@ def test_control_characters_are_dropped(tmp_path):
     [
         (b"", "empty-file"),
         (b"   \n\n", "empty-file"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary-file"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "binary-file"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "corrupt-file"),  # read as PDF, found damaged
+        (b"PK\x03\x04\x14\x00\x06\x00", "corrupt-file"),  # read as a ZIP container, found damaged
         (bytes(range(256)) * 4, "binary-file"),
         ("这是一份普通的通知，没有任何表格。\n".encode(), "no-table"),
     ],

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import re
 
+from ingest.decode import decode
+from ingest.readers import Document, register
+from ingest.readers.grid import too_many_rows
 from ingest.table_model import Row
-from ingest.text import clean_html, split_lines, strip_controls
+from ingest.text import SourceView, clean_html, split_lines, strip_controls
 from ingest.vocabulary import label_info
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
@@ -113,3 +116,14 @@ def _flattened_table(line: str) -> bool:
         return False
     tokens = line.split()
     return len(tokens) >= 15 and sum(w in line for w in _TABLE_WORDS) >= 2
+
+
+@register("text")
+def read_text(data: bytes, path: str, max_rows: int) -> Document:
+    text, encoding = decode(data)
+    if text.count("\n") + 1 > max_rows:
+        # counted before any line is split into cells: the cost so far is one pass over the text
+        raise too_many_rows(max_rows)
+    view = SourceView(text)
+    return Document(rows=read_rows(view.text if view.changed else text), format="text", encoding=encoding,
+                    view=view)
