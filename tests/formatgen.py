@@ -348,9 +348,9 @@ def build(out: Path = OUT) -> list[Path]:
     return sorted(out.iterdir())
 
 
-# --- the real tables of ../shared/realdata --------------------------------------------------
+# --- the real tables of tests/data/realdata --------------------------------------------------
 
-REALDATA = ROOT.parent / "shared" / "realdata" / "tables"
+REALDATA = ROOT / "tests" / "data" / "realdata" / "tables"
 
 
 def real_page(path: Path) -> str | None:
