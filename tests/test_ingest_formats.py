@@ -344,3 +344,26 @@ def test_real_self_evaluation_workbook():
 
 def test_real_tables_cover_every_tabular_export():
     assert len(REAL) == 9 and "12_jingyan_mata_zhen_2023" in REAL
+
+
+def test_a_merge_over_a_whole_sheet_is_refused_before_loading(tmp_path):
+    """A few bytes of XML that would make a cell object for each of 17 billion cells."""
+    src = zipfile.ZipFile(FORMATS / "sample.xlsx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<mergeCell ref="A1:D1"/>', b'<mergeCell ref="A1:XFD1048576"/>', data)
+                assert b"XFD1048576" in data
+            z.writestr(info, data)
+    (tmp_path / "merge.xlsx").write_bytes(buf.getvalue())
+    e = _error(tmp_path / "merge.xlsx")
+    assert e["code"] == "too-large" and "merged" in e["message"]
+
+
+def test_html_spans_beyond_the_limit_are_refused(tmp_path):
+    cells = '<td rowspan="1000" colspan="1000">x</td>' * 6
+    (tmp_path / "span.html").write_text(f"<html><body><table><tr>{cells}</tr></table></body></html>", encoding="utf-8")
+    e = _error(tmp_path / "span.html")
+    assert e["code"] == "too-large"

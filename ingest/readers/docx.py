@@ -11,6 +11,7 @@ from ingest.readers import Document, register
 from ingest.readers.grid import Grid, GridCell, RowSink, join_lines, open_zip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MAX_SPAN = 1000  # Word tables have at most 63 columns; a larger span is damage or an attack
 
 
 def _text(el) -> str:
@@ -44,11 +45,11 @@ def table_grid(tbl) -> Grid:
     placed: list[dict[int, tuple[object, str, int]]] = []  # row → {col: (tc, vmerge, span)}
     for tr in tbl.iterfind(f"{W}tr"):
         trpr = tr.find(f"{W}trPr")
-        c = _int(trpr.find(f"{W}gridBefore"), 0) if trpr is not None else 0
+        c = min(_int(trpr.find(f"{W}gridBefore"), 0), _MAX_SPAN) if trpr is not None else 0
         row: dict[int, tuple[object, str, int]] = {}
         for tc in tr.iterfind(f"{W}tc"):
             tcpr = tc.find(f"{W}tcPr")
-            span = _int(tcpr.find(f"{W}gridSpan"), 1) if tcpr is not None else 1
+            span = min(_int(tcpr.find(f"{W}gridSpan"), 1), _MAX_SPAN) if tcpr is not None else 1
             vm = tcpr.find(f"{W}vMerge") if tcpr is not None else None
             state = "" if vm is None else ("restart" if vm.get(f"{W}val") == "restart" else "continue")
             row[c] = (tc, state, max(span, 1))

@@ -70,6 +70,9 @@ class Grid:
     def from_spans(cls, rows: list[list[GridCell]]) -> Grid:
         """Rows as HTML and Word write them (each row lists only the cells that start in it,
         left to right, skipping positions covered from above) → a grid with positions."""
+        if sum(cell.rows * cell.cols for row in rows for cell in row) > MAX_CELLS:
+            raise UnreadableFile("too-large", f"a table whose cells span more than {MAX_CELLS} cells: above the "
+                                              "limit for one file")
         g = cls()
         taken: set[tuple[int, int]] = set()
         for r, row in enumerate(rows):

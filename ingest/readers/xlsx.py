@@ -4,12 +4,37 @@ Rows are located as ``sheet!A12:D12``; formulas give the value Excel saved with 
 from __future__ import annotations
 
 import io
+import re
 import warnings
 
 from ingest.decode import UnreadableFile
 from ingest.readers import Document, register
 from ingest.readers.grid import MAX_CELLS, Grid, GridCell, RowSink, column_name, join_lines, open_zip
 from ingest.readers.numbers import format_date, format_number
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_merges(z) -> None:
+    """A merged range of a whole sheet is a few bytes of XML, but openpyxl would make a cell
+    object for each cell it covers: refuse such a workbook before loading it."""
+    for name in z.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        area = 0
+        for m in _MERGE.finditer(z.read(name)):
+            c0, r0, c1, r1 = _col(m.group(1)), int(m.group(2)), _col(m.group(3)), int(m.group(4))
+            area += (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
+            if area > MAX_CELLS:
+                raise UnreadableFile("too-large", f"merged ranges in {name} cover more than {MAX_CELLS} cells: "
+                                                  "above the limit for one file")
 
 
 def cell_value(cell) -> str:
@@ -27,7 +52,7 @@ def cell_value(cell) -> str:
 def read_xlsx(data: bytes, path: str, max_rows: int) -> Document:
     import openpyxl
 
-    open_zip(data, ".xlsx workbook")
+    _check_merges(open_zip(data, ".xlsx workbook"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of styles and extensions it drops
