@@ -367,3 +367,15 @@ def test_html_spans_beyond_the_limit_are_refused(tmp_path):
     (tmp_path / "span.html").write_text(f"<html><body><table><tr>{cells}</tr></table></body></html>", encoding="utf-8")
     e = _error(tmp_path / "span.html")
     assert e["code"] == "too-large"
+
+
+@pytest.mark.parametrize("name", ["sample.xlsx", "sample.html", "sample.docx", "sample-gbk.csv"])
+def test_office_files_have_the_text_limits(name):
+    from ingest.limits import IngestLimits
+    from ingest.pipeline import parse_bytes
+
+    src = parse_bytes((FORMATS / name).read_bytes(), name, IngestLimits(max_lines=40))
+    assert src.tables == [] and [e["code"] for e in src.errors] == ["too-many-lines"]
+    assert "JIXIAO_MAX_FILE_LINES" in src.errors[0]["message"] and name in src.errors[0]["message"]
+    src = parse_bytes((FORMATS / name).read_bytes(), name, IngestLimits(max_table_rows=30))
+    assert src.tables == [] and [e["code"] for e in src.errors] == ["table-too-long"]
