@@ -92,3 +92,22 @@ def test_a_bomb_among_good_files_loses_nothing_else_and_memory_stays_bounded(tmp
     assert summary == f"3 2 {len(ROWS)} ['table-too-long', 'too-many-lines']", summary
     assert int(peak_mb) < 2048, peak_mb  # the run reached 6.2 GB
     assert time.monotonic() - started < 300
+
+
+def test_the_ingest_limit_stops_at_the_file_that_would_pass_it(tmp_path, monkeypatch):
+    from api.app import Jixiao
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for k in range(3):
+        (corpus / f"{k}.txt").write_text(table_text(title=f"项目{k}"), encoding="utf-8")
+    monkeypatch.setenv("JIXIAO_MAX_INGEST_INDICATORS", str(2 * len(ROWS)))
+    jx = Jixiao(data=tmp_path / "data")
+    try:
+        summary = jx.ingest([corpus], index=False)
+    finally:
+        jx.close()
+    assert summary.indicators == 2 * len(ROWS)
+    (err,) = summary.errors
+    assert err["code"] == "ingest-limit" and err["path"].endswith("2.txt")
+    assert "JIXIAO_MAX_INGEST_INDICATORS" in err["message"]
