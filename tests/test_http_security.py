@@ -212,3 +212,32 @@ def test_long_paths_are_not_echoed_whole(server, length):
             assert len(body) < 8_000, (path[:30], len(body))
             if accept == "application/json":
                 assert b"application/json" in head.lower() and b'"status"' in body
+
+
+def test_sandboxed_workers_reach_nothing_whatever_the_router_lets_through(data_dir, secret):
+    """The sandbox on its own, with no text check in front: a worker of the default server
+    gets every bypass query as is, and the secret server still receives nothing."""
+    from api.server.sparql import sandbox
+    from api.server.sparql.pool import QueryPool
+
+    if not sandbox.available():
+        pytest.skip("no libseccomp here: the text check alone stands (tested above)")
+    before = len(secret.handler.hits)
+    pool = QueryPool(size=1, timeout=30, data=data_dir, sandbox=True)
+    pool.start()
+    try:
+        assert pool.sandboxed
+        for query in bypasses(secret.url):
+            answer = pool.run(query, "json", "turtle")
+            assert not answer.ok and answer.status == 403 or (answer.ok and b"SECRET" not in answer.body), query
+        assert len(secret.handler.hits) == before
+    finally:
+        pool.close()
+    # the same worker without the sandbox does reach it: this test can fail
+    open_pool = QueryPool(size=1, timeout=30, data=data_dir, sandbox=False)
+    open_pool.start()
+    try:
+        open_pool.run(bypasses(secret.url)[0], "json", "turtle")
+    finally:
+        open_pool.close()
+    assert len(secret.handler.hits) > before
