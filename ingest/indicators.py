@@ -117,6 +117,8 @@ class RowParse:
     by_role: dict[str, str] = field(default_factory=dict)  # actual, score, points (self-evaluation columns)
 
 
+# a label's score note in a cell of its own: '(50分)', '(0-20)分'
+_SCORE_NOTE = re.compile(r"^[（(]\d{1,3}(?:[-~]\d{1,3})?分?[)）]分?$")
 # The merged cell of a leading '绩效指标' column: the frame of the section, no category.
 _FRAME_CELLS = frozenset({"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效指标表", "绩"})
 
@@ -139,7 +141,7 @@ def _name_like(text: str) -> bool:
 
 def read_row(row: Row, schema: Schema) -> RowParse | None:
     """Cells of one source row → name, target, labels (levels resolved later)."""
-    ne = [(c, t) for c, t in row.nonempty() if compact(t) not in _FRAME_CELLS]
+    ne = [(c, t) for c, t in row.nonempty() if compact(t) not in _FRAME_CELLS and not _SCORE_NOTE.match(compact(t))]
     if not ne:
         return None
     rp = RowParse(line=row.line, positional=row.layout in ("tab", "pipe"))
@@ -505,6 +507,10 @@ def _tail_before_label(rows: list[RowParse], warnings: list[ParseWarning], mid_g
 _GLUED_VALUE = re.compile(r"\d\s*%|[≥≤><=]\s*\d|得\s*\d+\s*分")
 
 
+# a scoring rule glued into a name ('…按标准发放得10分,每少1元扣1分'): the row's columns ran together
+_SCORING_RULE = re.compile(r"得\s*\d+\s*分.{0,12}[扣减]")
+
+
 def is_unfilled(target: str | None) -> bool:
     return target is not None and bool(BARE_UNIT.match(compact(halfwidth(target))))
 
@@ -514,7 +520,12 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
     for r in rows:
         if not r.name:
             continue
-        if r.target is None and len(compact(r.name)) > 30 and _GLUED_VALUE.search(halfwidth(r.name)):
+        bare = re.sub(r"[-—－_.·…\s]", "", halfwidth(r.name))
+        if not bare or bare in _OP_CELL:
+            warnings.append(ParseWarning(r.line, "not-indicator", f"a cell with no indicator name skipped: {r.name}"))
+            continue
+        if (r.target is None and len(compact(r.name)) > 30 and _GLUED_VALUE.search(halfwidth(r.name))) or \
+                _SCORING_RULE.search(r.name):
             warnings.append(ParseWarning(r.line, "unsplit-row", f"a row whose cells could not be told apart (no "
                                          f"separator between name and value) is not read: {r.name[:40]}"))
             continue
