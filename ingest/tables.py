@@ -35,6 +35,9 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # signature and seal lines, reviewers' boxes: the table is over
 _SIGNATURE = re.compile(r"[（(]\s*(?:盖章|公章|签章|签字)\s*[)）]|^(?:填表人|填报人|经办人|审核人|单位负责人|财务负责人|联系电话|"
                         r"财政部门审核意见|主管部门审核意见|审核意见|财政部门意见)")
+# a numbered heading paragraph ('2. 公共服务专项经费', '三、项目绩效目标') after the rows: the next part begins
+_NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])"
+                               r"[\u4e00-\u9fff]")
 _SECTION_END = re.compile(r"^(?:其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 _TITLE_KEYS = ("项目名称", "项目支出名称", "项目名称及编码", "专项名称", "转移支付(项目)名称", "转移支付（项目）名称")
@@ -359,7 +362,8 @@ def _first_label_row(rows: list[Row]) -> int | None:
 def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning], glued: bool) -> list:
     section: list[Row] = []
     for r in rows:
-        if not r.blank and (_SECTION_END.match(compact(r.text)) or _SIGNATURE.search(compact(r.text))):
+        if not r.blank and (_SECTION_END.match(compact(r.text)) or _SIGNATURE.search(compact(r.text)) or
+                            (len(r.nonempty()) == 1 and _NUMBERED_HEADING.match(r.text.strip()))):
             warnings.append(ParseWarning(r.line, "section-end", f"the indicator section ends here: {r.text[:40]}"))
             break
         if not r.blank and is_heading(r):

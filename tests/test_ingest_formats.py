@@ -81,8 +81,6 @@ def test_word_files_give_every_row_of_the_text_export(name):
     assert fields(src) == fields(text)
 
 
-@pytest.mark.xfail(strict=True, reason="interpretation (ingest/tables.py, indicators.py): a paragraph after the "
-                                       "last indicator row that heads the next table is read as an indicator")
 def test_headings_naming_the_project_are_not_indicators():
     assert rows(parsed("sample.docx")) == rows(parsed("text"))
 
