@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 import ontology
-from graph.iris import Minter
+from graph.iris import Minter, source_key
 from graph.mapping import MAPPING_VERSION, MappedSource, map_source
 from graph.results import GRAPH_FORMATS, QueryResult
 from graph.vocab import JX_IRI, PREFIXES
@@ -158,7 +158,9 @@ class GraphStore(ABC):
 
     # ------------------------------------------------------------------ backend primitives
     @abstractmethod
-    def _run_query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]: ...
+    def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+                   ) -> ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]:
+        """Both lists None: the union default graph (or the query's FROM); else that dataset."""
 
     @abstractmethod
     def _run_update(self, sparql: str) -> None: ...
@@ -183,13 +185,20 @@ class GraphStore(ABC):
         self.close()
 
     # ------------------------------------------------------------------ queries
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> QueryResult:
         """Run a SPARQL query; raw results for an endpoint (``.serialize("json")`` …).
 
-        The default graph is the union of all named graphs; the prefixes of the vocabulary
-        (jx, eli, dcterms, skos, org, prov, unit, rdf, rdfs, owl, xsd) need no declaration.
+        The default graph is the union of all named graphs, unless the query names its
+        dataset (``FROM`` / ``FROM NAMED``) or the caller does (``default_graphs`` /
+        ``named_graphs``, the protocol's ``default-graph-uri`` / ``named-graph-uri``, which
+        replace the query's). The prefixes of the vocabulary (jx, eli, dcterms, skos, org,
+        prov, unit, rdf, rdfs, owl, xsd) need no declaration.
         """
-        return QueryResult(self._run_query(sparql))
+        if default_graphs is None and named_graphs is None:
+            return QueryResult(self._run_query(sparql))
+        return QueryResult(self._run_query(sparql, default_graphs=default_graphs or [],
+                                           named_graphs=named_graphs or []))
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """Run a SELECT query; one dict of Python values per solution (see ``results.to_python``)."""
@@ -284,10 +293,14 @@ class GraphStore(ABC):
         pending: list[PreparedSource] = []
         size = 0
         written: set[str] = set()  # graphs written by this call (a path given twice)
+        latest: dict[str, str] = {}  # path → the graph last written for it by this call
+        dropped: set[str] = set()  # earlier versions this call replaced
         it = iter(items)
         while chunk := list(islice(it, self.state_chunk)):
             try:
                 states = self.source_states(i.graph for i in chunk)
+                # earlier versions of these files (other content, or an older mapping's IRIs)
+                older = self.sources_at_paths(i.path for i in chunk if i.graph not in states)
             except Exception as exc:  # e.g. the server went away: these files fail, nothing written
                 for item in chunk:
                     yield item, exc
@@ -307,7 +320,14 @@ class GraphStore(ABC):
                     unchanged.append(item)
                     continue
                 written.add(item.graph)
-                if state is None:
+                # the versions of this file that this one replaces: in the store, or given earlier in this call
+                superseded = {g for g in older.get(item.path, ()) if g not in dropped}
+                if latest.get(item.path, item.graph) != item.graph:
+                    superseded.add(latest[item.path])
+                superseded.discard(item.graph)
+                latest[item.path] = item.graph
+                dropped.update(superseded)
+                if state is None and not superseded:
                     pending.append(item)
                     size += item.quads
                     if size >= limit:
@@ -319,7 +339,9 @@ class GraphStore(ABC):
                 try:
                     if before_replace is not None:
                         before_replace(item)
-                    self._run_update(self.replace_update(item, self._shared_cited_by(item.graph)))
+                    cited = [x for g in [item.graph, *sorted(superseded)] for x in self._shared_cited_by(g)]
+                    drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(superseded))
+                    self._run_update(drops + self.replace_update(item, sorted(set(cited))))
                 except Exception as exc:  # one request: the store is as it was
                     yield item, exc
                 else:
@@ -407,18 +429,39 @@ class GraphStore(ABC):
         self.update(f"DROP SILENT GRAPH <{graph}>")
 
     def remove_source(self, path: str | Path) -> bool:
-        """Drop a source's graph (and shared descriptions only it cited). True if it existed."""
+        """Drop the source ingested from ``path`` (as given then, or resolved) with its graph,
+        and shared descriptions only it cited. True if there was one."""
         self._check_writable()
-        g = str(self.minter.source_graph(path))
-        if self.source_state(g) is None:
+        found = self.sources_at_paths([str(path), source_key(path)])
+        graphs = sorted({g for gs in found.values() for g in gs})
+        if not graphs:
             return False
-        cited = self._shared_cited_by(g)
-        update = f"DROP SILENT GRAPH <{g}>"
+        cited = sorted({x for g in graphs for x in self._shared_cited_by(g)})
+        update = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
         if cited:
             update += " ;\n" + gc_shared_update(str(self.minter.shared_graph()), cited)
         self._run_update(update)
         self._changed()
         return True
+
+    def sources_at_paths(self, paths: Iterable[str]) -> dict[str, list[str]]:
+        """``{path: [graph, …]}``: the sources recorded as ingested from those paths (``jx:path``)."""
+        paths = sorted(set(map(str, paths)))
+        if not paths:
+            return {}
+        values = " ".join(str(ox.Literal(p)) for p in paths)
+        rows = self.select(f"""SELECT ?path ?g WHERE {{ VALUES ?path {{ {values} }}
+            GRAPH ?g {{ ?s a <{JX_IRI}Source> ; <{JX_IRI}path> ?path }} }}""")
+        out: dict[str, list[str]] = {}
+        for r in rows:
+            out.setdefault(r["path"], []).append(r["g"])
+        return out
+
+    def outdated_sources(self) -> int:
+        """Sources written by an earlier mapping (their IRIs may differ: re-ingest them)."""
+        rows = self.select(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{JX_IRI}Source> .
+            OPTIONAL {{ ?s <{JX_IRI}mappingVersion> ?v }} FILTER(!BOUND(?v) || ?v != "{MAPPING_VERSION}") }} }}""")
+        return int(rows[0]["n"]) if rows else 0
 
     def sources(self) -> list[dict[str, Any]]:
         """Every ingested source: graph, path, sha256."""

@@ -86,8 +86,13 @@ class RemoteStore(GraphStore):
         return [s["g"].value for s in ox.parse_query_results(resp.content, ox.QueryResultsFormat.JSON)]
 
     # ------------------------------------------------------------------ primitives
-    def _run_query(self, sparql: str):
-        params = [("query", self._prologue + sparql), *self._dataset_params(sparql)]
+    def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+        if default_graphs is None and named_graphs is None:
+            dataset = self._dataset_params(sparql)
+        else:  # the caller's dataset, as the protocol's parameters
+            dataset = [("default-graph-uri", g) for g in default_graphs or []] + [
+                ("named-graph-uri", g) for g in named_graphs or []]
+        params = [("query", self._prologue + sparql), *dataset]
         resp = self._post(self.query_url, params, f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8")
         ctype = resp.headers.get("content-type", "").split(";")[0].strip()
         if ctype in (RESULTS_JSON, "application/json"):

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from graph.base import GraphStore, ReplaceResult
 from graph.results import SparqlError
+from graph.sparqltext import has_dataset_clause
 from graph.vocab import PREFIXES
 
 __all__ = ["EmbeddedStore", "GraphStore", "ReplaceResult", "StoreBusyError", "open_store"]
@@ -106,10 +107,16 @@ class EmbeddedStore(GraphStore):
         return self._dataset
 
     # ------------------------------------------------------------------ primitives
-    def _run_query(self, sparql: str):
+    def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
         self._refresh_reader()
+        if default_graphs is None and named_graphs is None:
+            # the union default graph, unless the query names its dataset (FROM / FROM NAMED)
+            options: dict = {"use_default_graph_as_union": not has_dataset_clause(sparql)}
+        else:
+            options = {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
+                       "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
         try:
-            result = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+            result = self._ox.query(sparql, prefixes=PREFIXES, **options)
         except SyntaxError as e:
             raise SparqlError(str(e)) from e
         if isinstance(result, ox.QueryTriples):

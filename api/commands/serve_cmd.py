@@ -28,6 +28,10 @@ def serve(
     allow_service: Annotated[bool, typer.Option(
         "--allow-service", help="Allow SPARQL SERVICE (federated queries): the server then sends requests "
                                 "to addresses clients choose. Off by default.")] = False,
+    cors_origin: Annotated[str, typer.Option(
+        "--cors-origin", help="Access-Control-Allow-Origin for reads: '*' (any site may query), one origin "
+                              "(https://example.org), or '' for no CORS. Never for requests with the update token.")
+    ] = "*",
 ) -> None:
     """Serve the web UI, the JSON API (/api/, docs at /docs) and a SPARQL 1.1 endpoint (/sparql).
 
@@ -43,7 +47,7 @@ def serve(
     # `jixiao ingest` can write meanwhile (the server sees the new data when it publishes)
     jx = Jixiao(data=data, store_url=store, read_only=not update_token)
     config = ServerConfig(update_token=update_token or None, timeout=timeout, max_rows=max_rows, workers=workers,
-                          allow_service=allow_service)
+                          allow_service=allow_service, cors_origin=cors_origin or None)
     typer.echo(f"jixiao: http://{host}:{port}/  (SPARQL: /sparql, API docs: /docs)", err=True)
     try:
         # no limit_concurrency: its 503 is plain text; api.server.admission bounds the work

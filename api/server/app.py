@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api.server import errors
 from api.server.admission import Admission, lanes_for
 from api.server.config import ServerConfig
+from api.server.cors import Cors
 from api.server.limits import RequestLimits, SecurityHeaders
 from api.server.links import Links
 from api.server.render import STATIC_DIR, make_templates
@@ -63,6 +64,7 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     app.add_middleware(RequestLimits, max_body=config.max_body, max_query=config.max_query_string)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Cors, origin=config.cors_origin)  # outermost: preflights never reach a route
     # StaticFiles resolves paths and refuses anything outside this folder (no symlinks followed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (home, search, projects, documents, indicators, reuse, dumps, resolve, apidocs):

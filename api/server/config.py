@@ -21,3 +21,4 @@ class ServerConfig:
     search_queue: int = 32
     pages_running: int = 16  # pages and JSON API requests at once
     pages_queue: int = 64
+    cors_origin: str | None = "*"  # Access-Control-Allow-Origin for reads; None: no CORS

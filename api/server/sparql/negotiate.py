@@ -10,18 +10,33 @@ from dataclasses import dataclass
 
 from api.server.sparql.results import GRAPH_TYPES, RESULT_TYPES
 
-# short names accepted in ?format= (what browsers and download links use)
+# short names accepted in ?format= / ?output= — ours, and those Fuseki and Virtuoso accept
+# (a name for results only leaves graphs to the Accept header, and the other way round)
 FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
     "json": ("json", "jsonld"),
-    "xml": ("xml", None),
+    "srj": ("json", None),
+    "xml": ("xml", "rdfxml"),
+    "srx": ("xml", None),
     "csv": ("csv", None),
     "tsv": ("tsv", None),
+    "text": ("tsv", "ntriples"),
     "turtle": (None, "turtle"),
     "ttl": (None, "turtle"),
+    "n3": (None, "turtle"),
     "ntriples": (None, "ntriples"),
+    "n-triples": (None, "ntriples"),
     "nt": (None, "ntriples"),
     "jsonld": (None, "jsonld"),
     "json-ld": (None, "jsonld"),
+    "rdf": (None, "rdfxml"),
+    "rdfxml": (None, "rdfxml"),
+    "rdf/xml": (None, "rdfxml"),
+    "rdf+xml": (None, "rdfxml"),
+    "xml-rdf": (None, "rdfxml"),
+    "nquads": (None, "nquads"),
+    "n-quads": (None, "nquads"),
+    "nq": (None, "nquads"),
+    "trig": (None, "trig"),
 }
 DEFAULT_RESULT, DEFAULT_GRAPH = "json", "turtle"
 
@@ -68,16 +83,22 @@ def _best(ranges: list[tuple[str, float]], table: dict[str, str], default: str) 
 
 
 def choose(accept: str | None, fmt: str | None) -> Choice:
+    """``fmt`` (``format=``/``output=``) wins where it names a format for that kind of result;
+    otherwise (and for a value it does not know) the Accept header decides."""
     if fmt:
-        key = fmt.lower()
+        key = fmt.strip().lower()
         if key == "html":
             return Choice(DEFAULT_RESULT, DEFAULT_GRAPH, html=True)
-        if key in FORMAT_ALIASES:
-            r, g = FORMAT_ALIASES[key]
-            return Choice(r, g)
-        if key in RESULT_TYPES or key in GRAPH_TYPES:
-            return Choice(RESULT_TYPES.get(key), GRAPH_TYPES.get(key))
-        return Choice(None, None)
+        known = FORMAT_ALIASES.get(key)
+        if known is None and (key in RESULT_TYPES or key in GRAPH_TYPES):
+            known = (RESULT_TYPES.get(key), GRAPH_TYPES.get(key))
+        if known is not None:
+            by_accept = _by_accept(accept)
+            return Choice(known[0] or by_accept.result_fmt, known[1] or by_accept.graph_fmt)
+    return _by_accept(accept)
+
+
+def _by_accept(accept: str | None) -> Choice:
     ranges = parse_accept(accept) if accept else [("*/*", 1.0)]
     result_fmt, rq = _best(ranges, RESULT_TYPES, DEFAULT_RESULT)
     graph_fmt, gq = _best(ranges, GRAPH_TYPES, DEFAULT_GRAPH)

@@ -27,6 +27,11 @@ GRAPH_TYPES: dict[str, str] = {
     "text/turtle": "turtle",
     "application/n-triples": "ntriples",
     "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
+    "application/x-turtle": "turtle",
+    "text/n3": "turtle",  # Turtle is a subset of N3: what Virtuoso and Fuseki answer to it
     "text/plain": "ntriples",
 }
 RESULT_MEDIA = {
@@ -39,11 +44,17 @@ GRAPH_MEDIA = {
     "turtle": "text/turtle; charset=utf-8",
     "ntriples": "application/n-triples",
     "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
 }
 _GRAPH_FORMAT = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -118,10 +129,17 @@ def ask_body(value: bool, fmt: str) -> bytes:
     return ("true\n" if value else "false\n").encode()
 
 
-def graph_body(triples: list, fmt: str) -> bytes:
-    # Turtle abbreviated with the vocabulary's prefixes (jx:Project, not <https://…#Project>)
-    prefixes = _turtle_prefixes() if fmt == "turtle" else None
-    return ox.serialize(triples, format=_GRAPH_FORMAT[fmt], prefixes=prefixes) or b""
+def graph_body(triples: list, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples in ``fmt``; the dataset formats (N-Quads, TriG) put them in the default graph.
+    Turtle and TriG are abbreviated with the vocabulary's prefixes (jx:Project, not
+    <https://…#Project>) unless ``prefixes`` says otherwise; RDF/XML uses ``prefixes`` if given."""
+    rdf = _GRAPH_FORMAT[fmt]
+    items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples] if rdf.supports_datasets else triples
+    if prefixes is None and rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        prefixes = _turtle_prefixes()
+    if prefixes and rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        return ox.serialize(items, format=rdf, prefixes=prefixes) or b""
+    return ox.serialize(items, format=rdf) or b""
 
 
 def _turtle_prefixes() -> dict[str, str]:

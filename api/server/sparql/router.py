@@ -2,7 +2,6 @@
 with the token), plus the query page for browsers. Queries run in ``QueryPool`` workers."""
 from __future__ import annotations
 
-import hmac
 import json
 import time
 from urllib.parse import urlencode
@@ -17,10 +16,12 @@ from api.server.config import ServerConfig
 from api.server.deps import get_config, get_pool, get_store
 from api.server.errors import error_response
 from api.server.render import page
-from api.server.sparql import describe, negotiate
+from api.server.sparql import describe, gsp, negotiate
+from api.server.sparql.access import ProtocolError, after_update, check_token
 from api.server.sparql.guard import may_reach_network, names_service
 from api.server.sparql.pool import QueryBusy, QueryPool, QueryTimeout, WorkerCrashed
-from api.server.sparql.results import GRAPH_MEDIA
+from api.server.sparql.results import GRAPH_MEDIA, graph_body
+from graph.sparqltext import DatasetConflict, apply_using
 
 router = APIRouter(tags=["SPARQL"])
 VOID_CACHE_SECONDS = 60  # counting every triple is a full scan: do it at most once a minute
@@ -28,63 +29,176 @@ VOID_CACHE_SECONDS = 60  # counting every triple is a full scan: do it at most o
 QUERY_TYPES = ("application/sparql-query",)
 UPDATE_TYPES = ("application/sparql-update",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+FORMAT_PARAMS = ("format", "output")  # ours and Fuseki's; Virtuoso's is format too
 
 
-@router.get("/sparql", summary="SPARQL query (GET ?query=), or the query page in a browser",
-            response_class=Response)
+@router.get("/sparql", summary="SPARQL query (GET ?query=), Graph Store GET (?graph= / ?default), "
+                               "or the query page in a browser", response_class=Response)
 async def sparql_get(request: Request, query: str | None = None, format: str | None = None,
-                     example: str | None = None, pool: QueryPool = Depends(get_pool), config: ServerConfig = Depends(get_config)) -> Response:
+                     example: str | None = None, pool: QueryPool = Depends(get_pool),
+                     config: ServerConfig = Depends(get_config)) -> Response:
+    params = list(request.query_params.multi_items())
     if "update" in request.query_params:
         return error_response(request, 405, "SPARQL Update must be sent with POST")
-    choice = negotiate.choose(request.headers.get("accept"), format)
+    try:
+        _single(params, "query")
+        fmt = _format(params)
+        if gsp.names_graph(params):
+            if query is not None:
+                raise ProtocolError(400, "send either a query or a graph (Graph Store Protocol), not both")
+            return await gsp.read(request, params, negotiate.choose(request.headers.get("accept"), fmt), pool, config)
+        dataset = _dataset(params, "default-graph-uri", "named-graph-uri")
+    except ProtocolError as e:
+        return error_response(request, e.status, e.message, html=False)
+    choice = negotiate.choose(request.headers.get("accept"), fmt)
     if query is None and example is not None:
         chosen = gallery.find(example)
         if chosen is None:
             return error_response(request, 404, f"no example query {example!r}")
         query = chosen.full
-        choice = negotiate.choose("text/html", format or "html") if choice.html or not format else choice
+        choice = negotiate.choose("text/html", fmt or "html") if choice.html or not fmt else choice
     if query is None:
-        if choice.html or format == "html":
+        if choice.html or fmt == "html":
             return page(request, "sparql.html", sparql_page_data(None, None, config), json_url=None)
         return _graph_response(request, describe.service_description(_base(request)), choice)
-    return await _run_query(request, query, choice, pool, config)
+    return await _run_query(request, query, choice, pool, config, dataset)
 
 
-@router.post("/sparql", summary="SPARQL query or update (POST body or form)", response_class=Response)
+@router.post("/sparql", summary="SPARQL query or update (POST body or form); Graph Store POST "
+                                "(?graph= / ?default, with the update token)", response_class=Response)
 async def sparql_post(request: Request, pool: QueryPool = Depends(get_pool),
                       config: ServerConfig = Depends(get_config), store=Depends(get_store)) -> Response:
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    fmt = request.query_params.get("format")
-    if ctype in QUERY_TYPES:
-        query, update = (await request.body()).decode("utf-8", "replace"), None
-    elif ctype in UPDATE_TYPES:
-        query, update = None, (await request.body()).decode("utf-8", "replace")
-    elif ctype in FORM_TYPES:
-        form = await request.form()
-        query, update = form.get("query"), form.get("update")
-        fmt = form.get("format") or fmt
-        if query is not None and update is not None:
-            return error_response(request, 400, "send either query or update, not both")
-        if query is None and update is None:
-            return error_response(request, 400, "the form needs a query or an update field")
-    else:
-        return error_response(request, 415, "POST a SPARQL query as application/sparql-query, an update as "
-                              "application/sparql-update, or either as a form (query= / update=)")
+    ctype, charset = _content_type(request)
+    params = list(request.query_params.multi_items())
+    try:
+        if ctype not in QUERY_TYPES + UPDATE_TYPES + FORM_TYPES and gsp.names_graph(params):
+            return await gsp.write(request, "POST", params, config, store, pool)
+        if charset not in (None, "utf-8", "utf8", "us-ascii"):
+            raise ProtocolError(415, f"the request body must be UTF-8 (charset={charset} was given)")
+        if ctype in QUERY_TYPES + UPDATE_TYPES:
+            body = await _utf8(request)
+            field = "query" if ctype in QUERY_TYPES else "update"
+            if "query" in request.query_params or "update" in request.query_params:
+                raise ProtocolError(400, f"a direct POST carries the {field} in its body; "
+                                         "query= or update= in the URL as well is ambiguous")
+            query, update = (body, None) if field == "query" else (None, body)
+        elif ctype in FORM_TYPES:
+            form = await request.form()
+            params += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+            query, update = _single(params, "query"), _single(params, "update")
+            if query is not None and update is not None:
+                raise ProtocolError(400, "send either query or update, not both")
+            if query is None and update is None:
+                raise ProtocolError(400, "the form needs a query or an update field")
+        else:
+            raise ProtocolError(415, "POST a SPARQL query as application/sparql-query, an update as "
+                                     "application/sparql-update, or either as a form (query= / update=)")
+        fmt = _format(params)
+        if update is not None:
+            using = _dataset(params, "using-graph-uri", "using-named-graph-uri")
+            return await _run_update(request, update, pool, config, store, using)
+        dataset = _dataset(params, "default-graph-uri", "named-graph-uri")
+    except ProtocolError as e:
+        return error_response(request, e.status, e.message, html=False)
     choice = negotiate.choose(request.headers.get("accept"), fmt)
-    if update is not None:
-        return await _run_update(request, str(update), pool, config, store)
-    return await _run_query(request, str(query), choice, pool, config)
+    return await _run_query(request, query, choice, pool, config, dataset)
+
+
+@router.put("/sparql", summary="Graph Store PUT (?graph= / ?default, with the update token)",
+            response_class=Response)
+async def sparql_put(request: Request, pool: QueryPool = Depends(get_pool),
+                     config: ServerConfig = Depends(get_config), store=Depends(get_store)) -> Response:
+    return await _gsp_write(request, "PUT", pool, config, store)
+
+
+@router.delete("/sparql", summary="Graph Store DELETE (?graph= / ?default, with the update token)",
+               response_class=Response)
+async def sparql_delete(request: Request, pool: QueryPool = Depends(get_pool),
+                        config: ServerConfig = Depends(get_config), store=Depends(get_store)) -> Response:
+    return await _gsp_write(request, "DELETE", pool, config, store)
+
+
+async def _gsp_write(request: Request, method: str, pool: QueryPool, config: ServerConfig, store) -> Response:
+    params = list(request.query_params.multi_items())
+    try:
+        if not gsp.names_graph(params):
+            raise ProtocolError(405 if "query" in request.query_params or "update" in request.query_params else 400,
+                                f"{method} /sparql is the Graph Store Protocol: name the graph with ?graph=IRI "
+                                "or ?default (queries and updates use GET or POST)")
+        return await gsp.write(request, method, params, config, store, pool)
+    except ProtocolError as e:
+        return error_response(request, e.status, e.message, html=False)
+
+
+# --------------------------------------------------------------------- protocol parameters
+
+
+def _single(params: list[tuple[str, str]], name: str) -> str | None:
+    values = [v for k, v in params if k == name]
+    if len(values) > 1:
+        raise ProtocolError(400, f"the request has {len(values)} {name} parameters; the protocol allows one")
+    return values[0] if values else None
+
+
+def _format(params: list[tuple[str, str]]) -> str | None:
+    return next((v for k, v in params if k in FORMAT_PARAMS and v), None)
+
+
+def _dataset(params: list[tuple[str, str]], default_name: str, named_name: str) -> dict | None:
+    """The protocol's dataset (lists of graph IRIs), or None when the request names none."""
+    default = [v for k, v in params if k == default_name]
+    named = [v for k, v in params if k == named_name]
+    if not default and not named:
+        return None
+    for iri in default + named:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise ProtocolError(400, f"{iri!r} is not an absolute IRI (in {default_name} / {named_name})") from None
+    return {"default_graphs": default, "named_graphs": named}
+
+
+def _content_type(request: Request) -> tuple[str, str | None]:
+    raw = request.headers.get("content-type", "")
+    ctype = raw.split(";")[0].strip().lower()
+    charset = None
+    for part in raw.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return ctype, charset
+
+
+async def _utf8(request: Request) -> str:
+    try:
+        return (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ProtocolError(400, f"the request body is not UTF-8 (byte {e.start})") from None
+
+
+def endpoint(request: Request) -> str:
+    """The endpoint's own URL: the base IRI of every query and update sent to it."""
+    return _base(request) + "/sparql"
+
+
+def with_base(request: Request, text: str) -> str:
+    # on the first line, so the parser's line numbers in error messages stay right
+    return f"BASE <{endpoint(request)}> {text}"
+
+
+# --------------------------------------------------------------------- running
 
 
 async def _run_query(request: Request, query: str, choice: negotiate.Choice, pool: QueryPool,
-                     config: ServerConfig) -> Response:
+                     config: ServerConfig, dataset: dict | None = None) -> Response:
     refused = None
     if not config.allow_service and _may_use_service(query, pool):
         refused = (403, "SERVICE (federated query) is disabled on this endpoint: the server does not send "
                         "requests to addresses chosen by clients")
     if choice.html:
         # browsers get the query page with the results as a table (JSON underneath)
-        answer, error = (None, refused) if refused else await _ask(pool, query, "json", "turtle")
+        answer, error = (None, refused) if refused else await _ask(pool, with_base(request, query), "json", "turtle",
+                                                                     dataset)
         if error is None and not answer.ok:
             error = (answer.status, answer.message)
         data = sparql_page_data(query, None if error else answer, config, error)
@@ -94,7 +208,7 @@ async def _run_query(request: Request, query: str, choice: negotiate.Choice, poo
     if choice.result_fmt is None and choice.graph_fmt is None:
         return error_response(request, 406, "none of the requested media types is one this endpoint serves",
                               html=False)
-    answer, error = await _ask(pool, query, choice.result_fmt, choice.graph_fmt)
+    answer, error = await _ask(pool, with_base(request, query), choice.result_fmt, choice.graph_fmt, dataset)
     if error is not None:
         return error_response(request, error[0], error[1], html=False)
     if not answer.ok:
@@ -105,8 +219,10 @@ async def _run_query(request: Request, query: str, choice: negotiate.Choice, poo
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
-async def _ask(pool: QueryPool, query: str, result_fmt, graph_fmt):
+async def _ask(pool: QueryPool, query: str, result_fmt, graph_fmt, dataset: dict | None = None):
     try:
+        if dataset:
+            return await run_in_threadpool(pool.run, query, result_fmt, graph_fmt, dataset=dataset), None
         return await run_in_threadpool(pool.run, query, result_fmt, graph_fmt), None
     except QueryTimeout:
         return None, (503, f"the query ran longer than the time limit ({pool.timeout:g} s) and was stopped; "
@@ -118,23 +234,22 @@ async def _ask(pool: QueryPool, query: str, result_fmt, graph_fmt):
                            "memory than a query may use)")
 
 
-async def _run_update(request: Request, update: str, pool: QueryPool, config: ServerConfig, store) -> Response:
-    if not config.update_token:
-        return error_response(request, 403, "this endpoint is read-only: SPARQL Update is refused "
-                              "(start the server with --update-token to allow it)")
-    given = request.headers.get("authorization", "")
-    token = given[7:].strip() if given.lower().startswith("bearer ") else ""
-    if not token or not hmac.compare_digest(token.encode(), config.update_token.encode()):
-        return error_response(request, 403, "SPARQL Update needs the server's update token "
-                              "(Authorization: Bearer <token>); none or a wrong one was given")
+async def _run_update(request: Request, update: str, pool: QueryPool, config: ServerConfig, store,
+                      using: dict | None = None) -> Response:
+    check_token(request, config)
     if not config.allow_service and may_reach_network(update, update=True):
         # updates run in this process, which has the network: refuse any text that could hold
         # SERVICE or LOAD (see api/server/sparql/guard.py)
         return error_response(request, 403, "SERVICE and LOAD are disabled on this endpoint: the server does not "
                               "send requests to addresses chosen by clients (the words service/load may not "
                               "appear in an update unless the server runs with --allow-service)")
+    if using:
+        try:
+            update = apply_using(update, using["default_graphs"], using["named_graphs"])
+        except DatasetConflict as e:
+            return error_response(request, 400, str(e), html=False)
     try:
-        await run_in_threadpool(store.update, update)
+        await run_in_threadpool(store.update, with_base(request, update))
     except (SyntaxError, ValueError) as e:  # graph.results.SparqlError is a ValueError
         return error_response(request, 400, f"SPARQL error: {_short(e)}")
     except PermissionError as e:
@@ -143,7 +258,7 @@ async def _run_update(request: Request, update: str, pool: QueryPool, config: Se
         if may_reach_network(update, update=True):  # what LOAD or SERVICE fetched was not usable
             return error_response(request, 502, f"LOAD or SERVICE failed: {_short(e)}")
         return error_response(request, 400, f"SPARQL error: {_short(e)}")
-    await run_in_threadpool(_after_update, request, pool)
+    await run_in_threadpool(after_update, request, pool)
     return Response(status_code=204)
 
 
@@ -158,25 +273,13 @@ def _short(e: Exception, limit: int = 500) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _after_update(request: Request, pool: QueryPool) -> None:
-    # the query workers read the published snapshot: publish the new state; keep the index in step
-    store = request.app.state.jx.store
-    if hasattr(store, "publish"):
-        store.publish()
-    request.app.state.cache.clear()
-    searcher = request.app.state.jx.__dict__.get("searcher")
-    if searcher is not None and hasattr(searcher, "sync"):
-        searcher.sync()
-
-
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
 def _graph_response(request: Request, triples: list, choice: negotiate.Choice) -> Response:
     fmt = choice.graph_fmt or "turtle"
-    formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-    return Response(ox.serialize(triples, format=formats[fmt]) or b"", media_type=GRAPH_MEDIA[fmt])
+    return Response(graph_body(triples, fmt), media_type=GRAPH_MEDIA[fmt], headers={"Vary": "Accept"})
 
 
 # --------------------------------------------------------------------- the query page

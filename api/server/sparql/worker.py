@@ -39,9 +39,10 @@ class StoreBackend:
 
         self.store = open_store(data=Path(data or "jixiao-data"), url=url, base_iri=base_iri, read_only=True)
 
-    def query(self, sparql: str):
-        # graph.store: default graph = union of all named graphs, vocabulary prefixes predeclared
-        return self.store.query(sparql).raw
+    def query(self, sparql: str, dataset: dict | None = None):
+        # graph.store: default graph = union of all named graphs (unless the query or the
+        # request names a dataset), vocabulary prefixes predeclared
+        return self.store.query(sparql, **(dataset or {})).raw
 
 
 def answer(backend, req: dict) -> dict:
@@ -70,7 +71,7 @@ def _short(e: Exception, limit: int = 500) -> str:
 def _answer(backend, req: dict) -> dict:
     max_rows: int = req["max_rows"]
     try:
-        res = backend.query(req["query"])
+        res = backend.query(req["query"], req.get("dataset"))
     except PermissionError:
         raise
     except (SyntaxError, ValueError) as e:  # graph.results.SparqlError is a ValueError
