@@ -108,6 +108,10 @@ class Jixiao:
         summary.errors = [e for errs in errors_at for e in errs]
         summary.results = [results_at[i] for i in sorted(results_at)]
         summary.documents = len(docs - {""})
+        try:  # sources a previous version wrote with path-based IRIs (migrated when re-ingested)
+            summary.outdated = self.store.outdated_sources()
+        except Exception:  # a count for a message: never fail an ingest over it
+            summary.outdated = 0
         if hasattr(self.store, "publish"):
             self.store.publish()  # readers (the web server) switch to the new snapshot
         if index:
@@ -141,6 +145,7 @@ class IngestSummary:
     errors: list[dict] = field(default_factory=list)
     results: list = field(default_factory=list)  # graph.base.ReplaceResult per stored source
     index: str | None = None  # what happened to the search index
+    outdated: int = 0  # sources still written by an earlier mapping version (re-ingest them)
 
 
 def _error(path: str | Path, line: int | None, code: str, message: str) -> dict:

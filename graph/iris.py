@@ -1,13 +1,20 @@
 """Stable instance IRIs under a configurable base (default ``https://w3id.org/jixiao/id/``).
 
-The same input gives the same IRIs on every ingest, so re-ingesting a file replaces its
-nodes instead of adding new ones, and links from the search index stay valid:
+IRIs depend on what the data says, never on where the files are: moving the data folder,
+ingesting on another machine, or re-publishing the same table keeps every IRI
+(docs/vocabulary.md, "IRI policy"):
 
-- a source file is keyed by its resolved path; its named graph and its source node share
-  that key;
-- a project by its source, year, applicant, title and occurrence (two identical headers
-  in one file get ``…-2``), so reordering tables in a file does not change IRIs;
-- an indicator by its project and position; its target hangs off the indicator;
+- a source file by its content (SHA-256 of its bytes): ``source/{sha}`` and its named
+  graph ``graph/{sha}`` (64 hex digits, as ``sha256sum`` prints them); a changed file is a new source that replaces the
+  earlier version ingested from the same path;
+- a project of one year by its applicant unit, title and fiscal year (``project/{digest}``;
+  a second identical header in one file gets ``…-2``), whichever file holds it: two files
+  with the same project describe one node, each in its own named graph; the same unit and
+  title across years meet at a series ``series/{digest}``;
+- an indicator by its project and its name (``{project}/indicator/{digest of the name}``,
+  ``…-2`` only when the name repeats in the table); its row position is a property; the
+  same indicator across years meets at ``{series}/indicator/{digest of the name}``;
+- a target hangs off its indicator, a warning off its project (numbered);
 - a legal document by its canonical number (``doc/`` + percent-encoded number), or, without
   a number, by a digest of its normalized title, so every project citing it meets one node;
 - an organization by a digest of its normalized name (applicants and issuing bodies meet).
@@ -44,7 +51,7 @@ def normalize_name(name: str) -> str:
 
 
 def source_key(path: str | Path) -> str:
-    """The identity of a source file: its resolved POSIX path."""
+    """A file's resolved POSIX path: where it was read from (recorded as ``jx:path``), not its identity."""
     return Path(path).expanduser().resolve().as_posix()
 
 
@@ -65,26 +72,38 @@ class Minter:
     def ontology_graph(self) -> URIRef:
         return self._iri("graph/ontology")
 
-    def source_id(self, path: str | Path) -> str:
-        return _digest(source_key(path))
+    @staticmethod
+    def source_id(sha256: str) -> str:
+        """A source's key: the SHA-256 of its bytes (64 hex digits, what ``sha256sum`` prints)."""
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
+            raise ValueError(f"a source is keyed by the SHA-256 of its content, not {sha256!r}")
+        return sha256
 
-    def source_graph(self, path: str | Path) -> URIRef:
-        return self._iri(f"graph/{self.source_id(path)}")
+    def source_graph(self, sha256: str) -> URIRef:
+        return self._iri(f"graph/{self.source_id(sha256)}")
 
-    def source(self, path: str | Path) -> URIRef:
-        return self._iri(f"source/{self.source_id(path)}")
+    def source(self, sha256: str) -> URIRef:
+        return self._iri(f"source/{self.source_id(sha256)}")
 
-    def project(self, path: str | Path, year: int | None, unit: str | None, title: str | None,
-                occurrence: int = 1) -> URIRef:
-        return URIRef(self.project_iri(path, year, unit, title, occurrence))
+    def project(self, year: int | None, unit: str | None, title: str | None, occurrence: int = 1,
+                kind: str = "goal") -> URIRef:
+        return URIRef(self.project_iri(year, unit, title, occurrence, kind))
 
-    def project_iri(self, path: str | Path, year: int | None, unit: str | None, title: str | None,
-                    occurrence: int = 1) -> str:
-        key = _digest(source_key(path), year, normalize_name(unit or ""), normalize_title(title or ""))
+    def project_iri(self, year: int | None, unit: str | None, title: str | None, occurrence: int = 1,
+                    kind: str = "goal") -> str:
+        """A project of one year: its applicant unit, title and fiscal year, wherever its table
+        is; ``occurrence`` numbers a repeated header within one file. Tables of another kind
+        than the goal table (a self-evaluation of the same project) are nodes of their own."""
+        parts: tuple = (year, normalize_name(unit or ""), normalize_title(title or ""))
+        key = _digest(*parts) if kind == "goal" else _digest(*parts, kind)
         return self.base + f"project/{key}" + (f"-{occurrence}" if occurrence > 1 else "")
 
-    def indicator(self, project: URIRef, position: int) -> URIRef:
-        return URIRef(self.indicator_iri(project, position))
+    def series_iri(self, unit: str | None, title: str | None) -> str:
+        """The same project (unit and title) across fiscal years."""
+        return self.base + "series/" + _digest(normalize_name(unit or ""), normalize_title(title or ""))
+
+    def indicator(self, project: URIRef, name: str, occurrence: int = 1) -> URIRef:
+        return URIRef(self.indicator_iri(project, name, occurrence))
 
     def target(self, indicator: URIRef) -> URIRef:
         return URIRef(self.target_iri(indicator))
@@ -94,8 +113,18 @@ class Minter:
 
     # Plain-string forms (the mapper builds pyoxigraph terms from these).
     @staticmethod
-    def indicator_iri(project: str, position: int) -> str:
-        return f"{project}/indicator/{position}"
+    def indicator_key(name: str) -> str:
+        return _digest(normalize_title(name or ""), n=12)
+
+    @classmethod
+    def indicator_iri(cls, project: str, name: str, occurrence: int = 1) -> str:
+        """An indicator by its project and name; ``-2``… only when the name repeats in the table."""
+        return f"{project}/indicator/{cls.indicator_key(name)}" + (f"-{occurrence}" if occurrence > 1 else "")
+
+    @classmethod
+    def indicator_series_iri(cls, series: str, name: str) -> str:
+        """The same indicator of a project series across years."""
+        return f"{series}/indicator/{cls.indicator_key(name)}"
 
     @staticmethod
     def target_iri(indicator: str) -> str:
@@ -116,11 +145,12 @@ class Minter:
     def organization(self, name: str) -> URIRef:
         return self._iri("org/" + _digest(normalize_name(name)))
 
-    def local_scheme(self, path: str | Path) -> URIRef:
-        return self._iri(f"scheme/{self.source_id(path)}")
+    def local_scheme(self, sha256: str) -> URIRef:
+        """A source's own indicator categories (those no framework knows)."""
+        return self._iri(f"scheme/{self.source_id(sha256)}")
 
-    def local_concept(self, path: str | Path, *labels: str) -> URIRef:
-        return URIRef(f"{self.local_scheme(path)}/{_digest(*labels, n=12)}")
+    def local_concept(self, sha256: str, *labels: str) -> URIRef:
+        return URIRef(f"{self.local_scheme(sha256)}/{_digest(*labels, n=12)}")
 
     def unit(self, label: str) -> URIRef:
         return self._iri("unit/" + quote(unicodedata.normalize("NFKC", label.strip()), safe=""))

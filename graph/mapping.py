@@ -31,13 +31,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from graph import frameworks
-from graph.iris import Minter, source_key
+from graph.iris import Minter
 from graph.units import unit_iri
 from graph.vocab import ELI, JX
 from ingest.records import Indicator, LegalRef, SourceRecord, TableRecord
 
 # Bump when the mapping changes: unchanged files are then re-mapped on the next ingest.
-MAPPING_VERSION = "2"
+MAPPING_VERSION = "3"  # 2: self-evaluations; 3: IRIs keyed by content and identity, not by the path
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 OxTriple = tuple[ox.NamedNode, ox.NamedNode, "ox.NamedNode | ox.Literal"]
@@ -216,11 +216,9 @@ class _Mapper:
         self.r = record
         self.m = minter
         self.issuers = issuers
-        self.path = source_key(record.path)
-        self.out = MappedSource(
-            graph=minter.source_graph(self.path), source=minter.source(self.path), sha256=record_sha256(record),
-            path=record.path,
-        )
+        sha = record_sha256(record)
+        self.key = sha  # a source is keyed by its content (graph.iris)
+        self.out = MappedSource(graph=minter.source_graph(sha), source=minter.source(sha), sha256=sha, path=record.path)
         self.src = _n(str(self.out.source))
         self.add = self.out.own.append
         self.share = self.out.shared_ox.append
@@ -246,14 +244,14 @@ class _Mapper:
             self.add((src, _JX.sourceFormat, _s(self.r.format)))
         seen: Counter[str] = Counter()
         for table in self.r.tables:
-            key = "\x1f".join(str(x) for x in (table.year, table.unit, table.title))
+            key = "\x1f".join(str(x) for x in (table.year, table.unit, table.title, getattr(table, "kind", "goal")))
             seen[key] += 1
             self.table(table, seen[key])
         return self.out
 
     # ------------------------------------------------------------------ project
     def table(self, t: TableRecord, occurrence: int) -> None:
-        piri = self.m.project_iri(self.path, t.year, t.unit, t.title, occurrence)
+        piri = self.m.project_iri(t.year, t.unit, t.title, occurrence, kind=getattr(t, "kind", "goal"))
         p = ox.NamedNode(piri)
         self.out.tables += 1
         add = self.add
@@ -269,6 +267,12 @@ class _Mapper:
         elif t.title:
             self.goals.setdefault((t.title, t.unit, t.year), p)
         add((p, _PROV.wasDerivedFrom, self.src))
+        series = self.m.series_iri(t.unit, t.title) if (t.unit or t.title) else None
+        if series is not None:
+            add((p, _JX.inSeries, _n(series)))
+            self.shared((_n(series), _RDF.type, _JX.ProjectSeries))
+            if t.title:
+                self.shared((_n(series), _DCT.title, _zh(t.title)))
         if t.lines and t.lines[0]:
             add((p, _JX.sourceLine, _int(t.lines[0])))
             add((p, _JX.endLine, _int(t.lines[1])))
@@ -310,15 +314,20 @@ class _Mapper:
             doc = self.document(ref)
             if doc is not None:
                 add((p, _JX.legalBasis, doc))
+                add((p, _DCT.references, doc))  # the standard term, beside the contract's
         for ref in t.other_cited_documents:
             doc = self.document(ref)
             if doc is not None:
                 add((p, _JX.cites, doc))
+                add((p, _DCT.references, doc))
 
         scheme = frameworks.detect_scheme([i.l1 for i in t.indicators], [i.l2 for i in t.indicators])
         add((p, _JX.framework, _n(str(scheme))))
+        names: Counter[str] = Counter()
         for n, ind in enumerate(t.indicators, start=1):
-            warnings.extend(self.indicator(p, piri, ind, ind.position or n, scheme))
+            names[Minter.indicator_key(ind.name)] += 1
+            warnings.extend(self.indicator(p, piri, ind, ind.position or n, scheme,
+                                           names[Minter.indicator_key(ind.name)], series))
         for n, (line, code, message) in enumerate(warnings, start=1):
             w = ox.NamedNode(self.m.warning_iri(piri, n))
             add((p, _JX.warning, w))
@@ -335,8 +344,9 @@ class _Mapper:
         )
 
     # ------------------------------------------------------------------ indicator
-    def indicator(self, p: ox.NamedNode, piri: str, ind: Indicator, position: int, scheme: URIRef) -> list[tuple]:
-        iiri = self.m.indicator_iri(piri, position)
+    def indicator(self, p: ox.NamedNode, piri: str, ind: Indicator, position: int, scheme: URIRef,
+                  occurrence: int = 1, series: str | None = None) -> list[tuple]:
+        iiri = self.m.indicator_iri(piri, ind.name, occurrence)
         i = ox.NamedNode(iiri)
         self.out.indicators += 1
         add = self.add
@@ -345,6 +355,12 @@ class _Mapper:
         add((i, _RDFS.label, _zh(ind.name)))
         add((i, _JX.position, _int(position)))
         add((i, _PROV.wasDerivedFrom, self.src))
+        if series is not None and occurrence == 1:  # the same indicator of this project in other years
+            s = _n(self.m.indicator_series_iri(series, ind.name))
+            add((i, _JX.inSeries, s))
+            self.shared((s, _RDF.type, _JX.IndicatorSeries))
+            self.shared((s, _RDFS.label, _zh(ind.name)))
+            self.shared((s, _JX.partOfSeries, _n(series)))
         if ind.line:
             add((i, _JX.sourceLine, _int(ind.line)))
         if ind.location:
@@ -404,10 +420,10 @@ class _Mapper:
         return _n(self.local_concept(top, label, l1 or "")), res.warning
 
     def local_concept(self, broader: str | None, label: str, parent_label: str = "") -> str:
-        c = str(self.m.local_concept(self.path, broader or "", parent_label, label))
+        c = str(self.m.local_concept(self.key, broader or "", parent_label, label))
         if c not in self._local:
             self._local.add(c)
-            scheme = str(self.m.local_scheme(self.path))
+            scheme = str(self.m.local_scheme(self.key))
             sn, cn = _n(scheme), _n(c)
             if scheme not in self._local:
                 self._local.add(scheme)

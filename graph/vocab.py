@@ -32,6 +32,8 @@ class JX(DefinedNamespace):
     Similarity: URIRef
     SelfEvaluation: URIRef
     DepartmentTargets: URIRef
+    ProjectSeries: URIRef
+    IndicatorSeries: URIRef
     # concept schemes
     ShanghaiFramework: URIRef
     NationalFramework: URIRef
@@ -51,6 +53,8 @@ class JX(DefinedNamespace):
     legalBasis: URIRef
     cites: URIRef
     hasIndicator: URIRef
+    inSeries: URIRef
+    partOfSeries: URIRef
     framework: URIRef
     textField: URIRef
     overview: URIRef

@@ -163,8 +163,7 @@ def test_sigkill_during_a_bulk_batch_leaves_sources_whole_or_absent(tmp_path):
             assert not list(data.joinpath("store").glob("bulk-*.sst"))  # leftovers removed on open
             expected = prepare_source(make_record(data.parent / "f0.txt", title="项目0", sha="0" * 64),
                                       store.minter).triples
-            counts = store.graph_triple_counts(store.minter.source_graph(data.parent / f"f{i}.txt")
-                                               for i in range(n))
+            counts = store.graph_triple_counts(store.minter.source_graph(f"{i:064x}") for i in range(n))
             present = [c for c in counts.values() if c]
             assert all(c == expected for c in present)  # no source in part
             assert len(present) in (0, n)  # the batch is one atomic write

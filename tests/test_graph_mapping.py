@@ -1,6 +1,7 @@
 """Records → triples: stable IRIs, shared documents, targets, categories, warnings."""
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import rdflib.namespace as rdfns
@@ -189,9 +190,32 @@ def test_bad_dates_are_not_stored_but_reported(tmp_path):
     assert any(w["code"] == "bad-date" for w in m.warnings)
 
 
-def test_graph_is_per_source_file(tmp_path):
+def test_graph_is_per_source_content_wherever_the_file_is(tmp_path):
     a = map_source(record(str(tmp_path / "a.txt"), table()))
-    b = map_source(record(str(tmp_path / "b.txt"), table()))
+    b = map_source(record(str(tmp_path / "b.txt"), table(), sha="1" * 64))
     assert a.graph != b.graph and isinstance(a.graph, URIRef)
-    same = map_source(record(str(tmp_path / "x" / ".." / "a.txt"), table()))
-    assert same.graph == a.graph  # keyed by the resolved path
+    assert str(a.graph).endswith("/graph/" + "0" * 64)  # the file's SHA-256
+    moved = map_source(record("/elsewhere/on/another/machine/a.txt", table()))
+    assert moved.graph == a.graph and moved.source == a.source
+    assert {t for t in moved.triples if "path" not in str(t[1])} == {t for t in a.triples if "path" not in str(t[1])}
+
+
+def test_project_iri_is_unit_title_and_year_and_indicators_are_keyed_by_name(tmp_path):
+    a = map_source(record(str(tmp_path / "a.txt"), table()))
+    # the same table re-published in another file: the same project and indicators
+    b = map_source(record(str(tmp_path / "b.txt"), table(), sha="1" * 64))
+    projects = {str(s) for s, p, o in a.triples if o == JX.Project}
+    assert projects == {str(s) for s, p, o in b.triples if o == JX.Project}
+    # a row inserted above: the other indicators keep their IRIs; position is a property
+    rows = table().indicators
+    inserted = table(indicators=[Indicator("产出目标", "数量", "新增指标", Target("=1个", "=", 1, "个"), 30, 1)]
+                     + [dataclasses.replace(i, position=i.position + 1) for i in rows])
+    c = map_source(record(str(tmp_path / "c.txt"), inserted, sha="2" * 64))
+    ind = {str(o) for s, p, o in a.triples if p == JX.hasIndicator}
+    assert ind < {str(o) for s, p, o in c.triples if p == JX.hasIndicator}
+    # another year of the same project: another project, the same series and indicator series
+    d = map_source(record(str(tmp_path / "d.txt"), dataclasses.replace(table(), year=2021), sha="3" * 64))
+    assert {str(s) for s, p, o in d.triples if o == JX.Project}.isdisjoint(projects)
+    series = {str(o) for s, p, o in a.triples if p == JX.inSeries}
+    assert series and series == {str(o) for s, p, o in d.triples if p == JX.inSeries}
+    assert any(o == JX.ProjectSeries for s, p, o in a.shared)

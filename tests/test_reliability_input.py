@@ -57,11 +57,15 @@ def test_two_files_with_the_same_project_but_different_values_are_both_kept(jx, 
     a.write_text(table_text(title="同名项目"), encoding="utf-8")
     b.write_text(table_text(title="同名项目", rows=ROWS[:4]).replace("1,234,567", "7,654,321"), encoding="utf-8")
     jx.ingest([a, b], index=False)
-    # one project node per source: neither file's values overwrite or mix with the other's
-    assert rows(jx) == [("同名项目", 1234567, len(ROWS)), ("同名项目", 7654321, 4)]
+    # one project (the same unit, title and year: one IRI, docs/vocabulary.md), described by
+    # both files, each in its own named graph: neither file's values overwrite the other's
+    per_graph = jx.store.select("""SELECT ?g ?total (COUNT(?i) AS ?n) WHERE { GRAPH ?g {
+        ?p a jx:Project ; jx:budgetTotal ?total ; jx:hasIndicator ?i } } GROUP BY ?g ?total ORDER BY ?total""")
+    assert [(int(r["total"]), int(r["n"])) for r in per_graph] == [(1234567, len(ROWS)), (7654321, 4)]
+    assert per_graph[0]["g"] != per_graph[1]["g"]
     sources = jx.store.select("""SELECT ?p (COUNT(DISTINCT ?src) AS ?n) WHERE {
         ?p a jx:Project ; prov:wasDerivedFrom ?src } GROUP BY ?p""")
-    assert len(sources) == 2 and all(int(r["n"]) == 1 for r in sources)
+    assert len(sources) == 1 and int(sources[0]["n"]) == 2
 
 
 def test_the_same_table_twice_in_one_file_gives_two_projects(jx, tmp_path):

@@ -103,6 +103,10 @@ def ingest(
     for e in summary.errors:
         where = f"{e.get('path')}:{e['line']}" if e.get("line") else str(e.get("path"))
         err.print(f"[red]error[/red] {where}: {e.get('message')}")
+    if summary.outdated:
+        err.print(f"[yellow]note[/yellow] {summary.outdated} source(s) in the store were written by an earlier "
+                  "version of jixiao, whose IRIs depended on the files' paths. Ingest those files again (each "
+                  "replaces its old version), or start a new data folder and ingest everything there.")
     if summary.failed:
         raise typer.Exit(1)
 
