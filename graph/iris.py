@@ -72,6 +72,21 @@ class Minter:
     def ontology_graph(self) -> URIRef:
         return self._iri("graph/ontology")
 
+    # The search layer's graphs and nodes (rebuilt with the index).
+    def similarity_graph(self) -> URIRef:
+        return self._iri("graph/similarity")
+
+    def reuse_graph(self) -> URIRef:
+        return self._iri("graph/reuse")
+
+    def similarity_iri(self, source: str, other: str) -> str:
+        """The node carrying the score of one similarity link."""
+        return f"{self.base}similarity/{hashlib.sha1(f'{source} {other}'.encode()).hexdigest()[:20]}"
+
+    def reuse_cluster_iri(self, key: str) -> str:
+        """A cluster of equivalent indicators (its key comes from ``search.clusters``)."""
+        return f"{self.base}reuse/{key}"
+
     @staticmethod
     def source_id(sha256: str) -> str:
         """A source's key: the SHA-256 of its bytes (64 hex digits, what ``sha256sum`` prints)."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from graph.iris import Minter
 from search.text import wording_key
 
 CLUSTER_THRESHOLD = 0.87
@@ -101,4 +102,4 @@ def cluster_summary(c: Cluster, texts: list[str], rows_of_text: list[list[dict]]
 
 
 def cluster_iri(base_iri: str, key: str) -> str:
-    return f"{base_iri}reuse/{key}"
+    return Minter(base_iri).reuse_cluster_iri(key)

@@ -12,12 +12,13 @@ graph whose loading was cut short has no current stamp.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 
+from graph.iris import Minter
+from graph.vocab import JX_IRI
 from search.links import Link
 
-JX = "https://w3id.org/jixiao/ontology#"
+JX = JX_IRI
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
@@ -26,11 +27,11 @@ REUSE_SCHEME = f"{JX}ReuseScheme"
 
 
 def similarity_graph_iri(base_iri: str) -> str:
-    return f"{base_iri}graph/similarity"
+    return str(Minter(base_iri).similarity_graph())
 
 
 def reuse_graph_iri(base_iri: str) -> str:
-    return f"{base_iri}graph/reuse"
+    return str(Minter(base_iri).reuse_graph())
 
 
 def iri(value: str) -> str:
@@ -67,14 +68,13 @@ def similarity_chunks(sources: Sequence[str], others: Sequence[str], scores: Seq
     similar, similarity = iri(f"{JX}similarIndicator"), iri(f"{JX}similarity")
     node_type = f"{iri(RDF_TYPE)} {iri(f'{JX}Similarity')} .\n"
     other_p, score_p = iri(f"{JX}other"), iri(f"{JX}score")
-    node_base = f"{base_iri}similarity/"
-    sha1 = hashlib.sha1
+    node_iri = Minter(base_iri).similarity_iri
     decimals: dict[float, str] = {}
     for start in range(0, len(sources), chunk):
         out = []
         for source, other, score in zip(sources[start:start + chunk], others[start:start + chunk],
                                         scores[start:start + chunk], strict=True):
-            node = f"<{node_base}{sha1(f'{source} {other}'.encode()).hexdigest()[:20]}>"
+            node = f"<{node_iri(source, other)}>"
             value = decimals.get(score)
             if value is None:
                 value = decimals[score] = decimal(round(score, 4))

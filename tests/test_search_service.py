@@ -23,6 +23,14 @@ JX = "https://w3id.org/jixiao/ontology#"
 PROJECTS = {"高峰人才及其团队服务专项", "公共服务专项经费", "人才大厦管理维护专项", "人才公寓管理维护专项"}
 
 
+def another_year(path: Path) -> None:
+    """The sample as next year's tables: the same projects' 2021 editions, so new project and
+    indicator IRIs (a plain copy is the same projects: the same IRIs, docs/vocabulary.md)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text.count("(2020年度)") == 4
+    path.write_text(text.replace("(2020年度)", "(2021年度)"), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory) -> Path:
     """A data folder with the sample ingested and indexed (shared, read-only for the tests)."""
@@ -147,7 +155,7 @@ def test_resync_after_reingest_keeps_check_ok(app, tmp_path):
     s = app.searcher
     before = {r["iri"]: r["id"] for r in s.state.rows}
     # a second file: a copy of the sample with one indicator renamed and one removed
-    text = SAMPLE.read_text(encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8").replace("(2020年度)", "(2021年度)")  # other projects
     edited = tmp_path / "edited.txt"
     edited.write_text(text.replace("高峰人才流失人数", "高端人才流失数量", 1)
                       .replace("\t\t政策知晓率\t≥85%\n", "", 1), encoding="utf-8")
@@ -170,7 +178,7 @@ def test_resync_after_reingest_keeps_check_ok(app, tmp_path):
 
 def test_check_detects_disagreement(app, tmp_path):
     copy = tmp_path / "other.txt"
-    shutil.copy(SAMPLE, copy)
+    another_year(copy)
     app.ingest([copy], index=False)  # the graph changes, the index does not
     report = app.searcher.check()
     assert not report["ok"]
@@ -207,7 +215,7 @@ def test_killed_sync_process_leaves_a_consistent_index(app, tmp_path):
     """Kill a real `sync` mid-way (SIGKILL) many times; the index stays openable and consistent."""
     app.close()
     extra = tmp_path / "more.txt"
-    shutil.copy(SAMPLE, extra)
+    another_year(extra)
     script = ("import sys; from pathlib import Path; from api.app import Jixiao; "
               "a = Jixiao(data=Path(sys.argv[1])); a.ingest([sys.argv[2]]); a.close()")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -251,7 +259,7 @@ def test_cli_search_json_and_check(ingested, tmp_path):
     assert mismatch.returncode == 2 and "built with" in mismatch.stderr
     # the graph changes without the index: check exits 1
     copy = tmp_path / "other.txt"
-    shutil.copy(SAMPLE, copy)
+    another_year(copy)
     a = Jixiao(data=data)
     a.ingest([copy], index=False)
     a.close()
@@ -276,7 +284,8 @@ def test_remote_store_sync_search_and_check(oxigraph_url, tmp_path):
 def test_named_graphs_follow_a_reingest_by_delta(app, tmp_path):
     s = app.searcher
     copy = tmp_path / "copy.txt"
-    copy.write_text(SAMPLE.read_text(encoding="utf-8").replace("预算执行率", "预算执行进度", 1), encoding="utf-8")
+    another_year(copy)
+    copy.write_text(copy.read_text(encoding="utf-8").replace("预算执行率", "预算执行进度", 1), encoding="utf-8")
     app.ingest([copy], index=False)
     report = s.sync()
     assert report["graphs"] == "delta" and report["added"] == 200

@@ -94,6 +94,7 @@ def service_description(base_url: str) -> list[ox.Triple]:
         ox.Triple(s, _n(SD + "defaultDataset"), _n(base_url + "/void#dataset")),
     ]
     for media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                  "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json"):
+                  "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
+                  "application/rdf+xml", "application/n-quads", "application/trig"):
         t.append(ox.Triple(s, _n(SD + "resultFormat"), ox.Literal(media)))
     return t

@@ -1,0 +1,118 @@
+"""A page on another origin queries the endpoint from a real browser (what YASGUI and
+Comunica do): a GET, a form POST (YASGUI's default), and a direct POST of
+``application/sparql-query``, which the browser sends only after an OPTIONS preflight.
+
+The other origin is a second HTTP server on another port serving one blank page; the
+browser is Debian's chromium driven by Playwright (skipped only when it is missing).
+"""
+from __future__ import annotations
+
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from api.app import Jixiao
+from api.server.runner import ServerProcess, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "samples" / "shanghai-rencai-2020.txt"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+COUNT = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/jixiao/ontology#Project> }"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK),
+                       reason=f"{CHROMIUM} not found: run `make browser` (installs Debian's chromium with apt)"),
+]
+
+
+class _Blank(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        body = b"<!doctype html><title>another origin</title><p>client page</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    jx = Jixiao(data=data)
+    try:
+        assert not jx.ingest([SAMPLE], index=False).errors
+    finally:
+        jx.close()
+    with ServerProcess(["--data", str(data), "--sparql-workers", "1"]) as url:
+        yield url + "/sparql"
+
+
+@pytest.fixture(scope="module")
+def other_origin():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Blank)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def page(other_origin):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.goto(other_origin)
+        yield page
+        browser.close()
+
+
+FETCH = """async ([url, init]) => {
+  try {
+    const r = await fetch(url, init);
+    return {status: r.status, type: r.headers.get('content-type'), body: await r.text()};
+  } catch (e) { return {error: String(e)}; }
+}"""
+
+
+def test_get_from_another_origin(endpoint, page):
+    url = endpoint + "?query=" + COUNT.replace(" ", "%20").replace("#", "%23")
+    r = page.evaluate(FETCH, [url, {"headers": {"Accept": "application/sparql-results+json"}}])
+    assert "error" not in r, r
+    assert r["status"] == 200 and '"value":"4"' in r["body"].replace(" ", "")
+
+
+def test_form_post_from_another_origin(endpoint, page):
+    init = {"method": "POST", "body": "query=" + COUNT.replace("#", "%23"),
+            "headers": {"Content-Type": "application/x-www-form-urlencoded",
+                        "Accept": "application/sparql-results+json,*/*;q=0.9"}}
+    r = page.evaluate(FETCH, [endpoint, init])
+    assert "error" not in r, r
+    assert r["status"] == 200 and '"value":"4"' in r["body"].replace(" ", "")
+
+
+def test_direct_post_after_a_preflight(endpoint, page):
+    init = {"method": "POST", "body": COUNT,
+            "headers": {"Content-Type": "application/sparql-query", "Accept": "text/csv"}}
+    r = page.evaluate(FETCH, [endpoint, init])
+    assert "error" not in r, r
+    assert r["status"] == 200 and r["body"].split() == ["n", "4"]
+
+
+def test_the_browser_refuses_to_send_the_token_across_origins(endpoint, page):
+    init = {"method": "POST", "body": "INSERT DATA { <urn:x:a> <urn:x:b> 1 }",
+            "headers": {"Content-Type": "application/sparql-update", "Authorization": "Bearer guess"}}
+    r = page.evaluate(FETCH, [endpoint, init])
+    assert "error" in r  # the preflight was refused: the request never left the browser
