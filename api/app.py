@@ -86,7 +86,8 @@ class Jixiao:
             # the index first lets go of what the new version drops, then the graph is
             # replaced, then the sync adds what is new: killed anywhere, the published index
             # never holds an indicator the graph does not
-            dropped = self.store.source_indicators(item.graph) - item.indicator_iris()
+            before = set().union(*(self.store.source_indicators(g) for g in [item.graph, *item.replaces]))
+            dropped = before - item.indicator_iris()
             if dropped:
                 self.searcher.withdraw(dropped)
 

@@ -61,6 +61,7 @@ class PreparedSource:
     parse_warnings: int = 0
     warnings: list[dict] = field(default_factory=list)
     version: str = MAPPING_VERSION
+    replaces: list[str] = field(default_factory=list)  # graphs of earlier versions this one replaces
 
     def result(self, changed: bool, triples: int | None = None) -> ReplaceResult:
         return ReplaceResult(graph=self.graph, changed=changed, triples=self.triples if triples is None else triples,
@@ -158,12 +159,13 @@ class GraphStore(ABC):
 
     # ------------------------------------------------------------------ backend primitives
     @abstractmethod
-    def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
-                   ) -> ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]:
-        """Both lists None: the union default graph (or the query's FROM); else that dataset."""
+    def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                   base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]:
+        """Both lists None: the union default graph (or the query's FROM); else that dataset.
+        ``base_iri`` resolves relative IRIs."""
 
     @abstractmethod
-    def _run_update(self, sparql: str) -> None: ...
+    def _run_update(self, sparql: str, base_iri: str | None = None) -> None: ...
 
     @abstractmethod
     def _quads(self) -> Iterator[ox.Quad]: ...
@@ -186,19 +188,19 @@ class GraphStore(ABC):
 
     # ------------------------------------------------------------------ queries
     def query(self, sparql: str, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> QueryResult:
+              named_graphs: list[str] | None = None, base_iri: str | None = None) -> QueryResult:
         """Run a SPARQL query; raw results for an endpoint (``.serialize("json")`` …).
 
         The default graph is the union of all named graphs, unless the query names its
         dataset (``FROM`` / ``FROM NAMED``) or the caller does (``default_graphs`` /
         ``named_graphs``, the protocol's ``default-graph-uri`` / ``named-graph-uri``, which
         replace the query's). The prefixes of the vocabulary (jx, eli, dcterms, skos, org,
-        prov, unit, rdf, rdfs, owl, xsd) need no declaration.
+        prov, unit, rdf, rdfs, owl, xsd) need no declaration; ``base_iri`` resolves relative IRIs.
         """
-        if default_graphs is None and named_graphs is None:
-            return QueryResult(self._run_query(sparql))
-        return QueryResult(self._run_query(sparql, default_graphs=default_graphs or [],
-                                           named_graphs=named_graphs or []))
+        options: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
+        if default_graphs is not None or named_graphs is not None:
+            options.update(default_graphs=default_graphs or [], named_graphs=named_graphs or [])
+        return QueryResult(self._run_query(sparql, **options))
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """Run a SELECT query; one dict of Python values per solution (see ``results.to_python``)."""
@@ -207,10 +209,13 @@ class GraphStore(ABC):
     def ask(self, sparql: str) -> bool:
         return bool(self.query(sparql))
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL Update (one atomic request)."""
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update (one atomic request); ``base_iri`` resolves relative IRIs."""
         self._check_writable()
-        self._run_update(sparql)
+        if base_iri:
+            self._run_update(sparql, base_iri=base_iri)
+        else:
+            self._run_update(sparql)
         self._changed()
 
     def _changed(self) -> None:  # noqa: B027 - hook for the embedded store's snapshots
@@ -337,6 +342,7 @@ class GraphStore(ABC):
                 yield from self._flush_new(pending)  # keep the order of writes
                 pending, size = [], 0
                 try:
+                    item.replaces = sorted(superseded)
                     if before_replace is not None:
                         before_replace(item)
                     cited = [x for g in [item.graph, *sorted(superseded)] for x in self._shared_cited_by(g)]

@@ -86,13 +86,14 @@ class RemoteStore(GraphStore):
         return [s["g"].value for s in ox.parse_query_results(resp.content, ox.QueryResultsFormat.JSON)]
 
     # ------------------------------------------------------------------ primitives
-    def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+    def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                   base_iri: str | None = None):
         if default_graphs is None and named_graphs is None:
             dataset = self._dataset_params(sparql)
         else:  # the caller's dataset, as the protocol's parameters
             dataset = [("default-graph-uri", g) for g in default_graphs or []] + [
                 ("named-graph-uri", g) for g in named_graphs or []]
-        params = [("query", self._prologue + sparql), *dataset]
+        params = [("query", self._prologue + _base(base_iri) + sparql), *dataset]
         resp = self._post(self.query_url, params, f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8")
         ctype = resp.headers.get("content-type", "").split(";")[0].strip()
         if ctype in (RESULTS_JSON, "application/json"):
@@ -102,8 +103,8 @@ class RemoteStore(GraphStore):
             raise RuntimeError(f"unexpected answer type {ctype!r} from {self.query_url}")
         return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(resp.content, fmt)]
 
-    def _run_update(self, sparql: str) -> None:
-        self._post(self.update_url, [("update", self._prologue + sparql)])
+    def _run_update(self, sparql: str, base_iri: str | None = None) -> None:
+        self._post(self.update_url, [("update", self._prologue + _base(base_iri) + sparql)])
 
     def _quads(self) -> Iterator[ox.Quad]:
         # The protocol has no standard "whole dataset" GET, so ask for the quads.
@@ -126,3 +127,8 @@ class RemoteStore(GraphStore):
 
     def close(self) -> None:
         self._http.close()
+
+
+def _base(base_iri: str | None) -> str:
+    """A BASE declaration for the remote server (it follows the PREFIX lines of the prologue)."""
+    return f"BASE <{ox.NamedNode(base_iri).value}>\n" if base_iri else ""

@@ -27,9 +27,9 @@ _SKIP = re.compile(
     r"|#[^\n\r]*",
     re.DOTALL,
 )
-# A bare word: keywords, but also variables (?x, $x), prefixed names (a:b) and blank nodes
-# (_:b), which the lookbehind/lookahead keep from matching as keywords.
-_WORD = re.compile(r"(?<![?$:\w])[A-Za-z]+(?![\w:])")
+# A bare word: keywords, but not variables (?x, $x), prefixed names (a:b), language tags (@en)
+# or blank nodes (_:b), which the lookbehind/lookahead keep from matching as keywords.
+_WORD = re.compile(r"(?<![?$:@\w])[A-Za-z]+(?![\w:])")
 
 
 def keywords(text: str) -> Iterator[tuple[str, int, int]]:

@@ -107,7 +107,8 @@ class EmbeddedStore(GraphStore):
         return self._dataset
 
     # ------------------------------------------------------------------ primitives
-    def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+    def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                   base_iri: str | None = None):
         self._refresh_reader()
         if default_graphs is None and named_graphs is None:
             # the union default graph, unless the query names its dataset (FROM / FROM NAMED)
@@ -115,6 +116,8 @@ class EmbeddedStore(GraphStore):
         else:
             options = {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
                        "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
+        if base_iri:
+            options["base_iri"] = base_iri
         try:
             result = self._ox.query(sparql, prefixes=PREFIXES, **options)
         except SyntaxError as e:
@@ -123,9 +126,9 @@ class EmbeddedStore(GraphStore):
             return list(result)
         return result
 
-    def _run_update(self, sparql: str) -> None:
+    def _run_update(self, sparql: str, base_iri: str | None = None) -> None:
         try:
-            self._ox.update(sparql, prefixes=PREFIXES)
+            self._ox.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as e:
             raise SparqlError(str(e)) from e
 

@@ -143,14 +143,14 @@ class QueryPool:
 
     # -- queries ------------------------------------------------------------------
     def run(self, query: str, result_fmt: str | None, graph_fmt: str | None,
-            timeout: float | None = None, max_rows: int | None = None, dataset: dict | None = None) -> Answer:
+            timeout: float | None = None, max_rows: int | None = None, options: dict | None = None) -> Answer:
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
         deadline = time.monotonic() + limit
         self._top_up()
         req = {"query": query, "result_fmt": result_fmt, "graph_fmt": graph_fmt,
                "max_rows": self.max_rows if max_rows is None else min(max_rows, self.max_rows)}
-        if dataset:  # the protocol's default-graph-uri / named-graph-uri lists
-            req["dataset"] = dataset
+        if options:  # GraphStore.query's: the protocol's dataset (graph lists), the base IRI
+            req["options"] = options
         while True:
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))

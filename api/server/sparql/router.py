@@ -181,9 +181,6 @@ def endpoint(request: Request) -> str:
     return _base(request) + "/sparql"
 
 
-def with_base(request: Request, text: str) -> str:
-    # on the first line, so the parser's line numbers in error messages stay right
-    return f"BASE <{endpoint(request)}> {text}"
 
 
 # --------------------------------------------------------------------- running
@@ -197,8 +194,8 @@ async def _run_query(request: Request, query: str, choice: negotiate.Choice, poo
                         "requests to addresses chosen by clients")
     if choice.html:
         # browsers get the query page with the results as a table (JSON underneath)
-        answer, error = (None, refused) if refused else await _ask(pool, with_base(request, query), "json", "turtle",
-                                                                     dataset)
+        answer, error = (None, refused) if refused else await _ask(pool, query, "json", "turtle",
+                                                                     _options(request, dataset))
         if error is None and not answer.ok:
             error = (answer.status, answer.message)
         data = sparql_page_data(query, None if error else answer, config, error)
@@ -208,7 +205,7 @@ async def _run_query(request: Request, query: str, choice: negotiate.Choice, poo
     if choice.result_fmt is None and choice.graph_fmt is None:
         return error_response(request, 406, "none of the requested media types is one this endpoint serves",
                               html=False)
-    answer, error = await _ask(pool, with_base(request, query), choice.result_fmt, choice.graph_fmt, dataset)
+    answer, error = await _ask(pool, query, choice.result_fmt, choice.graph_fmt, _options(request, dataset))
     if error is not None:
         return error_response(request, error[0], error[1], html=False)
     if not answer.ok:
@@ -219,11 +216,14 @@ async def _run_query(request: Request, query: str, choice: negotiate.Choice, poo
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
-async def _ask(pool: QueryPool, query: str, result_fmt, graph_fmt, dataset: dict | None = None):
+def _options(request: Request, dataset: dict | None) -> dict:
+    """How the worker runs the query: the protocol's dataset, and the endpoint as base IRI."""
+    return {**(dataset or {}), "base_iri": endpoint(request)}
+
+
+async def _ask(pool: QueryPool, query: str, result_fmt, graph_fmt, options: dict | None = None):
     try:
-        if dataset:
-            return await run_in_threadpool(pool.run, query, result_fmt, graph_fmt, dataset=dataset), None
-        return await run_in_threadpool(pool.run, query, result_fmt, graph_fmt), None
+        return await run_in_threadpool(pool.run, query, result_fmt, graph_fmt, options=options), None
     except QueryTimeout:
         return None, (503, f"the query ran longer than the time limit ({pool.timeout:g} s) and was stopped; "
                            "add LIMIT, narrow the patterns, or run it on your own copy of the data")
@@ -249,7 +249,7 @@ async def _run_update(request: Request, update: str, pool: QueryPool, config: Se
         except DatasetConflict as e:
             return error_response(request, 400, str(e), html=False)
     try:
-        await run_in_threadpool(store.update, with_base(request, update))
+        await run_in_threadpool(store.update, update, endpoint(request))
     except (SyntaxError, ValueError) as e:  # graph.results.SparqlError is a ValueError
         return error_response(request, 400, f"SPARQL error: {_short(e)}")
     except PermissionError as e:

@@ -39,10 +39,10 @@ class StoreBackend:
 
         self.store = open_store(data=Path(data or "jixiao-data"), url=url, base_iri=base_iri, read_only=True)
 
-    def query(self, sparql: str, dataset: dict | None = None):
+    def query(self, sparql: str, options: dict | None = None):
         # graph.store: default graph = union of all named graphs (unless the query or the
-        # request names a dataset), vocabulary prefixes predeclared
-        return self.store.query(sparql, **(dataset or {})).raw
+        # request names a dataset), vocabulary prefixes predeclared; options: GraphStore.query's
+        return self.store.query(sparql, **(options or {})).raw
 
 
 def answer(backend, req: dict) -> dict:
@@ -71,7 +71,7 @@ def _short(e: Exception, limit: int = 500) -> str:
 def _answer(backend, req: dict) -> dict:
     max_rows: int = req["max_rows"]
     try:
-        res = backend.query(req["query"], req.get("dataset"))
+        res = backend.query(req["query"], req.get("options"))
     except PermissionError:
         raise
     except (SyntaxError, ValueError) as e:  # graph.results.SparqlError is a ValueError
