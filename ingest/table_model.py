@@ -32,8 +32,9 @@ class Row:
 
     def __post_init__(self) -> None:
         # computed once: every stage of the interpretation asks for them
-        self.text = "\t".join(c.strip() for c in self.cells if c.strip())
+        self._nonempty = [(i, s) for i, c in enumerate(self.cells) if (s := c.strip())]
+        self.text = "\t".join(s for _, s in self._nonempty)
         self.blank = not self.text
 
     def nonempty(self) -> list[tuple[int, str]]:
-        return [(i, c.strip()) for i, c in enumerate(self.cells) if c.strip()]
+        return list(self._nonempty)

@@ -190,6 +190,9 @@ def _unmash_header(rows: list[Row]) -> list[Row]:
     header has two tiers (绩效指标 and 年度指标值 spanning 一级…度量单位), the lower tier takes their place."""
     out: list[Row] = []
     for r in rows:
+        if "一级" not in r.text or len(r.cells) < 8:
+            out.append(r)
+            continue
         ne = [t for _, t in r.nonempty()]
         roles = [header_role(t) if len(compact(t)) <= 16 else None for t in ne]
         i1 = next((i for i, ro in enumerate(roles) if ro == "l1"), None)
@@ -221,12 +224,12 @@ def _unmash_header(rows: list[Row]) -> list[Row]:
 def read_tables(rows: list[Row]) -> list[TableRecord]:
     """One table range → its tables: one, or one per project of a wide sheet."""
     rows = _unmash_header(rows)
-    h_idx, _schema, _glued = _find_indicator_header(rows)
-    if h_idx is not None:
-        proj = _project_columns(rows[h_idx].cells)
+    found = _find_indicator_header(rows)
+    if found[0] is not None:
+        proj = _project_columns(rows[found[0]].cells)
         if proj is not None:
-            return _read_wide(rows, h_idx, proj)
-    return [read_table(rows)]
+            return _read_wide(rows, found[0], proj)
+    return [read_table(rows, found)]
 
 
 def _read_wide(rows: list[Row], h_idx: int, proj: list[str]) -> list[TableRecord]:
@@ -277,12 +280,12 @@ def _read_wide(rows: list[Row], h_idx: int, proj: list[str]) -> list[TableRecord
     return out or [read_table(rows)]
 
 
-def read_table(rows: list[Row]) -> TableRecord:
+def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = None) -> TableRecord:
     warnings: list[ParseWarning] = []
     body = [r for r in rows if not r.blank]
     first_line = body[0].line if body else rows[0].line
     last_line = body[-1].line if body else rows[-1].line
-    h_idx, schema, glued_header = _find_indicator_header(rows)
+    h_idx, schema, glued_header = found if found is not None else _find_indicator_header(rows)
     head_rows = rows[: h_idx] if h_idx is not None else rows
     fields = hdr.read_header([r for r in head_rows if not is_heading(r)])
     table = TableRecord(title=None, lines=(first_line, last_line))
