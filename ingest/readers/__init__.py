@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from ingest.decode import UnreadableFile
@@ -24,7 +24,6 @@ class Document:
     rows: list[Row]
     format: str  # the detected type: text, csv, html, xlsx, xls, docx, pdf
     encoding: str | None = None  # for formats read as text
-    notes: list[str] = field(default_factory=list)
     view: SourceView | None = None  # the interpretation view the rows were read through (see with_view)
 
 
