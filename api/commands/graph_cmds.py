@@ -59,7 +59,7 @@ def _open(data: Path, store: str | None, read_only: bool = False):
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of exported tables.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of tables: text exports, CSV, HTML, .xlsx/.xls, .docx, PDF.")],
     data: DataOption = DEFAULT_DATA,
     store: StoreOption = None,
     no_index: Annotated[bool, typer.Option("--no-index", help="Do not update the search index.")] = False,

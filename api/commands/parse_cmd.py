@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 
 def parse(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of exported tables.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of tables: text exports, CSV, HTML, .xlsx/.xls, .docx, PDF.")],
     format: Annotated[ParseFormat, typer.Option("--format", "-f", help="json (the contract) or summary.")] = ParseFormat.json,
 ) -> None:
     """Parse performance-goal tables and print their records, without storing anything.
