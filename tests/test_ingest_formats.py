@@ -349,3 +349,17 @@ def test_office_files_have_the_text_limits(name):
     assert "JIXIAO_MAX_FILE_LINES" in src.errors[0]["message"] and name in src.errors[0]["message"]
     src = parse_bytes((FORMATS / name).read_bytes(), name, IngestLimits(max_table_rows=30))
     assert src.tables == [] and [e["code"] for e in src.errors] == ["table-too-long"]
+
+
+def test_traditional_characters_in_an_office_file_read_as_in_text():
+    """The interpretation view (simplified characters) is applied to the cells of any format,
+    and values keep the source's own characters, as for a text export."""
+    from ingest.pipeline import parse_bytes
+
+    page = (FORMATS / "sample.html").read_text(encoding="utf-8")
+    page = page.replace("预算执行率", "預算執行率").replace("投入与管理", "投入與管理")
+    src = parse_bytes(page.encode("utf-8"), "trad.html")
+    inds = [i for t in src.tables for i in t.indicators]
+    assert len(inds) == 200
+    assert ("投入與管理", "預算執行率") in {(i.l1, i.name) for i in inds}
+    assert all(t.warnings[0].code == "traditional-script" for t in src.tables)
