@@ -329,3 +329,15 @@ def test_booleans_read_yes_or_no(client):
     page = html(client, "/projects/" + project["iri"].split("/id/", 1)[1])
     header = page.text.split('<dl class="header">', 1)[1].split("</dl>", 1)[0]
     assert "是否含有政府购买服务" in header and "False" not in header and "True" not in header
+
+
+@pytest.mark.parametrize(("page_path", "first_column", "rows"), [
+    ("/projects", "title", 4), ("/documents", "number", None), ("/reuse", "label", None)])
+def test_every_list_page_downloads_as_csv(client, page_path, first_column, rows):
+    page = html(client, page_path)
+    link = re.search(r'<a class="csv" href="([^"]+)"', page.text).group(1).replace("&amp;", "&")
+    r = client.get(link)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    lines = r.text.lstrip("\ufeff").splitlines()
+    assert lines[0].split(",")[0] == first_column
+    assert len(lines) - 1 == (rows if rows is not None else twin(client, page)["total"])

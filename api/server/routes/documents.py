@@ -2,6 +2,8 @@
 ``/api/documents/{key}``; ``/documents/by-number/{number}`` finds one by its 文号."""
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -9,7 +11,7 @@ from api.server.deps import get_store
 from api.server.doc_numbers import canonical_doc_number, fields_citing
 from api.server.models import DocumentList, LegalDocument
 from api.server.pictures import citation_picture
-from api.server.render import page
+from api.server.render import csv_response, page
 from graph import views
 
 router = APIRouter()
@@ -83,8 +85,13 @@ SELECT ?p ?prop ?label ?v WHERE {{
             response_model=DocumentList)
 def api_documents(q: str | None = Query(None, max_length=200, description="part of the title or number"),
                   issuer: str | None = Query(None, max_length=200), limit: int = Query(50, ge=1, le=1000),
-                  offset: int = Query(0, ge=0), store=Depends(get_store)) -> dict:
-    return documents_data(store, q, issuer, limit, offset)
+                  offset: int = Query(0, ge=0), format: Literal["json", "csv"] = "json",
+                  store=Depends(get_store)):
+    data = documents_data(store, q, issuer, limit, offset)
+    if format == "csv":
+        cols = ["number", "title", "issuer", "issuer_code", "year", "basis_of", "cited_by", "iri"]
+        return csv_response([[d.get(c) for c in cols] for d in data["items"]], cols, "jixiao-documents.csv")
+    return data
 
 
 @router.get("/api/documents/by-number/{number}", tags=["legal documents"],
@@ -109,6 +116,7 @@ def documents_page(request: Request, q: str | None = Query(None, max_length=200)
                    issuer: str | None = Query(None, max_length=200), offset: int = Query(0, ge=0),
                    store=Depends(get_store)) -> HTMLResponse:
     data = documents_data(store, q or None, issuer or None, request.app.state.config.page_size, offset)
+    data["csv_url"] = f"/api/documents?{request.url.query}&format=csv&limit=1000".replace("?&", "?")
     return page(request, "documents.html", data, json_url=f"/api/documents?{request.url.query}")
 
 

@@ -1,12 +1,14 @@
 """Projects: list ↔ ``/api/projects``; one project ↔ ``/api/projects/{key}``."""
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_store
 from api.server.models import Project, ProjectList
-from api.server.render import page
+from api.server.render import csv_response, page
 from graph import views
 
 router = APIRouter()
@@ -34,8 +36,12 @@ def project_data(request: Request, store, key: str) -> dict:
 def api_projects(year: int | None = None, applicant: str | None = Query(None, max_length=200),
                  q: str | None = Query(None, max_length=200, description="part of the title"),
                  limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
-                 store=Depends(get_store)) -> dict:
-    return projects_data(store, year, applicant, q, limit, offset)
+                 format: Literal["json", "csv"] = "json", store=Depends(get_store)):
+    data = projects_data(store, year, applicant, q, limit, offset)
+    if format == "csv":
+        cols = ["title", "applicant", "year", "category", "budget_total", "indicators", "legal_bases", "iri"]
+        return csv_response([[p.get(c) for c in cols] for p in data["items"]], cols, "jixiao-projects.csv")
+    return data
 
 
 @router.get("/api/projects/{key:path}", tags=["projects"],
@@ -51,6 +57,7 @@ def projects_page(request: Request, year: str | None = None, applicant: str | No
                   store=Depends(get_store)) -> HTMLResponse:
     year_n = int(year) if year and year.isdigit() else None
     data = projects_data(store, year_n, applicant or None, q or None, request.app.state.config.page_size, offset)
+    data["csv_url"] = f"/api/projects?{request.url.query}&format=csv&limit=1000".replace("?&", "?")
     return page(request, "projects.html", data, json_url=f"/api/projects?{request.url.query}")
 
 

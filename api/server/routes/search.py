@@ -6,8 +6,6 @@ shows the rest). A document number typed in the box (沪委办发[2018]12号 …
 """
 from __future__ import annotations
 
-import csv
-import io
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -17,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.server.deps import get_searcher, get_store
 from api.server.doc_numbers import canonical_doc_number
 from api.server.models import SearchResponse
-from api.server.render import page
+from api.server.render import csv_response, page
 from api.server.routes.documents import find_by_number
 
 router = APIRouter()
@@ -38,17 +36,12 @@ def search_data(searcher, q: str, k: int, mode: str, category: str | None, year:
 
 
 def results_csv(results: list[dict]) -> Response:
-    """The results as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese right)."""
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(CSV_COLUMNS)
+    rows = []
     for r in results:
         t, p = r.get("target") or {}, r.get("project") or {}
-        w.writerow([r["name"], r.get("relevance", ""), r.get("match", ""), r.get("l1") or "", r.get("l2") or "",
-                    t.get("raw") or "", t.get("unit") or "", p.get("title") or "", p.get("applicant") or "",
-                    p.get("year") or "", r["iri"]])
-    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="jixiao-search.csv"'})
+        rows.append([r["name"], r.get("relevance"), r.get("match"), r.get("l1"), r.get("l2"), t.get("raw"),
+                     t.get("unit"), p.get("title"), p.get("applicant"), p.get("year"), r["iri"]])
+    return csv_response(rows, list(CSV_COLUMNS), "jixiao-search.csv")
 
 
 @router.get("/api/search", tags=["search"], summary="Search indicators by meaning and wording",
