@@ -317,7 +317,8 @@ class Searcher:
             probability = {t: float(x) for (t, _), x in zip(ranked, p, strict=True)}
         below = 0
         if cutoff and probability:
-            kept = [(t, s) for t, s in ranked if probability[t] >= RELEVANCE_CUTOFF]
+            kept = sorted(((t, s) for t, s in ranked if probability[t] >= RELEVANCE_CUTOFF),
+                          key=lambda ts: -probability[ts[0]])  # labels then read best first (same MRR)
             below = len(ranked) - len(kept)
             ranked = kept
         hits = expand(state, ranked, k, filters)

@@ -341,3 +341,13 @@ def test_every_list_page_downloads_as_csv(client, page_path, first_column, rows)
     lines = r.text.lstrip("\ufeff").splitlines()
     assert lines[0].split(",")[0] == first_column
     assert len(lines) - 1 == (rows if rows is not None else twin(client, page)["total"])
+
+
+def test_search_facets_count_and_narrow(client):
+    page = html(client, "/search", q="完成")
+    pairs = re.findall(r'<a href="([^"]+)" class="facet-value[^"]*">([^<]+?) <small>', page.text)
+    facets = {label.strip(): href.replace("&amp;", "&") for href, label in pairs}
+    assert "2020" in facets and "上海市人才服务中心" in facets
+    narrowed = [k for k in facets if k not in ("2020", "上海市人才服务中心")][0]  # a category
+    r = client.get(facets[narrowed], headers={"Accept": "text/html"})
+    assert r.text.count('class="result group"') >= 1 and f'value="{narrowed}"' in r.text

@@ -44,6 +44,30 @@ def results_csv(results: list[dict]) -> Response:
     return csv_response(rows, list(CSV_COLUMNS), "jixiao-search.csv")
 
 
+FACETS = (("year", "年度 Year", lambda r: (r.get("project") or {}).get("year")),
+          ("category", "类别 Category", lambda r: r.get("l2") or r.get("l1")),
+          ("applicant", "申报单位 Applicant", lambda r: (r.get("project") or {}).get("applicant")))
+
+
+def facets(results: list[dict], shown: dict) -> list[dict]:
+    """Counts of the results by year, category and applicant, each value a link that narrows
+    the search to it: [{"key", "label", "values": [{"value", "count", "url", "active"}]}]."""
+    out = []
+    for key, label, get in FACETS:
+        counts: dict = {}
+        for r in results:
+            v = get(r)
+            if v not in (None, ""):
+                counts[v] = counts.get(v, 0) + 1
+        if not counts:
+            continue
+        values = [{"value": v, "count": n, "active": str(shown.get(key, "")) == str(v),
+                   "url": "/search?" + urlencode(dict(shown, **{key: v}))}
+                  for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+        out.append({"key": key, "label": label, "values": values[:12]})
+    return out
+
+
 @router.get("/api/search", tags=["search"], summary="Search indicators by meaning and wording",
             response_model=SearchResponse)
 def api_search(q: str = Query(..., min_length=1, max_length=500, description="words to look for, e.g. 满意度"),
@@ -77,6 +101,7 @@ def search_page(request: Request, q: str = Query("", max_length=500), k: int = Q
         data = dict(data, **search_data(get_searcher(request), q.strip(), k, mode, category, year_n, applicant,
                                         project, cutoff=not all))
     shown = {k2: v for k2, v in params.items() if v not in ("", None)}
+    data["facets"] = facets(data.get("results") or [], shown)
     twin = "/api/search?" + urlencode(shown) if q.strip() else None
     data.update(form=params, suggestions=SUGGESTIONS,
                 csv_url=("/api/search?" + urlencode(dict(shown, format="csv"))) if q.strip() else None,
