@@ -59,3 +59,18 @@ def test_yes_no_and_prefixed():
     assert yes_no("true") == "true" and yes_no("沪委办发") == "沪委办发"
     assert prefixed("https://w3id.org/jixiao/ontology#Project") == "jx:Project"
     assert prefixed("https://example.org/x") == "https://example.org/x"
+
+
+def test_yasgui_is_vendored_with_its_licence_and_documented():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    static = root / "api" / "static"
+    licence = (static / "yasgui-LICENSE.txt").read_text(encoding="utf-8")
+    assert "@zazuko/yasgui 4.6.2" in licence and "MIT License" in licence
+    assert "@zazuko/yasgui 4.6.2 (MIT)" in (root / "docs" / "api.md").read_text(encoding="utf-8")
+    for name in ("yasgui.min.js", "yasgui.min.css"):
+        text = (static / name).read_text(encoding="utf-8")
+        assert len(text) > 10_000 and "sourceMappingURL" not in text
+    page = (root / "api" / "templates" / "sparql.html").read_text(encoding="utf-8")
+    assert "/static/yasgui.min.js" in page and "//cdn" not in page and "https://" not in page

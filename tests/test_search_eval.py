@@ -60,3 +60,21 @@ def test_manyidu_cut_returns_the_satisfaction_indicators_only(usem3_searcher):
     names = [r["name"] for r in usem3_searcher.search("满意度", k=30, cutoff=True)["results"]]
     assert names and all("满意度" in n for n in names)
     assert len(names) == sum("满意度" in n for n in load_eval()["corpus"])
+
+
+def test_docs_report_the_cutoff_as_measured(usem3_searcher):
+    """docs/search.md's table of precision and recall at the cut-off is this run's numbers."""
+    import re
+
+    from eval_search import cutoff_metrics
+
+    from search.ranking import RELEVANCE_CUTOFF
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "search.md").read_text(encoding="utf-8")
+    assert f"RELEVANCE_CUTOFF = {RELEVANCE_CUTOFF:.2f}" in doc
+    m = cutoff_metrics(usem3_searcher, load_eval())
+    for kind in ("all", "zh", "paraphrase", "en"):
+        row = re.search(rf"^\| {kind} \| \d+ \|(.*)$", doc, re.M).group(1)
+        numbers = [float(x) for x in re.findall(r"\d+\.\d+", row)]
+        measured = [m[kind][k] for k in ("precision@10", "recall@10", "precision@cut", "recall@cut")]
+        assert all(abs(a - b) <= 0.02 for a, b in zip(numbers[:4], measured, strict=True)), (kind, numbers, measured)
