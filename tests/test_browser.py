@@ -159,6 +159,13 @@ def test_sparql_gallery_runs_in_the_browser(base_url, browser):
     assert page.locator("#sparql-form").is_hidden()  # the plain form is the no-JavaScript fallback
     page.wait_for_selector("#yasgui .CodeMirror-linenumber >> nth=2")  # numbered lines
     assert page.locator("#yasgui .cm-keyword").count() >= 1  # highlighted
+    page.evaluate("() => { const y = window.jixiaoYasgui.getTab().getYasqe();"
+                  " y.setValue('SELECT * WHERE {\\n  ?s a \\n}'); y.focus(); y.setCursor({line: 1, ch: 7}); }")
+    page.keyboard.type("jx:Ind")
+    page.keyboard.press("Control+Space")
+    page.wait_for_selector(".CodeMirror-hints li")
+    assert "jx:Indicator" in page.locator(".CodeMirror-hints li").all_inner_texts()  # completion, offline
+    page.keyboard.press("Escape")
     page.locator("a.example", has_text="Indicators per level-1 category").click()
     page.wait_for_selector("#yasgui .yasr table.dataTable tbody tr")
     editor = page.evaluate("window.jixiaoYasgui.getTab().getYasqe().getValue()")

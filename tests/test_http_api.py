@@ -351,3 +351,15 @@ def test_search_facets_count_and_narrow(client):
     narrowed = [k for k in facets if k not in ("2020", "上海市人才服务中心")][0]  # a category
     r = client.get(facets[narrowed], headers={"Accept": "text/html"})
     assert r.text.count('class="result group"') >= 1 and f'value="{narrowed}"' in r.text
+
+
+def test_project_lists_each_document_once_with_the_fields_citing_it(client):
+    hits = client.get("/api/search", params={"q": "满意度", "k": 30}).json()["results"]
+    iri = next(r["project"]["iri"] for r in hits if r["project"]["title"] == "公共服务专项经费")
+    project = client.get("/api/projects/" + iri.split("/id/", 1)[1]).json()
+    bases = {d["iri"] for d in project["legal_bases"]}
+    assert not bases & {d["iri"] for d in project["cited_documents"]}  # never twice
+    cited = {d["number"]: d["fields"] for d in project["cited_documents"]}
+    assert cited[DOC] == ["保证项目实施的制度、措施"]
+    page = html(client, "/projects/" + iri.split("/id/", 1)[1])
+    assert '<span class="field">保证项目实施的制度、措施</span>' in page.text

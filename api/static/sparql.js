@@ -45,6 +45,9 @@
     });
   }
 
+  // Only completers that stay on this server: the class/property ones ask LOV on the internet.
+  var COMPLETERS = ["prefixes", "variables", "jixiao-terms"];
+  if (Yasqe && Yasqe.defaults) Yasqe.defaults.autocompleters = COMPLETERS.slice();
   var prefixesJson = "/api/prefixes";
   host.hidden = false; // before the editor measures itself
   document.getElementById("sparql-form").hidden = true;
@@ -61,7 +64,6 @@
     yasqe: {
       value: cfg.query || cfg.default_query,
       prefixCcApi: prefixesJson, // the prefix completer reads this endpoint's prefixes
-      autocompleters: ["prefixes", "variables", "jixiao-terms"],
       resizeable: true,
       editorHeight: "300px",
       showQueryButton: true
@@ -180,6 +182,7 @@
     tune(t.getYasr());
     if (e.__jixiao) return;
     e.__jixiao = true;
+    ["property", "class"].forEach(function (name) { if (e.autocompleters && e.autocompleters[name]) e.disableCompleter(name); });
     e.on("query", function () {
       running(true);
       showError("");

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_store
+from api.server.doc_numbers import fields_citing
 from api.server.models import Project, ProjectList
 from api.server.render import csv_response, page
 from graph import views
@@ -28,6 +29,19 @@ def project_data(request: Request, store, key: str) -> dict:
         data = None
     if data is None:
         raise HTTPException(404, f"no project {iri}")
+    return with_citation_fields(data)
+
+
+def with_citation_fields(data: dict) -> dict:
+    """Each legal basis and cited document says in which other fields of the table it is
+    cited (``fields``); a document both a 立项依据 and cited elsewhere is listed once, under
+    立项依据, with those fields."""
+    texts = {f["label"]: [v for v in f["values"] if isinstance(v, str)] for f in data.get("other_fields") or []}
+    bases = {d["iri"] for d in data.get("legal_bases") or []}
+    for doc in (data.get("legal_bases") or []) + (data.get("cited_documents") or []):
+        doc["fields"] = [f for f in fields_citing(texts, doc.get("number"), doc.get("title"))
+                         if not f.startswith("立项依据")]
+    data["cited_documents"] = [d for d in data.get("cited_documents") or [] if d["iri"] not in bases]
     return data
 
 
