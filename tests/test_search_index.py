@@ -95,7 +95,8 @@ def test_hybrid_search_finds_wordings_and_shares_rank_across_projects(state, tmp
     assert len({r["project"]["iri"] for r in out["results"][:3]}) == 3
     assert out["results"][0]["score"] == out["results"][2]["score"]
     first = out["results"][0]
-    assert set(first) == {"iri", "name", "score", "l1", "l2", "target", "project", "relevance", "match"}
+    assert set(first) == {"iri", "name", "score", "relevance", "match", "l1", "l2", "target", "project"}
+    assert 0 < first["relevance"] <= 1 and first["match"] == "strong"
     assert set(first["project"]) == {"iri", "title", "applicant", "year"}
     assert first["project"]["year"] == 2021  # newest year first among equal wordings
 
