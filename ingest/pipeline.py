@@ -155,7 +155,7 @@ def _drop_cut_row(src: SourceRecord, rows: list) -> None:
     last = t.indicators[-1]
     last_line = max((r.line for r in rows if not r.blank), default=0)
     with_target = sum(1 for i in t.indicators[:-1] if i.target is not None)
-    if last.target is None and last.line >= last_line and len(t.indicators) >= 3 and \
+    if last.target is None and last.line >= last_line and len(t.indicators) >= 2 and \
             with_target >= 0.8 * (len(t.indicators) - 1):
         t.indicators.pop()
         t.warnings.append(ParseWarning(last.line, "cut-off-row", f"the file ends inside the row of {last.name}: "

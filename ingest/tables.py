@@ -348,6 +348,16 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
                         run.append(rows[j].text)
                     j += 1
                 if len(run) >= 3:
+                    # more column names after the known ones (one value column per town: '西坪镇尧山村' …)
+                    k = j
+                    while k < len(rows) and k - j < 12 and rows[k].layout == "single" and \
+                            2 <= len(compact(rows[k].text)) <= 10 and label_info(rows[k].text) is None and \
+                            not looks_like_target(rows[k].text) and not looks_like_label(rows[k].text):
+                        k += 1
+                    nxt = next((x for x in range(k, min(k + 3, len(rows))) if not rows[x].blank), None)
+                    if k > j and nxt is not None and label_info(rows[nxt].text) is not None:
+                        run.extend(rows[x].text for x in range(j, k))
+                        j = k
                     return j - 1, schema_from_header(run), False
     return None, DEFAULT_SCHEMA, False
 

@@ -42,7 +42,7 @@ def split_cells(line: str) -> tuple[list[str], str]:
     m = _TRAILING_PIPES.match(stripped)
     if m and m.group("cell").strip():
         # one cell per line, closed by a '|' marker (and the padding of empty cells after it)
-        return [m.group("cell").strip()], "single"
+        return [_LETTER_SPACED.sub(lambda x: x.group(0).replace(" ", ""), m.group("cell").strip())], "single"
     if stripped.count("|") >= 2 or (stripped.startswith("|") and stripped.endswith("|")):
         if _PIPE_RULE.match(stripped):
             return [], "pipe-rule"
