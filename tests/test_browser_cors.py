@@ -1,6 +1,7 @@
 """A page on another origin queries the endpoint from a real browser (what YASGUI and
-Comunica do): a GET, a form POST (YASGUI's default), and a direct POST of
-``application/sparql-query``, which the browser sends only after an OPTIONS preflight.
+Comunica do): a GET, a form POST (YASGUI's default), a direct POST of
+``application/sparql-query``, which the browser sends only after an OPTIONS preflight, and
+YASGUI itself (the copy this project ships) with its default request settings.
 
 The other origin is a second HTTP server on another port serving one blank page; the
 browser is Debian's chromium driven by Playwright (skipped only when it is missing).
@@ -31,9 +32,20 @@ pytestmark = [
 ]
 
 
+YASGUI_PAGE = """<!doctype html><meta charset="utf-8"><title>YASGUI elsewhere</title>
+<link rel="stylesheet" href="{site}/static/yasgui.min.css"><div id="yasgui"></div>
+<script src="{site}/static/yasgui.min.js"></script>
+<script>window.yasgui = new Yasgui(document.getElementById("yasgui"),
+  {{requestConfig: {{endpoint: "{site}/sparql"}}, persistenceId: null, copyEndpointOnNewTab: false}});</script>"""
+
+
 class _Blank(http.server.BaseHTTPRequestHandler):
+    site = ""  # the jixiao server, for the YASGUI page
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         body = b"<!doctype html><title>another origin</title><p>client page</p>"
+        if self.path.startswith("/yasgui"):  # YASGUI with its default request settings
+            body = YASGUI_PAGE.format(site=self.site).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
@@ -53,6 +65,7 @@ def endpoint(tmp_path_factory):
     finally:
         jx.close()
     with ServerProcess(["--data", str(data), "--sparql-workers", "1"]) as url:
+        _Blank.site = url
         yield url + "/sparql"
 
 
@@ -116,3 +129,14 @@ def test_the_browser_refuses_to_send_the_token_across_origins(endpoint, page):
             "headers": {"Content-Type": "application/sparql-update", "Authorization": "Bearer guess"}}
     r = page.evaluate(FETCH, [endpoint, init])
     assert "error" in r  # the preflight was refused: the request never left the browser
+
+
+def test_yasgui_on_another_origin_with_its_default_calls(endpoint, other_origin, page):
+    page.goto(other_origin + "yasgui")
+    page.wait_for_selector("#yasgui .CodeMirror")
+    page.evaluate("q => { window.yasgui.getTab().setQuery(q); }", COUNT)
+    page.evaluate("() => { window.yasgui.getTab().getYasqe().query().catch(() => null); }")
+    page.wait_for_selector("#yasgui .yasr table.dataTable tbody tr", timeout=30_000)
+    cell = page.locator("#yasgui .yasr table.dataTable tbody td").last.inner_text().strip()
+    assert cell in ("4", '"4"^^<http://www.w3.org/2001/XMLSchema#integer>'), cell
+    page.goto(other_origin)  # leave the page as the other tests expect it
