@@ -15,7 +15,7 @@ _REQUIRED = re.compile(r"[（(][^（）()]{0,6}[必选]填[^（）()]{0,4}[）)]
                        r"|[（(]\s*\d{1,3}(?:\s*[-~]\s*\d{1,3})?\s*分?\s*[）)]\s*分?")
 _NUMBERING = re.compile(r"^(?:\d{1,2}[、.．]|[一二三四五六七八九十]{1,2}[、.．]|[（(][\d一二三四五六七八九十]{1,2}[）)])")
 _ALTERNATIVE = re.compile(r"[（(][^（）()]{1,14}[）)]")
-_SUFFIX = re.compile(r"(?:类指标|指标|目标|类)$")
+_SUFFIX = re.compile(r"(?:类指标|指标|目标|类|值)$")
 
 
 @dataclass(frozen=True)
