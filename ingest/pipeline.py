@@ -99,7 +99,8 @@ def _read_tables(src: SourceRecord, doc: readers.Document, path: str, limits: In
         src.errors.append({"path": path, "line": rows[ranges[0][0]].line, "code": "no-table",
                            "message": f"{path}:{rows[ranges[0][0]].line}: a 绩效目标表 heading with no project "
                                       "(no 项目名称 and no indicators) under it"})
-    _drop_cut_row(src, rows)
+    if src.format in (None, "text", "csv", "html"):
+        _drop_cut_row(src, rows)  # a workbook, a Word or PDF file is never cut inside a row
     # a notice above the first table ('根据《…》（财建〔2022〕111号）…，现将…下达') gives the legal
     # bases of the tables that have no 立项依据 of their own
     preamble = "\n".join(r.text for r in rows[:ranges[0][0]] if not r.blank)
