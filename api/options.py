@@ -24,6 +24,8 @@ StoreOption = Annotated[
         "--store",
         envvar="JIXIAO_STORE",
         help="URL of a SPARQL 1.1 server with the Graph Store Protocol "
-        "(e.g. http://127.0.0.1:7878 for `oxigraph serve`) instead of the embedded store.",
+        "(e.g. http://127.0.0.1:7878 for `oxigraph serve`) instead of the embedded store. "
+        "Credentials: http://USER:PASSWORD@host… or env JIXIAO_STORE_USER/JIXIAO_STORE_PASSWORD; "
+        "Virtuoso: http://host:8890#query=sparql&update=sparql-auth&gsp=sparql-graph-crud-auth.",
     ),
 ]

@@ -345,9 +345,7 @@ class GraphStore(ABC):
                     item.replaces = sorted(superseded)
                     if before_replace is not None:
                         before_replace(item)
-                    cited = [x for g in [item.graph, *sorted(superseded)] for x in self._shared_cited_by(g)]
-                    drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(superseded))
-                    self._run_update(drops + self.replace_update(item, sorted(set(cited))))
+                    self._replace_changed(item, sorted(superseded))
                 except Exception as exc:  # one request: the store is as it was
                     yield item, exc
                 else:
@@ -387,6 +385,14 @@ class GraphStore(ABC):
             own, sh = item.graph_triples()
             body.append(f"GRAPH <{item.graph}> {{\n{ntriples(own)}}}\nGRAPH <{shared}> {{\n{ntriples(sh)}}}")
         self._run_update("INSERT DATA {\n" + "\n".join(body) + "\n}")
+
+    def _replace_changed(self, item: PreparedSource, superseded: list[str] | None = None) -> None:
+        """Replace a source already in the store (and ``superseded``, the graphs of earlier
+        versions of its file), all or nothing: one SPARQL Update here."""
+        superseded = superseded or []
+        cited = [x for g in [item.graph, *superseded] for x in self._shared_cited_by(g)]
+        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in superseded)
+        self._run_update(drops + self.replace_update(item, sorted(set(cited))))
 
     def _shared_cited_by(self, graph: str) -> list[str]:
         """Shared nodes (documents, organizations, issuing bodies) a source graph points at."""

@@ -67,6 +67,9 @@ def apply_delta(store: Any, graph_iri: str, old_ntriples: str, new_ntriples: str
     removed, added = sorted(old - new), sorted(new - old)
     if not removed and not added:
         return 0
+    if getattr(store, "change_graph", None) is not None:  # a remote store: in chunks where the server needs them
+        store.change_graph(graph_iri, removed, added)
+        return len(removed) + len(added)
     parts = []
     if removed:
         parts.append(f"DELETE DATA {{ GRAPH <{graph_iri}> {{\n" + "\n".join(removed) + "\n} }")

@@ -77,13 +77,38 @@ def oxigraph_serve():
     return run_oxigraph
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory) -> Iterator[str]:
+    """``--store`` URL of one real Virtuoso for the session (tests/virtuoso_server.py); skips,
+    saying why, where Debian's virtuoso-opensource is not installed."""
+    from tests.virtuoso_server import MISSING, VIRTUOSO, run_virtuoso
+
+    if VIRTUOSO is None:
+        pytest.skip(MISSING)
+    with run_virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+@pytest.fixture
+def virtuoso_url(virtuoso_server: str) -> str:
+    """The session's Virtuoso, emptied of everything but its own system graphs."""
+    from tests.virtuoso_server import clear
+
+    clear(virtuoso_server)
+    return virtuoso_server
+
+
+@pytest.fixture(params=["embedded", "remote", "virtuoso"])
 def store(request, tmp_path: Path, oxigraph_serve):
-    """A fresh graph store, once embedded and once over a real `oxigraph serve`."""
+    """A fresh graph store: embedded, over a real `oxigraph serve`, and over a real Virtuoso."""
     from graph.store import open_store
 
     if request.param == "embedded":
         s = open_store(data=tmp_path / "data")
+        yield s
+        s.close()
+    elif request.param == "virtuoso":
+        s = open_store(data=tmp_path / "data", url=request.getfixturevalue("virtuoso_url"))
         yield s
         s.close()
     else:

@@ -79,6 +79,9 @@ def test_removing_a_source_collects_documents_nobody_cites(store, tmp_path):
 
 
 def test_failed_update_leaves_the_store_as_it_was(store, tmp_path):
+    if getattr(store, "chunked", False):
+        pytest.skip("Virtuoso commits each operation of an update request on its own; jixiao's chunked "
+                    "writes roll back instead (tests/test_virtuoso.py)")
     store.replace_source(make_record(tmp_path / "a.txt"))
     before = sorted(store.export("nq").splitlines())
     mapped = map_source(make_record(tmp_path / "a.txt", target="=99名", value=99, sha="d" * 64), store.minter)

@@ -1,0 +1,116 @@
+"""The six research queries of bench_sparql.py on the embedded store and on Virtuoso, same data.
+
+Builds the synthetic corpus's store (``bench_ingest.load_store``), dumps it to N-Quads,
+starts Debian's Virtuoso (tests/virtuoso_server.py: fresh database, free ports), loads the
+dump with Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run``, as docs/scaling.md tells
+users), then times each query through jixiao's ``select`` on both stores in interleaved
+rounds (embedded, Virtuoso, embedded, …) and reports medians, the ratio and the machine load.
+
+    python benchmarks/bench_virtuoso.py --tables 10000
+    python benchmarks/bench_virtuoso.py --tables 30000 --buffers 170000 --json /tmp/v30k.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import bench_ingest  # noqa: E402
+import bench_sparql  # noqa: E402
+
+
+def isql(folder: Path, sql: str) -> str:
+    """Run SQL on the Virtuoso started in ``folder`` (its SQL port is in the ini)."""
+    port = next(line.split("=")[1].strip() for line in (folder / "virtuoso.ini").read_text().splitlines()
+                if line.startswith("ServerPort") and "ServerPort" in line)
+    out = subprocess.run(["isql-vt", port, "dba", "dba", f"exec={sql}"], capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+def bulk_load(folder: Path, nq: Path) -> float:
+    """Virtuoso's bulk loader on one N-Quads file (each quad keeps its graph)."""
+    t0 = time.perf_counter()
+    isql(folder, f"ld_dir('{nq.parent}', '{nq.name}', 'urn:jixiao:unused'); rdf_loader_run(); checkpoint;")
+    errors = isql(folder, "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
+    if "0 Rows" not in errors:
+        raise RuntimeError(f"bulk load failed: {errors}")
+    return round(time.perf_counter() - t0, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tables", type=int, default=10000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--budget", type=float, default=60.0, help="seconds per query (at least 3 rounds)")
+    ap.add_argument("--buffers", type=int, default=60000, help="Virtuoso NumberOfBuffers (8 KB each)")
+    ap.add_argument("--max-rows", type=int, default=1_000_000,
+                    help="Virtuoso ResultSetMaxRows (docs/scaling.md's 1000000; 10000, the default, makes jixiao page)")
+    ap.add_argument("--reuse", action="store_true", help="keep a Virtuoso database loaded by an earlier run")
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("JIXIAO_BENCH_WORK", "/tmp/jixiao-bench")))
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+
+    from graph.store import open_store
+    from tests.virtuoso_server import run_virtuoso
+
+    folder = bench_ingest.corpus(args.work, args.tables, args.seed, 0.05)
+    data = args.work / f"data-q-{args.tables}"
+    load = bench_ingest.load_store(folder, data, index=False)
+    print(f"store: {args.tables} tables, {load['triples']} triples", flush=True)
+    vfolder = args.work / f"virtuoso-{args.tables}"
+    reuse = args.reuse and (vfolder / "virtuoso.db").exists()
+    if vfolder.exists() and not reuse:
+        import shutil
+
+        shutil.rmtree(vfolder)
+    vfolder.mkdir(parents=True, exist_ok=True)
+    nq = vfolder / "dump.nq"
+    if not reuse:
+        bench_sparql.dump_nquads(data / "store", nq)
+    out: dict[str, Any] = {"tables": args.tables, "triples": load["triples"], "max_rows": args.max_rows,
+                           "load_avg_start": os.getloadavg()}
+    with run_virtuoso(vfolder, max_rows=args.max_rows, buffers=args.buffers) as url:
+        if not reuse:
+            out["virtuoso_bulk_load_s"] = bulk_load(vfolder, nq)
+            print(f"virtuoso bulk load: {out['virtuoso_bulk_load_s']} s", flush=True)
+        emb = open_store(data=data, read_only=True)
+        virt = open_store(data=data, url=url, read_only=True)
+        results: dict[str, Any] = {}
+        try:
+            for name in bench_sparql.QUERIES:
+                sparql = bench_sparql.q(name)
+                r = bench_sparql.interleaved({"embedded": lambda s=sparql: len(emb.select(s)),
+                                              "virtuoso": lambda s=sparql: len(virt.select(s))},
+                                             args.runs, args.budget)
+                times = r.pop("_times")
+                r["embedded_over_virtuoso"] = round(statistics.median(
+                    a / b for a, b in zip(times["embedded"], times["virtuoso"], strict=False) if b > 0), 3)
+                results[name] = r
+                print(f"  {name}: embedded {r['embedded']['median_ms']} ms, virtuoso {r['virtuoso']['median_ms']} ms, "
+                      f"×{r['embedded_over_virtuoso']} (rows {r['embedded']['rows']}/{r['virtuoso']['rows']})",
+                      flush=True)
+        finally:
+            emb.close()
+            virt.close()
+    nq.unlink(missing_ok=True)
+    out["queries"] = results
+    out["load_avg_end"] = os.getloadavg()
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
