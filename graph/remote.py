@@ -143,7 +143,7 @@ class RemoteStore(GraphStore):
         self._row_cap: int | None = None  # rows per answer, where the server caps them
         self._uncapped_rows = 0  # an answer of this many rows came back whole
         self.graph_prefix = os.path.commonprefix([str(self.minter.shared_graph()), str(self.minter.ontology_graph()),
-                                                  str(self.minter.source_graph("/"))])
+                                                  str(self.minter.source_graph("0" * 64))])
         if not read_only:
             self.ensure_ontology()
             self._union = None  # probe again now that the ontology graph is there
@@ -367,11 +367,11 @@ class RemoteStore(GraphStore):
         else:
             super()._write_new(items)
 
-    def _replace_changed(self, item: PreparedSource) -> None:
+    def _replace_changed(self, item: PreparedSource, superseded: list[str] | None = None) -> None:
         if self.chunked:
-            remote_writes.replace_changed(self, item)
+            remote_writes.replace_changed(self, item, superseded or [])
         else:
-            super()._replace_changed(item)
+            super()._replace_changed(item, superseded)
 
     def replace_graph(self, graph: str, data: str | bytes, format: str = "nt") -> None:
         """Replace one named graph; on a chunked server in pieces, its last triple last."""

@@ -71,25 +71,29 @@ def write_new(store: RemoteStore, items: Sequence[PreparedSource], collect_share
         raise
 
 
-def replace_changed(store: RemoteStore, item: PreparedSource) -> None:
-    """Replace a source already in the store: the new version whole, or the old one back."""
+def replace_changed(store: RemoteStore, item: PreparedSource, superseded: Sequence[str] = ()) -> None:
+    """Replace a source already in the store (its graph, and ``superseded``: graphs of earlier
+    versions of its file): the new version whole, or the old graphs back."""
     shared = str(store.minter.shared_graph())
-    cited = store._shared_cited_by(item.graph)
-    old = store.graph_triples(item.graph)
-    drop_graphs(store, [item.graph])
+    graphs = [item.graph, *superseded]
+    cited = [x for g in graphs for x in store._shared_cited_by(g)]
+    old = {g: store.graph_triples(g) for g in graphs}
+    drop_graphs(store, graphs)
     try:
         write_new(store, [item], collect_shared=False)
     except BaseException:
         try:
-            post_triples(store, item.graph, [t for t in old if t.predicate.value != MARKER])
-            insert_data(store, [(item.graph, t) for t in old if t.predicate.value == MARKER])
+            drop_graphs(store, [item.graph])
+            for g, triples in old.items():
+                post_triples(store, g, [t for t in triples if t.predicate.value != MARKER])
+            insert_data(store, [(g, t) for g, triples in old.items() for t in triples if t.predicate.value == MARKER])
             # shared descriptions only the new version cited go again
             _rollback(store, [], shared, item.graph_triples()[1])
         except Exception:  # noqa: S110 - no marker: the next ingest writes the file again
             pass
         raise
     if cited:
-        for chunk in _chunks(cited, GRAPHS_PER_REQUEST):
+        for chunk in _chunks(sorted(set(cited)), GRAPHS_PER_REQUEST):
             store._run_update(gc_shared_update(shared, chunk))
 
 
