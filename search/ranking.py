@@ -63,13 +63,50 @@ def lexical_text_scores(state: IndexState, query: str, depth: int,
     return sorted(((int(t), float(scores[t])) for t in positive), key=lambda kv: (-kv[1], kv[0]))
 
 
-def fuse(*ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: Σ 1/(RRF_K + rank) over the lists a text appears in."""
+def fuse(*ranked: list[tuple[int, float]], weights: tuple[float, ...] | None = None) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: Σ w/(RRF_K + rank) over the lists a text appears in (w = 1
+    unless ``weights`` gives one per list)."""
     fused: dict[int, float] = {}
-    for lst in ranked:
+    for n, lst in enumerate(ranked):
+        w = 1.0 if weights is None else weights[n]
+        if w == 0:
+            continue
         for rank, (t, _) in enumerate(lst, start=1):
-            fused[t] = fused.get(t, 0.0) + 1.0 / (RRF_K + rank)
+            fused[t] = fused.get(t, 0.0) + w / (RRF_K + rank)
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# Hybrid fusion weights of the four lists: dense (the name's cosine), lexical (BM25 of the
+# query), vocabulary (BM25 of the query's framework terms, search.vocabulary) and category
+# (cosine of the query to the indicator's 二级 category label plus to its name). Tuned on
+# tests/data/search_eval_regions.json by benchmarks/eval_search_regions.py --tune.
+FUSION_WEIGHTS: tuple[float, ...] = (1.0, 1.0, 0.0, 0.0)
+
+
+def vocabulary_text_scores(state: IndexState, query: str, depth: int,
+                           allowed_texts: np.ndarray | None) -> list[tuple[int, float]]:
+    """BM25 of the framework terms the query stands for (empty when it triggers none)."""
+    from search.vocabulary import expand_query
+
+    terms = expand_query(query)
+    return lexical_text_scores(state, terms, depth, allowed_texts) if terms else []
+
+
+def category_text_scores(state: IndexState, qvec: np.ndarray, label_vectors: dict[str, np.ndarray],
+                         depth: int, allowed_texts: np.ndarray | None) -> list[tuple[int, float]]:
+    """Texts by cosine(query, name) + cosine(query, 二级 category label): the category says what
+    kind of indicator a terse or local name is (满意度, 时效, 成本 …)."""
+    if not label_vectors:
+        return []
+    q = qvec.astype(state.text_vectors.dtype)
+    name_cos = state.text_vectors @ q
+    label_cos = {label: float(v @ q) for label, v in label_vectors.items()}
+    extra = np.array([label_cos.get(rows[0].get("l2") or "", 0.0) if rows else 0.0 for rows in state.rows_of_text])
+    scores = name_cos + extra
+    if allowed_texts is not None:
+        scores = np.where(allowed_texts, scores, -np.inf)
+    top = np.argsort(-scores, kind="stable")[:depth]
+    return [(int(t), float(scores[t])) for t in top if np.isfinite(scores[t])]
 
 
 def expand(state: IndexState, ranked_texts: list[tuple[int, float]], k: int,

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from search import rdf_export
+from search import ranking, rdf_export
 from search.clusters import CLUSTER_THRESHOLD, cluster_summary, reuse_clusters
 from search.encoders import DEFAULT_ENCODER, Encoder, encoder_identity, load_encoder, same_model
 from search.graph_rows import read_indicator_rows
@@ -27,6 +27,7 @@ from search.ranking import (
     MODES,
     RELEVANCE_CUTOFF,
     Filters,
+    category_text_scores,
     dense_text_scores,
     expand,
     fuse,
@@ -34,6 +35,7 @@ from search.ranking import (
     match_label,
     relevance,
     relevance_features,
+    vocabulary_text_scores,
 )
 from search.state import IndexState
 from search.storage import (
@@ -310,7 +312,14 @@ class Searcher:
             lists.append(dense_text_scores(state, qvec, depth, allowed_ids))
         if mode in ("lexical", "hybrid"):
             lists.append(lexical_text_scores(state, q, depth, allowed_texts))
-        ranked = fuse(*lists) if mode == "hybrid" else lists[0]
+        if mode == "hybrid":
+            weights = ranking.FUSION_WEIGHTS
+            lists.append(vocabulary_text_scores(state, q, depth, allowed_texts) if weights[2] else [])
+            lists.append(category_text_scores(state, qvec, self._label_vectors(), depth, allowed_texts)
+                         if weights[3] else [])
+            ranked = fuse(*lists, weights=weights)
+        else:
+            ranked = lists[0]
         probability: dict[int, float] = {}
         if qvec is not None and ranked:
             p = relevance(relevance_features(state, q, qvec, ranked))
@@ -325,6 +334,17 @@ class Searcher:
         results = [result_json(r, s, probability.get(state.text_id[r["text"]])) for r, s in hits]
         return {"query": q, "results": results, "groups": group_results(results, self._cluster_of()),
                 "below_cutoff": below}
+
+    def _label_vectors(self) -> dict[str, np.ndarray]:
+        """二级 category label → its vector (embedded once per state: a few dozen labels)."""
+        state = self.state
+        cached = getattr(state, "_label_vectors", None)
+        if cached is None:
+            labels = sorted({r["l2"] for r in state.rows if r.get("l2")})
+            vecs = self.encoder.encode(labels) if labels else []
+            cached = {label: vecs[n] for n, label in enumerate(labels)}
+            state._label_vectors = cached
+        return cached
 
     def _cluster_of(self) -> dict[str, dict]:
         """indicator IRI → its reuse cluster {"iri", "key", "label", "projects"} (cached per state)."""

@@ -11,6 +11,8 @@ import re
 
 from search.text import normalise
 
+# Concepts only: class words every table uses (数量, 率, 面积, 人数) would pull every count or
+# rate to the top of any query that mentions one (measured: number of retirees → 电梯维保数量).
 # Each entry: the words that trigger it (lower case; English words match whole, Chinese as
 # substrings) → the indicator terms it stands for.
 SYNONYMS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -63,10 +65,6 @@ SYNONYMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("ecolog", "environment", "生态", "环境"), "生态 环境"),
     (("collective economy", "village economy", "集体经济"), "集体经济"),
     (("income", "收入", "就业"), "收入 就业"),
-    (("staff", "personnel", "人员", "人数"), "人数 人员"),
-    (("number", "count", "how many", "几个", "多少", "数量"), "数量"),
-    (("rate", "ratio", "比例", "比率"), "率 比例"),
-    (("area", "面积"), "面积"),
 )
 
 _LATIN = re.compile(r"[a-z]")
