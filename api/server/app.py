@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -41,11 +42,15 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
         publish = getattr(jx.store, "publish", None)
         if publish is not None and not getattr(jx.store, "read_only", True):
             publish()  # a writable store may hold changes (ontology load) workers must see
-        app.state.pool.start()
+        # bind at once: query workers start and the search index loads in the background;
+        # a SPARQL query waits for a worker, a search for the index (api.server.deps)
+        app.state.pool.start(wait=False)
+        app.state.search_ready = threading.Event()
         threading.Thread(target=_warm_up, args=(app,), name="jixiao-warm-up", daemon=True).start()
         try:
             yield
         finally:
+            app.state.closing.set()
             app.state.pool.close()
 
     app = FastAPI(title="jixiao 绩效", description=DESCRIPTION, version="0.1.0", lifespan=lifespan,
@@ -56,6 +61,8 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     app.state.cache = {}
     app.state.searcher_checked = float("-inf")
     app.state.searcher_generation = object()  # unknown: the first search opens the index
+    app.state.search_ready = None  # an Event from the start (lifespan), set by _warm_up when loaded
+    app.state.closing = threading.Event()
     app.state.links = Links(getattr(jx, "base_iri", None))
     app.state.templates = make_templates()
     # middleware: the last added is the outermost — headers, then the catch-all, then limits,
@@ -74,19 +81,29 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
 
 
 def _warm_up(app: FastAPI) -> None:
-    # load the search index and the embedding model now, not on the first visitor's search
+    """Load the search index and the embedding model now, not on the first visitor's search.
+
+    Runs in a background thread while the server already answers. ``search_ready`` is set
+    when done — also after a failure, so searches then open the index themselves (and report
+    the problem) instead of waiting for a warm-up that will not come."""
     from api.server.deps import _index_generation, _searcher_lock
 
     jx = app.state.jx
+    started = time.perf_counter()
     try:
         generation = _index_generation(jx.data)
         with _searcher_lock:
+            if app.state.closing.is_set():
+                return
             searcher = jx.searcher
             app.state.searcher_generation = generation
-        if getattr(searcher, "state", None) is not None:
-            searcher.encoder  # noqa: B018 - loads the model
+        if getattr(searcher, "state", None) is not None and not app.state.closing.is_set():
+            searcher.encoder.encode(["满意度"])  # the model's weights and its first-call set-up
+        log.info("search index and encoder ready after %.1f s", time.perf_counter() - started)
     except Exception:
         log.exception("search warm-up failed; searches will retry")
+    finally:
+        app.state.search_ready.set()
 
 
 def make_pool(jx, config: ServerConfig) -> QueryPool:

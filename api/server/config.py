@@ -22,3 +22,6 @@ class ServerConfig:
     pages_running: int = 16  # pages and JSON API requests at once
     pages_queue: int = 64
     cors_origin: str | None = "*"  # Access-Control-Allow-Origin for reads; None: no CORS
+    # the index and the encoder load in the background at start; a search arriving before
+    # they are ready waits this long, then gets a JSON 503 with Retry-After
+    search_wait: float = 15.0

@@ -6,12 +6,13 @@ import threading
 import time
 from pathlib import Path
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 
 from api.server.config import ServerConfig
 from api.server.sparql.pool import QueryPool
 
 SEARCHER_CHECK_SECONDS = 1.0
+SEARCH_RETRY_AFTER = 5  # seconds, in the 503 of a search made while the index loads
 _searcher_lock = threading.Lock()
 
 
@@ -28,6 +29,13 @@ def get_searcher(request: Request):
     generation — the server's store follows the graph's snapshots the same way."""
     app = request.app
     jx = app.state.jx
+    ready = getattr(app.state, "search_ready", None)
+    if ready is not None and not ready.is_set():
+        wait = app.state.config.search_wait
+        if not ready.wait(wait):
+            raise HTTPException(503, f"the search index is still loading (the server started moments ago); "
+                                     f"waited {wait:g} s — retry shortly",
+                                headers={"Retry-After": str(SEARCH_RETRY_AFTER)})
     now = time.monotonic()
     if now - app.state.searcher_checked >= SEARCHER_CHECK_SECONDS:
         app.state.searcher_checked = now

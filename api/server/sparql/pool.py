@@ -22,6 +22,7 @@ from pathlib import Path
 from api.server.sparql import wire
 
 log = logging.getLogger("jixiao.sparql")
+START_WAIT = 60.0  # seconds a query made at start-up may wait for the first worker
 
 
 class QueryTimeout(Exception):
@@ -115,20 +116,42 @@ class QueryPool:
         self.killed = 0  # workers killed for running past the time limit
         self._spawning = 0
         self._closed = False
+        self._starting = threading.Event()  # cleared while a start(wait=False) has no worker ready yet
+        self._starting.set()
 
     # -- life cycle ---------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, wait: bool = True) -> None:
+        """Start the workers. ``wait=False`` returns at once (the server binds meanwhile): they
+        start side by side in threads, and a query made before the first is ready waits for it
+        (up to ``START_WAIT`` seconds, not counted in the query's time limit)."""
         with self._lock:
-            missing = self.size - len(self._all) - self._spawning
-            self._spawning += max(0, missing)
-        for _ in range(max(0, missing)):
-            self._spawn_counted()
+            missing = max(0, self.size - len(self._all) - self._spawning)
+            self._spawning += missing
+        if wait:
+            for _ in range(missing):
+                self._spawn_counted()
+            return
+        if not missing:
+            return
+        self._starting.clear()
+        spawners = [threading.Thread(target=self._spawn_counted, name="jixiao-worker-spawn", daemon=True)
+                    for _ in range(missing)]
+        for t in spawners:
+            t.start()
+
+        def all_tried() -> None:  # none started (a broken store): queries stop waiting, get QueryBusy
+            for t in spawners:
+                t.join()
+            self._starting.set()
+
+        threading.Thread(target=all_tried, name="jixiao-worker-start", daemon=True).start()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             workers = list(self._all)
             self._all.clear()
+        self._starting.set()
         for w in workers:
             w.kill()
 
@@ -144,6 +167,7 @@ class QueryPool:
     # -- queries ------------------------------------------------------------------
     def run(self, query: str, result_fmt: str | None, graph_fmt: str | None,
             timeout: float | None = None, max_rows: int | None = None, options: dict | None = None) -> Answer:
+        self._starting.wait(START_WAIT)
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
         deadline = time.monotonic() + limit
         self._top_up()
@@ -209,6 +233,7 @@ class QueryPool:
                 self._all.add(w)
         if keep:
             self._idle.put(w)
+            self._starting.set()
         elif w is not None:
             w.kill()
 
