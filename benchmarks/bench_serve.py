@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -52,27 +53,86 @@ def tree_mtimes(folder: Path) -> dict[str, float]:
     return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
 
 
+URLS = {"sparql": "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?i a <https://w3id.org/jixiao/ontology#Project> }"),
+        "search": "/api/search?q=" + quote("满意度") + "&k=10",
+        "stats": "/api/stats",
+        "home": "/"}
+
+
 def first_answers(base: str, t_start: float, timeout: float = 120) -> dict[str, float]:
-    """Poll the three kinds of request until each answers 200; seconds since ``t_start``."""
+    """Poll each kind of request (each in its own thread, so a waiting search does not hold
+    up the others) until it answers 200; seconds since ``t_start``.  ``bound``: the first
+    HTTP answer of any status (the server listens)."""
+    import threading
+
     import httpx
 
-    urls = {"sparql": "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?i a <https://w3id.org/jixiao/ontology#Project> }"),
-            "search": "/api/search?q=" + quote("满意度") + "&k=10",
-            "home": "/"}
     done: dict[str, float] = {}
-    with httpx.Client(base_url=base, timeout=60) as client:
-        while len(done) < len(urls) and time.perf_counter() - t_start < timeout:
-            for name, url in urls.items():
-                if name in done:
-                    continue
+
+    def poll(name: str, url: str) -> None:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            while time.perf_counter() - t_start < timeout:
                 try:
                     r = client.get(url, headers={"Accept": "application/json"} if name != "home" else {})
+                    done.setdefault("bound", round(time.perf_counter() - t_start, 3))
                     if r.status_code == 200:
                         done[name] = round(time.perf_counter() - t_start, 3)
+                        return
                 except httpx.HTTPError:
                     pass
-            time.sleep(0.01)
+                time.sleep(0.01)
+
+    threads = [threading.Thread(target=poll, args=item, daemon=True) for item in URLS.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout + 60)
     return done
+
+
+def bare_import_seconds(python: str = sys.executable) -> float:
+    """A fresh ``python -c "import fastapi, uvicorn"``: the floor of any FastAPI server's start."""
+    t0 = time.perf_counter()
+    subprocess.run([python, "-c", "import fastapi, uvicorn"], check=True)
+    return round(time.perf_counter() - t0, 3)
+
+
+def start_tree(tree: Path, data: Path, port: int) -> subprocess.Popen:
+    """``jixiao serve`` from the source tree ``tree`` (for paired runs against an older commit)."""
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    return subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--data", str(data), "--port", str(port),
+                             "--host", "127.0.0.1"], cwd=tree, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def paired(data: Path, baseline: Path, repeat: int = 3) -> dict[str, Any]:
+    """Alternate starts of the baseline tree and this one (and a bare FastAPI import) on the same
+    data, so both see the same machine load; medians and this/baseline ratios."""
+    runs: dict[str, list[dict[str, float]]] = {"baseline": [], "this": [], "bare_import": []}
+    for _ in range(repeat):
+        runs["bare_import"].append({"seconds": bare_import_seconds()})
+        for name, tree in (("baseline", baseline), ("this", HERE.parent)):
+            port = free_port()
+            t0 = time.perf_counter()
+            server = start_tree(tree, data, port)
+            try:
+                runs[name].append(first_answers(f"http://127.0.0.1:{port}", t0))
+            finally:
+                stop(server)
+    out: dict[str, Any] = {"runs": runs, "bare_import_median": statistics.median(
+        r["seconds"] for r in runs["bare_import"])}
+    for key in ("bound", "stats", "sparql", "home", "search"):
+        for name in ("baseline", "this"):
+            vals = [r[key] for r in runs[name] if key in r]
+            if vals:
+                out[f"{name}_{key}_median"] = round(statistics.median(vals), 3)
+        b, t = out.get(f"baseline_{key}_median"), out.get(f"this_{key}_median")
+        if b and t:
+            out[f"{key}_ratio"] = round(t / b, 2)
+        if t:
+            out[f"{key}_vs_bare_import"] = round(t / out["bare_import_median"], 2)
+    out["load_average"] = os.getloadavg()[0]
+    return out
 
 
 def cold_start(data: Path, repeat: int = 3) -> dict[str, Any]:
@@ -85,7 +145,8 @@ def cold_start(data: Path, repeat: int = 3) -> dict[str, Any]:
         try:
             answers = first_answers(f"http://127.0.0.1:{port}", t0)
             answers["rss_mib"] = round(group_rss_mib(server.pid), 1)
-            answers["first_of_all"] = min((v for k, v in answers.items() if k != "rss_mib"), default=None)
+            answers["first_of_all"] = min((v for k, v in answers.items() if k not in ("rss_mib", "bound")),
+                                          default=None)
             answers["all_three"] = max((v for k, v in answers.items() if k in ("sparql", "search", "home")),
                                        default=None)
         finally:
@@ -93,7 +154,7 @@ def cold_start(data: Path, repeat: int = 3) -> dict[str, Any]:
         runs.append(answers)
     after = tree_mtimes(data / "index")
     summary: dict[str, Any] = {"runs": runs, "index_files_changed": sorted(k for k in after if before.get(k) != after[k])}
-    for key in ("sparql", "search", "home", "first_of_all", "all_three", "rss_mib"):
+    for key in ("bound", "stats", "sparql", "search", "home", "first_of_all", "all_three", "rss_mib"):
         vals = [r[key] for r in runs if r.get(key) is not None]
         if vals:
             summary[f"{key}_median"] = round(statistics.median(vals), 3)
@@ -109,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, help="an existing data folder to serve (default: the benchmark's own, "
                                                "filled from the synthetic corpus of --tables)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--baseline", type=Path, help="a source tree of an earlier commit (git archive): alternate "
+                                                   "its starts with this tree's and report paired ratios")
     args = ap.parse_args(argv)
     if args.data:
         data, load = args.data, {}
@@ -116,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = bench_ingest.corpus(args.work, args.tables, args.seed, 0.05)
         data = args.work / f"data-q-{args.tables}"
         load = bench_ingest.load_store(folder, data)
-    res = cold_start(data, args.repeat)
-    res.update(tables=args.tables, triples=load.get("triples"), data=str(data),
+    res = paired(data, args.baseline, args.repeat) if args.baseline else cold_start(data, args.repeat)
+    res.update(tables=None if args.data else args.tables, triples=load.get("triples"), data=str(data),
                index=(data / "index").exists())
     print(json.dumps(res, ensure_ascii=False))
     if args.json:
