@@ -91,3 +91,11 @@ def test_a_search_made_during_the_load_waits_and_gets_the_full_answer(data_dir):
         if held:
             _searcher_lock.release()
         jx.close()
+
+
+def test_docs_give_the_start_up_numbers_the_code_uses():
+    from api.server.deps import SEARCH_RETRY_AFTER
+
+    doc = " ".join((Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8").split())
+    assert f"`search_wait` ({ServerConfig().search_wait:g} s, `ServerConfig`)" in doc
+    assert f"Retry-After: {SEARCH_RETRY_AFTER}`" in doc
