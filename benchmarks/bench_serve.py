@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         data = args.work / f"data-q-{args.tables}"
         load = bench_ingest.load_store(folder, data)
     res = paired(data, args.baseline, args.repeat) if args.baseline else cold_start(data, args.repeat)
-    res.update(tables=None if args.data else args.tables, triples=load.get("triples"), data=str(data),
+    res.update(tables=args.tables, triples=load.get("triples"), data=str(data),
                index=(data / "index").exists())
     print(json.dumps(res, ensure_ascii=False))
     if args.json:
