@@ -76,6 +76,13 @@ class Minter:
     def similarity_graph(self) -> URIRef:
         return self._iri("graph/similarity")
 
+    # The audit report (graph/audit.py): one named graph, replaced by every stored audit.
+    def audit_graph(self) -> URIRef:
+        return self._iri("graph/audit")
+
+    def audit_report(self) -> URIRef:
+        return self._iri("audit/report")
+
     def reuse_graph(self) -> URIRef:
         return self._iri("graph/reuse")
 

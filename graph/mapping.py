@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,9 @@ from graph.vocab import ELI, JX
 from ingest.records import Indicator, LegalRef, SourceRecord, TableRecord
 
 # Bump when the mapping changes: unchanged files are then re-mapped on the next ingest.
-MAPPING_VERSION = "3"  # 2: self-evaluations; 3: IRIs keyed by content and identity, not by the path
+# 2: self-evaluations; 3: IRIs keyed by content and identity, not by the path; 4: the numbers
+# the audit rules compare (weights, 上年实际值, the actual value as a number, budget parts).
+MAPPING_VERSION = "4"
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 OxTriple = tuple[ox.NamedNode, ox.NamedNode, "ox.NamedNode | ox.Literal"]
@@ -55,6 +58,9 @@ TEXT_FIELDS: dict[str, URIRef] = {
 OPERATORS = {"=", "≥", "≤", ">", "<"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+# A cell that is one number: an optional operator, the number, an optional unit (no other digit).
+_ONE_NUMBER = re.compile(r"^[=≥≤><≧≦]?\s*(-?\d[\d,]*(?:\.\d+)?)\s*([^\d\s]{0,6})$")
+_PREV_YEAR_COLUMN = re.compile(r"(\d{4})\s*年(?:度)?\s*实际")
 
 
 @dataclass
@@ -226,6 +232,7 @@ class _Mapper:
         self._seen_shared: set[OxTriple] = set()
         self._local: set[str] = set()
         self.goals: dict[tuple, ox.NamedNode] = {}  # (title, unit, year) → goal table, for jx:evaluates
+        self.year: int | None = None
 
     def shared(self, t: OxTriple) -> None:
         if t not in self._seen_shared:
@@ -252,6 +259,7 @@ class _Mapper:
 
     # ------------------------------------------------------------------ project
     def table(self, t: TableRecord, occurrence: int) -> None:
+        self.year = t.year
         piri = self.m.project_iri(t.year, t.unit, t.title, occurrence, kind=getattr(t, "kind", "goal"))
         p = ox.NamedNode(piri)
         self.out.tables += 1
@@ -307,6 +315,8 @@ class _Mapper:
             lit = _decimal(value)
             if lit is not None:
                 add((p, prop, lit))
+        for prop, value in audit_budget_facts(t):
+            add((p, prop, _decimal(value)))
         for name, text in t.text_fields.items():
             if text:
                 prop = _TEXT_FIELDS_OX.get(name)
@@ -374,6 +384,8 @@ class _Mapper:
             lit = _decimal(value) if value and _NUMBER.match(value.strip()) else None
             if lit is not None:
                 add((i, prop, lit))
+        for prop, value in audit_indicator_facts(ind, self.year):
+            add((i, prop, _decimal(value)))
         category, warning = self.category(ind.l1, ind.l2, scheme)
         add((i, _JX.category, category))
         warnings = [(ind.line or None, "category", f"{ind.name}: {warning}")] if warning else []
@@ -474,6 +486,87 @@ class _Mapper:
         if ref.serial is not None:
             s((d, _JX.serialNumber, _int(ref.serial)))
         return d
+
+
+# ---------------------------------------------------------------------- audit facts
+# Numbers the audit rules (ontology/audit.ttl) compare, read from the columns and header
+# fields the parser keeps as written. Only a cell that is one clean number is read; anything
+# else is left out (it stays in jx:attribute / the header text), never guessed.
+
+def one_number(text: object) -> Decimal | None:
+    """The number of a cell that holds one number (``95%``, ``≥ 10``, ``1,200.5``), else None."""
+    if isinstance(text, bool) or text is None:
+        return None
+    if isinstance(text, int | float):
+        d = Decimal(str(text))
+        return d if d.is_finite() else None
+    m = _ONE_NUMBER.match(unicodedata.normalize("NFKC", str(text)).strip())
+    if not m:
+        return None
+    try:
+        return Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _column(key: str) -> str:
+    return re.sub(r"\s+|[(（][^)）]*[)）]", "", unicodedata.normalize("NFKC", key))
+
+
+def audit_indicator_facts(ind: Indicator, year: int | None) -> list[tuple[ox.NamedNode, Decimal]]:
+    """(property, number) for an indicator row: jx:weight (权重), jx:previousActual (上年实际值,
+    or a column for the year before the table's), jx:actualNumericValue (the actual value as a
+    number: the record's ``actual``, else a 实际完成值-like column), and jx:points / jx:evaluationScore
+    from 分值 / 得分 columns when the record has no ``points`` / ``score`` (those the mapping writes)."""
+    found: dict[str, Decimal] = {}
+    for key, value in ind.extra.items():
+        col = _column(key)
+        num = one_number(value)
+        if num is None:
+            continue
+        m = _PREV_YEAR_COLUMN.search(col)
+        if col == "权重":
+            found.setdefault("weight", num)
+        elif "上年" in col and ("实际" in col or "完成" in col):
+            found.setdefault("previousActual", num)
+        elif m and year and int(m.group(1)) == year - 1:
+            found.setdefault("previousActual", num)
+        elif col in ("实际值", "实际完成值", "全年实际值", "实际完成情况", "年度实际值", "实际达成值"):
+            found.setdefault("actualNumericValue", num)
+        elif col == "得分" and not getattr(ind, "score", None):
+            found.setdefault("evaluationScore", num)
+        elif col in ("分值", "满分") and not getattr(ind, "points", None):
+            found.setdefault("points", num)
+    actual = one_number(getattr(ind, "actual", None))
+    if actual is not None:
+        found["actualNumericValue"] = actual
+    return [(getattr(_JX, name), num) for name, num in found.items()]
+
+
+_BUDGET_PART = re.compile(r"^(财政拨款|财政资金|其他资金)\s*(.+)$")
+
+
+def audit_budget_facts(t: TableRecord) -> list[tuple[ox.NamedNode, Decimal]]:
+    """(property, number) for the budget parts of a table: jx:budgetFiscal (财政拨款/财政资金)
+    and jx:budgetOther (其他资金), from header fields holding one clean number, and
+    jx:executionRateWeight (预算执行率权重)."""
+    found: dict[str, Decimal] = {}
+    for key, value in t.header_fields.items():
+        col = _column(key)
+        text = unicodedata.normalize("NFKC", value or "").strip()
+        m = _BUDGET_PART.match(text) if col in ("其中", "其中:") else None
+        if m:  # "其中：财政拨款 179.9"
+            col, text = m.group(1), m.group(2)
+        num = one_number(text)
+        if num is None:
+            continue
+        if col.removeprefix("其中:") in ("财政拨款", "财政资金", "当年财政拨款"):
+            found.setdefault("budgetFiscal", num)
+        elif col in ("其他资金", "当年其他资金"):
+            found.setdefault("budgetOther", num)
+        elif col.startswith("预算执行率权重"):
+            found.setdefault("executionRateWeight", num)
+    return [(getattr(_JX, name), num) for name, num in found.items()]
 
 
 def map_source(record: SourceRecord, minter: Minter | None = None,

@@ -96,6 +96,14 @@ class JX(DefinedNamespace):
     # warnings
     warningCode: URIRef
     message: URIRef
+    # audit facts (graph/mapping.py) and audit results (graph/audit.py)
+    weight: URIRef
+    previousActual: URIRef
+    actualNumericValue: URIRef
+    budgetFiscal: URIRef
+    budgetOther: URIRef
+    executionRateWeight: URIRef
+    rule: URIRef
     # similarity (written by search/)
     similarIndicator: URIRef
     similarity: URIRef
@@ -200,6 +208,10 @@ class ELI(DefinedNamespace):
     passed_by: URIRef
     title: URIRef
 
+
+# The audit rules (ontology/audit.ttl): each rule is a sh:NodeShape named jxa:<rule id>.
+JXA = Namespace("https://w3id.org/jixiao/audit#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
 
 UNIT = Namespace("http://qudt.org/vocab/unit/")
 QUDT = Namespace("http://qudt.org/schema/qudt/")

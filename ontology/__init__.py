@@ -3,6 +3,7 @@
 - ``jixiao.ttl``: the OWL ontology (every ``jx:`` term, labels zh/en, comments, domains/ranges)
 - ``frameworks.ttl``: the indicator frameworks as SKOS concept schemes
 - ``shapes.ttl``: SHACL shapes of a well-formed project
+- ``audit.ttl``: the audit rules, SHACL-SPARQL shapes (graph/audit.py, docs/audit.md)
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from importlib import resources
 
 from rdflib import Graph
 
-FILES = ("jixiao.ttl", "frameworks.ttl", "shapes.ttl")
+FILES = ("jixiao.ttl", "frameworks.ttl", "shapes.ttl", "audit.ttl")
 
 
 def read_text(name: str) -> str:

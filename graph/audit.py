@@ -1,0 +1,480 @@
+"""The audit: performance-goal tables checked against the setting rules in ``ontology/audit.ttl``.
+
+The rules are SHACL-SPARQL shapes (one ``sh:NodeShape`` per rule, targeting ``jx:Project``),
+so any SHACL-SPARQL engine can run them on any jixiao graph. Two engines run them here and
+give the same findings (``tests/test_audit.py`` checks it on every fixture):
+
+- ``pyshacl``: the reference. The graph is copied into rdflib and validated by pyshacl.
+  Right for a few hundred tables; rdflib is too slow beyond that.
+- ``sparql`` (default): each constraint's ``SELECT`` is run once over all tables by the
+  store's own SPARQL engine (Oxigraph), with ``$this`` joined to the shape's target class
+  instead of pre-bound table by table — the standard way to run SHACL-SPARQL at scale.
+  Only ``sh:SPARQLConstraint`` on ``sh:targetClass`` shapes is supported (all rules are).
+
+Settings (``jxa:settings``) are triples for pyshacl and are substituted into the queries
+for the ``sparql`` engine. A finding's line is the line of its row (``?value`` is an
+indicator) or else the line of the table's heading. :func:`report_triples` writes the
+findings as an ``sh:ValidationReport`` for the store's audit graph.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from graph.vocab import JX, JX_IRI, JXA, PREFIXES, SH
+
+SEVERITIES: dict[str, str] = {"violation": str(SH.Violation), "warning": str(SH.Warning), "info": str(SH.Info)}
+SEVERITY_RANK = {"violation": 0, "warning": 1, "info": 2}
+GROUPS = ("completeness", "quantification", "consistency", "legal-basis", "self-evaluation")
+# Settings a rule may read from jxa:settings, with their datatypes.
+SETTINGS: dict[str, URIRef] = {"costRequiredFrom": XSD.gYear}
+ENGINES = ("sparql", "pyshacl")
+
+_SETTING_PATTERN = re.compile(r"jxa:settings\s+jxa:(\w+)\s+\?(\w+)\s*\.")
+_MESSAGE_VAR = re.compile(r"\{[?$](\w+)\}")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+class AuditError(ValueError):
+    """A bad setting, rule id or engine name (a clear message for the CLI and the API)."""
+
+
+# ------------------------------------------------------------------------------ rules
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    iri: str
+    severity: str  # violation | warning | info
+    group: str
+    label_zh: str
+    label_en: str
+    rationale: str
+    source: str
+    target_class: str
+    select: str  # the constraint's SELECT, as written in the shapes file
+    message: str  # the sh:message template ({?var} placeholders)
+    prefixes: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "severity": self.severity, "group": self.group, "label": self.label_zh,
+                "label_en": self.label_en, "rationale": self.rationale, "source": self.source}
+
+
+def _text(g: Graph, s, p, lang: str | None = None) -> str:
+    for o in g.objects(s, p):
+        if lang is None or getattr(o, "language", None) == lang:
+            return str(o)
+    return ""
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    """Every rule of ``ontology/audit.ttl``, in file order of their ids (sorted)."""
+    from ontology import load
+
+    g = load("audit.ttl")
+    out = []
+    for shape in set(g.subjects(RDF.type, SH.NodeShape)):
+        rid = _text(g, shape, DCTERMS.identifier)
+        constraint = g.value(shape, SH.sparql)
+        if not rid or constraint is None:
+            raise AuditError(f"audit shape {shape} needs dcterms:identifier and sh:sparql")
+        prefixes = []
+        for decl in g.objects(g.value(constraint, SH.prefixes), SH.declare):
+            prefixes.append((str(g.value(decl, SH.prefix)), str(g.value(decl, SH.namespace))))
+        severity = g.value(shape, SH.severity, default=SH.Violation)
+        out.append(Rule(
+            id=rid, iri=str(shape),
+            severity=next(k for k, v in SEVERITIES.items() if v == str(severity)),
+            group=_text(g, shape, JXA.group), label_zh=_text(g, shape, RDFS.label, "zh"),
+            label_en=_text(g, shape, RDFS.label, "en"), rationale=_text(g, shape, RDFS.comment),
+            source=_text(g, shape, DCTERMS.source), target_class=str(g.value(shape, SH.targetClass)),
+            select=str(g.value(constraint, SH.select)), message=_text(g, constraint, SH.message),
+            prefixes=tuple(sorted(prefixes)),
+        ))
+    return tuple(sorted(out, key=lambda r: (GROUPS.index(r.group) if r.group in GROUPS else 99, r.id)))
+
+
+def rule_ids() -> list[str]:
+    return [r.id for r in rules()]
+
+
+def default_settings() -> dict[str, Literal]:
+    """The settings written in ``ontology/audit.ttl`` (``jxa:settings``)."""
+    from ontology import load
+
+    g = load("audit.ttl")
+    return {str(p)[len(str(JXA)):]: o for p, o in g.predicate_objects(JXA.settings)
+            if str(p).startswith(str(JXA)) and isinstance(o, Literal)}
+
+
+def parse_settings(pairs: Iterable[str] = ()) -> dict[str, Literal]:
+    """Default settings overridden by ``NAME=VALUE`` pairs (``costRequiredFrom=2025``)."""
+    out = default_settings()
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or name not in SETTINGS:
+            raise AuditError(f"unknown setting {pair!r}; known settings: {', '.join(f'{k}=VALUE' for k in SETTINGS)}")
+        if not value:
+            out.pop(name, None)
+            continue
+        lit = Literal(value, datatype=SETTINGS[name])
+        if SETTINGS[name] == XSD.gYear and not re.fullmatch(r"\d{4}", value):
+            raise AuditError(f"setting {name} needs a year (YYYY), got {value!r}")
+        out[name] = lit
+    return out
+
+
+# ------------------------------------------------------------------------------ findings
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    file: str | None
+    line: int | None
+    project: str | None  # the table's title (项目名称)
+    project_iri: str
+    value: str | None = None  # the offending node (an indicator or a document) or value
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message, "file": self.file,
+                "line": self.line, "project": self.project, "project_iri": self.project_iri}
+
+    def key(self) -> tuple:
+        return (self.rule, self.project_iri, self.line, self.value if self.value and "://" in self.value else None)
+
+
+CSV_FIELDS = ("rule", "severity", "message", "file", "line", "project", "project_iri")
+
+
+@dataclass
+class AuditReport:
+    findings: list[Finding]
+    engine: str
+    seconds: float
+    projects: int
+    settings: dict[str, Literal] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = field(default_factory=rules)
+    errors: list[dict] = field(default_factory=list)  # files that could not be read (file mode)
+
+    def filtered(self, severities: Sequence[str] = (), rule_ids: Sequence[str] = (),
+                 project: str | None = None) -> AuditReport:
+        """The findings of some severities / rules / one project (IRI); same metadata."""
+        for r in rule_ids:
+            if r not in {x.id for x in self.rules}:
+                raise AuditError(f"unknown rule {r!r}; rules: {', '.join(x.id for x in self.rules)}")
+        for s in severities:
+            if s not in SEVERITIES:
+                raise AuditError(f"unknown severity {s!r}; use {', '.join(SEVERITIES)}")
+        keep = [f for f in self.findings
+                if (not severities or f.severity in severities) and (not rule_ids or f.rule in rule_ids)
+                and (project is None or f.project_iri == project)]
+        return AuditReport(keep, self.engine, self.seconds, self.projects, self.settings, self.rules, self.errors)
+
+    def counts(self) -> dict[str, int]:
+        """Findings per rule id (every rule listed, 0 included)."""
+        c = Counter(f.rule for f in self.findings)
+        return {r.id: c.get(r.id, 0) for r in self.rules}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"findings": [f.to_dict() for f in self.findings], "counts": self.counts(),
+                "projects": self.projects, "engine": self.engine, "seconds": round(self.seconds, 3),
+                "settings": {k: str(v) for k, v in self.settings.items()}, "errors": self.errors}
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+        w.writeheader()
+        for f in self.findings:
+            w.writerow(f.to_dict())
+        return buf.getvalue()
+
+
+def _sort_key(f: Finding) -> tuple:
+    return (f.file or "", f.line or 0, SEVERITY_RANK.get(f.severity, 9), f.rule, f.value or "")
+
+
+# ------------------------------------------------------------------------------ the sparql engine
+
+def _prologue(rule: Rule) -> str:
+    prefixes = dict(PREFIXES)
+    prefixes.update(rule.prefixes)
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(prefixes.items()))
+
+
+def _literal_sparql(lit: Literal) -> str:
+    return Literal(str(lit), datatype=lit.datatype, lang=lit.language).n3()
+
+
+def set_based_query(rule: Rule, settings: dict[str, Literal], focus: Sequence[str] | None = None) -> str:
+    """The rule's SELECT run over all tables at once: ``$this`` becomes ``?this`` bound by
+    ``?this a <target class>`` (and by ``VALUES`` when ``focus`` limits the tables)."""
+
+    def setting(m: re.Match) -> str:
+        lit = settings.get(m.group(1))
+        return f"VALUES ?{m.group(2)} {{ {_literal_sparql(lit)} }}" if lit is not None else "FILTER(false)"
+
+    q = _SETTING_PATTERN.sub(setting, rule.select).replace("$this", "?this")
+    m = _WHERE.search(q)
+    if m is None:
+        raise AuditError(f"rule {rule.id}: its SELECT has no WHERE clause")
+    bind = f"\n  ?this a <{rule.target_class}> .\n"
+    if focus is not None:
+        bind = "\n  VALUES ?this { " + " ".join(f"<{p}>" for p in focus) + " }" + bind
+    return _prologue(rule) + q[:m.end()] + bind + q[m.end():]
+
+
+def _term_text(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal | Literal):
+        return str(term.value) if isinstance(term, ox.Literal) else str(term)
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def _message(template: str, get: Callable[[str], Any]) -> str:
+    return _MESSAGE_VAR.sub(lambda m: _term_text(get(m.group(1))), template)
+
+
+Raw = tuple[str, str, str | None, str]  # (rule id, focus IRI, value (IRI or lexical form) or None, message)
+
+
+def _run_sparql(query: Callable[[str], Any], selected: Sequence[Rule], settings: dict[str, Literal],
+                focus: Sequence[str] | None) -> list[Raw]:
+    out: list[Raw] = []
+    for rule in selected:
+        solutions = query(set_based_query(rule, settings, focus))
+        names = {v.value for v in solutions.variables}
+        for sol in solutions:
+            row = {name: sol[name] for name in names}
+            value = row.get("value")
+            out.append((rule.id, row["this"].value, None if value is None else _term_text(value),
+                        _message(rule.message, row.get)))
+    return out
+
+
+# ------------------------------------------------------------------------------ the pyshacl engine
+
+def _run_pyshacl(data: Graph, selected: Sequence[Rule], settings: dict[str, Literal]) -> list[Raw]:
+    import pyshacl
+
+    from ontology import load
+
+    shapes = Graph()
+    wanted = {r.iri for r in selected}
+    full = load("audit.ttl")
+    for t in full:
+        shapes.add(t)
+    for r in rules():  # deactivate the rules not asked for
+        if r.iri not in wanted:
+            shapes.add((URIRef(r.iri), SH.deactivated, Literal(True)))
+    ont = Graph()
+    for name, lit in settings.items():
+        ont.add((JXA.settings, JXA[name], lit))
+    _conforms, results, _text_report = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ont if len(ont) else None, inference="none", advanced=True,
+        allow_warnings=True, allow_infos=True)
+    by_iri = {r.iri: r for r in rules()}
+    out: list[Raw] = []
+    for res in results.subjects(RDF.type, SH.ValidationResult):
+        rule = by_iri.get(str(results.value(res, SH.sourceShape)))
+        if rule is None:
+            continue
+        value = results.value(res, SH.value)
+        message = results.value(res, SH.resultMessage)
+        out.append((rule.id, str(results.value(res, SH.focusNode)), None if value is None else str(value),
+                    str(message) if message is not None else rule.message))
+    return out
+
+
+# ------------------------------------------------------------------------------ running
+
+def _select_rules(rule_ids: Sequence[str] = ()) -> list[Rule]:
+    known = {r.id: r for r in rules()}
+    for r in rule_ids:
+        if r not in known:
+            raise AuditError(f"unknown rule {r!r}; rules: {', '.join(known)}")
+    return [r for r in rules() if not rule_ids or r.id in rule_ids]
+
+
+_CONTEXT = f"""SELECT ?p ?title ?line ?path WHERE {{
+  ?p a <{JX_IRI}Project> .
+  OPTIONAL {{ ?p <{DCTERMS.title}> ?title }}
+  OPTIONAL {{ ?p <{JX_IRI}sourceLine> ?line }}
+  OPTIONAL {{ ?p <http://www.w3.org/ns/prov#wasDerivedFrom>/<{JX_IRI}path> ?path }}
+}}"""
+
+
+def _findings(raw: list[Raw], query: Callable[[str], Any]) -> tuple[list[Finding], int]:
+    """Raw results with each table's file and title and each finding's line."""
+    projects: dict[str, tuple[str | None, int | None, str | None]] = {}
+    for sol in query(_CONTEXT):
+        p = sol["p"].value
+        if p not in projects or projects[p][0] is None:
+            projects[p] = (_opt(sol, "title"), _opt_int(sol, "line"), _opt(sol, "path"))
+    nodes = sorted({v for _r, _p, v, _m in raw if v and v.startswith(("http://", "https://", "urn:"))})
+    lines: dict[str, int] = {}
+    for i in range(0, len(nodes), 2000):
+        values = " ".join(f"<{n}>" for n in nodes[i:i + 2000])
+        for sol in query(f"SELECT ?n ?line WHERE {{ VALUES ?n {{ {values} }} ?n <{JX_IRI}sourceLine> ?line }}"):
+            lines[sol["n"].value] = int(sol["line"].value)
+    by_id = {r.id: r for r in rules()}
+    seen: set[tuple] = set()
+    out: list[Finding] = []
+    for rid, p, value, message in raw:
+        title, head, path = projects.get(p, (None, None, None))
+        f = Finding(rule=rid, severity=by_id[rid].severity, message=message, file=path,
+                    line=lines.get(value or "", head), project=title, project_iri=p, value=value)
+        if f.key() not in seen:
+            seen.add(f.key())
+            out.append(f)
+    out.sort(key=_sort_key)
+    return out, len(projects)
+
+
+def _opt(sol, name: str) -> str | None:
+    term = sol[name]
+    return None if term is None else term.value
+
+
+def _opt_int(sol, name: str) -> int | None:
+    v = _opt(sol, name)
+    return int(v) if v is not None else None
+
+
+def audit_query(query: Callable[[str], Any], data: Callable[[], Graph] | None = None, engine: str = "sparql",
+                settings: dict[str, Literal] | None = None, rule_ids: Sequence[str] = (),
+                focus: Sequence[str] | None = None) -> AuditReport:
+    """Audit the graph behind ``query`` (a SPARQL SELECT → pyoxigraph solutions function).
+
+    ``data`` gives the same graph as rdflib (for ``engine="pyshacl"``); ``focus`` limits the
+    ``sparql`` engine to some tables (project IRIs).
+    """
+    if engine not in ENGINES:
+        raise AuditError(f"unknown engine {engine!r}; use {' or '.join(ENGINES)}")
+    settings = default_settings() if settings is None else settings
+    selected = _select_rules(rule_ids)
+    t0 = time.perf_counter()
+    if engine == "pyshacl":
+        if data is None:
+            raise AuditError("the pyshacl engine needs the graph as rdflib")
+        raw = _run_pyshacl(data(), selected, settings)
+        if focus is not None:
+            keep = set(focus)
+            raw = [r for r in raw if r[1] in keep]
+    else:
+        raw = _run_sparql(query, selected, settings, focus)
+    findings, projects = _findings(raw, query)
+    if focus is not None:
+        projects = len(set(focus))
+    return AuditReport(findings, engine, time.perf_counter() - t0, projects, dict(settings))
+
+
+def audit_store(store, engine: str = "sparql", settings: dict[str, Literal] | None = None,
+                rule_ids: Sequence[str] = (), focus: Sequence[str] | None = None) -> AuditReport:
+    """Audit every table in a :class:`graph.base.GraphStore` (the union of its graphs)."""
+    from graph.validate import union_graph
+
+    return audit_query(lambda q: store.query(q).raw, lambda: union_graph(store), engine, settings, rule_ids, focus)
+
+
+def memory_store(nquads: Iterable[bytes]) -> ox.Store:
+    """An in-memory Oxigraph store holding mapped sources (N-Quads) and the frameworks."""
+    import ontology
+
+    s = ox.Store()
+    s.bulk_load(ontology.read_text("frameworks.ttl").encode("utf-8"), ox.RdfFormat.TURTLE)
+    for chunk in nquads:
+        s.bulk_load(chunk, ox.RdfFormat.N_QUADS)
+    return s
+
+
+def audit_memory(store: ox.Store, engine: str = "sparql", settings: dict[str, Literal] | None = None,
+                 rule_ids: Sequence[str] = ()) -> AuditReport:
+    """Audit an in-memory store from :func:`memory_store` (files audited without a store)."""
+    from graph.validate import _to_rdflib
+
+    def query(q: str):
+        return store.query(q, use_default_graph_as_union=True)
+
+    def data() -> Graph:
+        g = Graph()
+        for q in store:
+            g.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+        return g
+
+    return audit_query(query, data, engine, settings, rule_ids)
+
+
+# ------------------------------------------------------------------------------ the report as RDF
+
+def report_triples(report: AuditReport, report_iri: str) -> list[ox.Triple]:
+    """The findings as an ``sh:ValidationReport`` (``report_iri``) with one ``sh:ValidationResult``
+    each: ``sh:focusNode`` the table, ``sh:value`` the row or document, ``jx:sourceLine`` the
+    line, ``jx:rule`` the rule id, plus severity, message and source shape."""
+    n, lit = ox.NamedNode, ox.Literal
+    r = n(report_iri)
+    sh = str(SH)
+    by_id = {x.id: x for x in report.rules}
+    out = [ox.Triple(r, n(str(RDF.type)), n(sh + "ValidationReport")),
+           ox.Triple(r, n(sh + "conforms"), lit("true" if not report.findings else "false",
+                                                datatype=n(str(XSD.boolean)))),
+           ox.Triple(r, n(str(DCTERMS.created)), lit(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                                      datatype=n(str(XSD.dateTime)))),
+           ox.Triple(r, n(str(DCTERMS.description)), lit(f"jixiao audit, engine {report.engine}, "
+                                                          f"{report.projects} tables"))]
+    for name, value in sorted(report.settings.items()):
+        out.append(ox.Triple(n(str(JXA.settings)), n(str(JXA[name])),
+                             lit(str(value), datatype=n(str(value.datatype or XSD.string)))))
+    for f in report.findings:
+        key = hashlib.sha256("\x1f".join(map(str, f.key())).encode("utf-8")).hexdigest()[:20]
+        res = n(f"{report_iri}/result/{key}")
+        out += [ox.Triple(r, n(sh + "result"), res),
+                ox.Triple(res, n(str(RDF.type)), n(sh + "ValidationResult")),
+                ox.Triple(res, n(sh + "focusNode"), n(f.project_iri)),
+                ox.Triple(res, n(sh + "resultSeverity"), n(SEVERITIES[f.severity])),
+                ox.Triple(res, n(sh + "sourceShape"), n(by_id[f.rule].iri)),
+                ox.Triple(res, n(sh + "sourceConstraintComponent"), n(sh + "SPARQLConstraintComponent")),
+                ox.Triple(res, n(sh + "resultMessage"), lit(f.message, language="zh")),
+                ox.Triple(res, n(str(JX.rule)), lit(f.rule))]
+        if f.line is not None:
+            out.append(ox.Triple(res, n(str(JX.sourceLine)), lit(str(f.line), datatype=n(str(XSD.integer)))))
+        if f.value:
+            if f.value.startswith(("http://", "https://", "urn:")):
+                out.append(ox.Triple(res, n(sh + "value"), n(f.value)))
+            else:
+                out.append(ox.Triple(res, n(sh + "value"), lit(f.value)))
+    return out
+
+
+def save_report(store, report: AuditReport) -> str:
+    """Replace the store's audit graph with this report (one atomic update); its graph IRI."""
+    graph = str(store.minter.audit_graph())
+    body = ox.serialize(report_triples(report, str(store.minter.audit_report())), format=ox.RdfFormat.N_TRIPLES)
+    store.replace_graph(graph, body or b"", "nt")
+    return graph
+
+
+def saved_findings_query(graph: str) -> str:
+    """SPARQL listing the findings stored by :func:`save_report` (for researchers and tests)."""
+    return f"""PREFIX sh: <{SH}>
+SELECT ?rule ?severity ?message ?project ?line ?value WHERE {{ GRAPH <{graph}> {{
+  ?report a sh:ValidationReport ; sh:result ?r .
+  ?r jx:rule ?rule ; sh:resultSeverity ?severity ; sh:resultMessage ?message ; sh:focusNode ?project .
+  OPTIONAL {{ ?r jx:sourceLine ?line }} OPTIONAL {{ ?r sh:value ?value }} }} }} ORDER BY ?project ?line ?rule"""
