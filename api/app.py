@@ -119,6 +119,41 @@ class Jixiao:
             summary.index = self._sync_index()
         return summary
 
+    def audit(self, paths: Iterable[str | Path] | None = None, engine: str = "sparql",
+              settings: Iterable[str] = (), rules: Iterable[str] = (), save: bool = False,
+              focus: Iterable[str] | None = None):
+        """Check tables against the audit rules (ontology/audit.ttl); a ``graph.audit.AuditReport``.
+
+        With ``paths``: the files are parsed and audited in memory, without a store (files
+        that cannot be read are in ``report.errors``). Without: every table in the store;
+        ``save=True`` then replaces the store's audit graph with the report (as RDF).
+        ``settings`` are ``NAME=VALUE`` pairs; ``focus`` limits a store audit to some projects.
+        """
+        from graph import audit
+
+        settings_ = audit.parse_settings(settings)
+        rules = list(rules)
+        if paths is not None:
+            from ingest.pipeline import expand_paths
+
+            files = expand_paths(paths)
+            errors: list[dict] = []
+            chunks: list[bytes] = []
+            for _path, errs, prepared, _docs in _prepared_files(files, self.base_iri):
+                errors.extend(errs)
+                if prepared is not None:
+                    chunks.append(prepared.nquads)
+            report = audit.audit_memory(audit.memory_store(chunks), engine, settings_, rules)
+            report.errors = errors
+            return report
+        report = audit.audit_store(self.store, engine, settings_, rules,
+                                   focus=list(focus) if focus is not None else None)
+        if save:
+            audit.save_report(self.store, report)
+            if hasattr(self.store, "publish"):
+                self.store.publish()
+        return report
+
     def _sync_index(self) -> str:
         """Reconcile the search index with the graph; a one-line report for the summary."""
         result = self.searcher.sync()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import graph_cmds, parse_cmd, search_cmds, serve_cmd
+from api.commands import audit_cmd, graph_cmds, parse_cmd, search_cmds, serve_cmd
 
 app = typer.Typer(
     name="jixiao",
@@ -22,7 +22,7 @@ def _root() -> None:
     """jixiao: parse, ingest, query and search performance-goal tables."""
 
 
-for module in (parse_cmd, graph_cmds, search_cmds, serve_cmd):
+for module in (parse_cmd, graph_cmds, search_cmds, serve_cmd, audit_cmd):
     module.register(app)
 
 
