@@ -296,9 +296,10 @@ def _run_pyshacl(data: Graph, selected: Sequence[Rule], settings: dict[str, Lite
         rule = by_iri.get(str(results.value(res, SH.sourceShape)))
         if rule is None:
             continue
-        value = results.value(res, SH.value)
+        focus, value = results.value(res, SH.focusNode), results.value(res, SH.value)
         message = results.value(res, SH.resultMessage)
-        out.append((rule.id, str(results.value(res, SH.focusNode)), None if value is None else str(value),
+        # a node shape's result without ?value has the focus node as sh:value (SHACL §5.3.2)
+        out.append((rule.id, str(focus), None if value is None or value == focus else str(value),
                     str(message) if message is not None else rule.message))
     return out
 
@@ -455,11 +456,12 @@ def report_triples(report: AuditReport, report_iri: str) -> list[ox.Triple]:
                 ox.Triple(res, n(str(JX.rule)), lit(f.rule))]
         if f.line is not None:
             out.append(ox.Triple(res, n(str(JX.sourceLine)), lit(str(f.line), datatype=n(str(XSD.integer)))))
-        if f.value:
-            if f.value.startswith(("http://", "https://", "urn:")):
-                out.append(ox.Triple(res, n(sh + "value"), n(f.value)))
-            else:
-                out.append(ox.Triple(res, n(sh + "value"), lit(f.value)))
+        if not f.value:  # as a SHACL engine reports it: the focus node is the value
+            out.append(ox.Triple(res, n(sh + "value"), n(f.project_iri)))
+        elif f.value.startswith(("http://", "https://", "urn:")):
+            out.append(ox.Triple(res, n(sh + "value"), n(f.value)))
+        else:
+            out.append(ox.Triple(res, n(sh + "value"), lit(f.value)))
     return out
 
 
