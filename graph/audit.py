@@ -151,16 +151,18 @@ class Finding:
     project: str | None  # the table's title (项目名称)
     project_iri: str
     value: str | None = None  # the offending node (an indicator or a document) or value
+    applicant: str | None = None  # the table's 申报单位 (the issuer of the table)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "severity": self.severity, "message": self.message, "file": self.file,
-                "line": self.line, "project": self.project, "project_iri": self.project_iri}
+                "line": self.line, "project": self.project, "project_iri": self.project_iri,
+                "applicant": self.applicant}
 
     def key(self) -> tuple:
         return (self.rule, self.project_iri, self.line, self.value if self.value and "://" in self.value else None)
 
 
-CSV_FIELDS = ("rule", "severity", "message", "file", "line", "project", "project_iri")
+CSV_FIELDS = ("rule", "severity", "message", "file", "line", "project", "project_iri", "applicant")
 
 
 @dataclass
@@ -187,6 +189,18 @@ class AuditReport:
                 and (project is None or f.project_iri == project)]
         return AuditReport(keep, self.engine, self.seconds, self.projects, self.settings, self.rules, self.errors)
 
+    def by_issuer(self) -> list[dict[str, Any]]:
+        """Findings per applicant (申报单位): ``{"applicant", "tables", "findings", <severity>…}``, most first."""
+        rows: dict[str, dict[str, Any]] = {}
+        for f in self.findings:
+            row = rows.setdefault(f.applicant or "", {"applicant": f.applicant, "tables": set(), "findings": 0,
+                                                      **{s: 0 for s in SEVERITIES}})
+            row["tables"].add(f.project_iri)
+            row["findings"] += 1
+            row[f.severity] += 1
+        out = [{**r, "tables": len(r["tables"])} for r in rows.values()]
+        return sorted(out, key=lambda r: (-r["findings"], r["applicant"] or ""))
+
     def counts(self) -> dict[str, int]:
         """Findings per rule id (every rule listed, 0 included)."""
         c = Counter(f.rule for f in self.findings)
@@ -194,6 +208,7 @@ class AuditReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"findings": [f.to_dict() for f in self.findings], "counts": self.counts(),
+                "by_issuer": self.by_issuer(),
                 "projects": self.projects, "engine": self.engine, "seconds": round(self.seconds, 3),
                 "settings": {k: str(v) for k, v in self.settings.items()}, "errors": self.errors}
 
@@ -234,9 +249,12 @@ def set_based_query(rule: Rule, settings: dict[str, Literal], focus: Sequence[st
     m = _WHERE.search(q)
     if m is None:
         raise AuditError(f"rule {rule.id}: its SELECT has no WHERE clause")
+    if focus is not None:  # every group that binds ?this (subqueries too) starts from the focus
+        values = "\n  VALUES ?this { " + " ".join(f"<{p}>" for p in focus) + " }\n"
+        q = _WHERE.sub(lambda w: w.group(0) + values, q)
+        m = _WHERE.search(q)
+        assert m is not None
     bind = f"\n  ?this a <{rule.target_class}> .\n"
-    if focus is not None:
-        bind = "\n  VALUES ?this { " + " ".join(f"<{p}>" for p in focus) + " }" + bind
     return _prologue(rule) + q[:m.end()] + bind + q[m.end():]
 
 
@@ -314,8 +332,9 @@ def _select_rules(rule_ids: Sequence[str] = ()) -> list[Rule]:
     return [r for r in rules() if not rule_ids or r.id in rule_ids]
 
 
-_CONTEXT = f"""SELECT ?p ?title ?line ?path WHERE {{
+_CONTEXT = f"""SELECT ?p ?title ?line ?path ?applicant WHERE {{
   ?p a <{JX_IRI}Project> .
+  OPTIONAL {{ ?p <{JX_IRI}applicant>/<http://www.w3.org/2004/02/skos/core#prefLabel> ?applicant }}
   OPTIONAL {{ ?p <{DCTERMS.title}> ?title }}
   OPTIONAL {{ ?p <{JX_IRI}sourceLine> ?line }}
   OPTIONAL {{ ?p <http://www.w3.org/ns/prov#wasDerivedFrom>/<{JX_IRI}path> ?path }}
@@ -324,11 +343,11 @@ _CONTEXT = f"""SELECT ?p ?title ?line ?path WHERE {{
 
 def _findings(raw: list[Raw], query: Callable[[str], Any]) -> tuple[list[Finding], int]:
     """Raw results with each table's file and title and each finding's line."""
-    projects: dict[str, tuple[str | None, int | None, str | None]] = {}
+    projects: dict[str, tuple[str | None, int | None, str | None, str | None]] = {}
     for sol in query(_CONTEXT):
         p = sol["p"].value
         if p not in projects or projects[p][0] is None:
-            projects[p] = (_opt(sol, "title"), _opt_int(sol, "line"), _opt(sol, "path"))
+            projects[p] = (_opt(sol, "title"), _opt_int(sol, "line"), _opt(sol, "path"), _opt(sol, "applicant"))
     nodes = sorted({v for _r, _p, v, _m in raw if v and v.startswith(("http://", "https://", "urn:"))})
     lines: dict[str, int] = {}
     for i in range(0, len(nodes), 2000):
@@ -339,9 +358,10 @@ def _findings(raw: list[Raw], query: Callable[[str], Any]) -> tuple[list[Finding
     seen: set[tuple] = set()
     out: list[Finding] = []
     for rid, p, value, message in raw:
-        title, head, path = projects.get(p, (None, None, None))
+        title, head, path, applicant = projects.get(p, (None, None, None, None))
         f = Finding(rule=rid, severity=by_id[rid].severity, message=message, file=path,
-                    line=lines.get(value or "", head), project=title, project_iri=p, value=value)
+                    line=lines.get(value or "", head), project=title, project_iri=p, value=value,
+                    applicant=applicant)
         if f.key() not in seen:
             seen.add(f.key())
             out.append(f)

@@ -162,7 +162,7 @@ def test_audit_files_without_a_store_cli_json(tmp_path):
     assert res.exit_code == 1, res.output
     out = json.loads(res.stdout)
     assert [set(f) for f in out["findings"]] == [{"rule", "severity", "message", "file", "line", "project",
-                                                  "project_iri"}]
+                                                  "project_iri", "applicant"}]
     f = out["findings"][0]
     assert (f["rule"], f["line"], f["project"]) == ("duplicate-indicator", 12, "示范培训项目")
     assert not (tmp_path / "jixiao-data").exists()

@@ -17,7 +17,18 @@ from api.server.cors import Cors
 from api.server.limits import RequestLimits, SecurityHeaders
 from api.server.links import Links
 from api.server.render import STATIC_DIR, make_templates
-from api.server.routes import apidocs, documents, dumps, home, indicators, projects, resolve, reuse, search
+from api.server.routes import (
+    apidocs,
+    audit,
+    documents,
+    dumps,
+    home,
+    indicators,
+    projects,
+    resolve,
+    reuse,
+    search,
+)
 from api.server.sparql import router as sparql_router
 from api.server.sparql.pool import QueryPool
 
@@ -74,7 +85,7 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     app.add_middleware(Cors, origin=config.cors_origin)  # outermost: preflights never reach a route
     # StaticFiles resolves paths and refuses anything outside this folder (no symlinks followed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (home, search, projects, documents, indicators, reuse, dumps, resolve, apidocs):
+    for module in (home, search, projects, documents, indicators, reuse, audit, dumps, resolve, apidocs):
         app.include_router(module.router)
     app.include_router(sparql_router.router)
     return app

@@ -29,6 +29,9 @@ def project_data(request: Request, store, key: str) -> dict:
         data = None
     if data is None:
         raise HTTPException(404, f"no project {iri}")
+    from api.server.routes.audit import project_findings
+
+    data["audit"] = project_findings(store, iri)
     return with_citation_fields(data)
 
 
