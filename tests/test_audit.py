@@ -260,3 +260,18 @@ def test_budget_facts_from_header_fields():
     assert {p.value: float(v) for p, v in audit_budget_facts(t)} == {
         str(JX.budgetFiscal): 6070.0, str(JX.executionRateWeight): 10.0}
     assert audit_budget_facts(TableRecord(title="x", header_fields={"其中": "中央补助 - -"})) == []
+
+
+def test_operator_or_unit_in_the_name_and_date_targets_are_not_findings(tmp_path):
+    base = (FIXTURES / "base.txt").read_text(encoding="utf-8")
+    text = (base.replace("培训人次\t≥500人次", "培训人次(≥**人次)\t500")
+                .replace("培训完成时间\t2023年12月", "培训完成时间\t2023.12"))
+    path = tmp_path / "names.txt"
+    path.write_text(text, encoding="utf-8")
+    report = Jixiao(data=tmp_path / "unused").audit(paths=[path])
+    assert report.findings == []
+    # the same rows written without those hints are findings
+    bare = base.replace("培训人次\t≥500人次", "培训人次\t500")
+    path.write_text(bare, encoding="utf-8")
+    rules = {f.rule for f in Jixiao(data=tmp_path / "unused").audit(paths=[path]).findings}
+    assert rules == {"target-without-unit", "target-without-operator"}
