@@ -21,7 +21,7 @@ from graph.vocab import JX
 SHANGHAI = JX.ShanghaiFramework
 NATIONAL = JX.NationalFramework
 
-_MARKERS = re.compile(r"[(\[]\s*(必填|选填|可选|必选|选择性|如有)\s*[)\]]")
+_MARKERS = re.compile(r"[(\[]\s*(必填|选填|可选|必选|选择性|如有)[^)\]]{0,8}[)\]]")
 _ENUM = re.compile(r"^(?:[0-9]+|[一二三四五六七八九十]+|[a-z])(?:[.、:)]|\s)+")
 _NOISE = re.compile(r"[\s*★☆#:：]+")
 _SUFFIX = re.compile(r"(?:类)?(?:目标|指标)$")
