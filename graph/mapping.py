@@ -560,7 +560,10 @@ def audit_budget_facts(t: TableRecord) -> list[tuple[ox.NamedNode, Decimal]]:
         num = one_number(text)
         if num is None:
             continue
-        if col.removeprefix("其中:") in ("财政拨款", "财政资金", "当年财政拨款"):
+        unit = _ONE_NUMBER.match(unicodedata.normalize("NFKC", text).strip())
+        if unit and unit.group(2).startswith("万"):  # "10000万元": in yuan, as ingest gives the total
+            num *= 10000
+        if col.removeprefix("其中").lstrip(":") in ("财政拨款", "财政资金", "当年财政拨款"):
             found.setdefault("budgetFiscal", num)
         elif col in ("其他资金", "当年其他资金"):
             found.setdefault("budgetOther", num)

@@ -247,12 +247,12 @@ def test_indicator_facts_from_columns_and_future_record_fields():
                     extra={"权重(%)": "20", "2022年实际值": "450", "实际完成值": "520", "分值": "20", "得分": "18",
                            "备注": "12"})
     facts = {p.value.rsplit("#", 1)[1]: float(v) for p, v in audit_indicator_facts(ind, 2023)}
-    assert facts == {"weight": 20, "previousActual": 450, "actualValue": 520, "evaluationPoints": 20,
+    assert facts == {"weight": 20, "previousActual": 450, "actualNumericValue": 520, "points": 20,
                      "evaluationScore": 18}
     assert "previousActual" not in {p.value.rsplit("#", 1)[1] for p, _ in audit_indicator_facts(ind, 2025)}
-    ind.actual, ind.score = "530", 19  # fields the ingest may add later win over the columns
+    ind.actual, ind.score = "530", "19"  # the record's fields win over the columns
     facts = {p.value.rsplit("#", 1)[1]: float(v) for p, v in audit_indicator_facts(ind, 2023)}
-    assert facts["actualValue"] == 530 and facts["evaluationScore"] == 19
+    assert facts["actualNumericValue"] == 530 and "evaluationScore" not in facts  # the mapping writes the score
 
 
 def test_budget_facts_from_header_fields():
