@@ -76,7 +76,7 @@ def test_rule_fires_on_its_fixture_at_its_line_and_not_on_the_clean_table(audite
     assert hits, f"{rule} did not fire on tests/data/audit/{rule}.txt"
     assert [f.line for f in hits] == [EXPECTED_LINE[rule]]
     f = hits[0]
-    assert f.project == "示范培训项目" and f.file.endswith(f"{rule}.txt") and f.message
+    assert f.project == f"示范培训项目（{rule}）" and f.file.endswith(f"{rule}.txt") and f.message
     assert f.severity == next(r.severity for r in audit.rules() if r.id == rule)
     assert rule not in {f.rule for f in by_file.get("base", [])}
 
@@ -164,7 +164,7 @@ def test_audit_files_without_a_store_cli_json(tmp_path):
     assert [set(f) for f in out["findings"]] == [{"rule", "severity", "message", "file", "line", "project",
                                                   "project_iri", "applicant"}]
     f = out["findings"][0]
-    assert (f["rule"], f["line"], f["project"]) == ("duplicate-indicator", 12, "示范培训项目")
+    assert (f["rule"], f["line"], f["project"]) == ("duplicate-indicator", 12, "示范培训项目（duplicate-indicator）")
     assert not (tmp_path / "jixiao-data").exists()
     clean = runner.invoke(cli, ["audit", str(FIXTURES / "base.txt"), "--format", "csv"])
     assert clean.exit_code == 0 and clean.stdout.splitlines() == [",".join(audit.CSV_FIELDS)]
