@@ -41,7 +41,7 @@ def normalised(rows: list[dict]) -> list[tuple]:
         if isinstance(v, (Decimal, float)):
             return round(float(v), 6)
         return v
-    return sorted(tuple(sorted((k, value(v)) for k, v in r.items())) for r in rows)
+    return sorted((tuple(sorted((k, value(v)) for k, v in r.items())) for r in rows), key=repr)
 
 
 def research_queries() -> dict[str, str]:
