@@ -44,3 +44,26 @@ def _cjk_ngrams(run: str, n_max: int) -> list[str]:
     for n in range(1, n_max + 1):
         out.extend(run[i:i + n] for i in range(len(run) - n + 1))
     return out
+
+
+_CODE_PREFIX = re.compile(r"^[\d\s\-—_.]+")
+_PLACE = re.compile(r"^(?:中共|中国共产党)?(.{1,7}?(?:自治区|自治州|特别行政区|省|市|州|盟|县|旗))"
+                    r"(.{1,4}?(?:新区|区|县|旗))?")
+
+
+_NOT_PLACES = ("社区", "小区", "园区", "校区", "景区", "厂区", "城区")
+
+
+def region_of(applicant: str | None) -> str | None:
+    """The place an applicant organisation's name starts with (淮北市文化旅游体育局 → 淮北市,
+    武汉市青山区教育局 → 武汉市青山区, 820001-井研县马踏镇人民政府 → 井研县); None when it starts
+    with no place (区疾控中心, 卫健委). Indicators carry no issuer or region: this is the
+    search page's region facet, narrowing by the applicant's name."""
+    if not applicant:
+        return None
+    name = _CODE_PREFIX.sub("", normalise(applicant))
+    m = _PLACE.match(name)
+    if m is None or m.group(1).endswith(_NOT_PLACES):
+        return None
+    district = m.group(2) or ""
+    return m.group(1) + ("" if district.endswith(_NOT_PLACES) else district)

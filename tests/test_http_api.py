@@ -348,9 +348,13 @@ def test_search_facets_count_and_narrow(client):
     pairs = re.findall(r'<a href="([^"]+)" class="facet-value[^"]*">([^<]+?) <small>', page.text)
     facets = {label.strip(): href.replace("&amp;", "&") for href, label in pairs}
     assert "2020" in facets and "上海市人才服务中心" in facets
-    narrowed = [k for k in facets if k not in ("2020", "上海市人才服务中心")][0]  # a category
+    narrowed = [k for k in facets if k not in ("2020", "上海市人才服务中心", "上海市")][0]  # a category
     r = client.get(facets[narrowed], headers={"Accept": "text/html"})
     assert r.text.count('class="result group"') >= 1 and f'value="{narrowed}"' in r.text
+    # the region facet (the place the applicant's name starts with) narrows by that name
+    assert "applicant=%E4%B8%8A%E6%B5%B7%E5%B8%82&" in facets["上海市"] + "&"
+    r = client.get(facets["上海市"], headers={"Accept": "text/html"})
+    assert r.text.count('class="result group"') >= 1 and 'value="上海市"' in r.text
 
 
 def test_project_lists_each_document_once_with_the_fields_citing_it(client):

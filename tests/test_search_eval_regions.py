@@ -89,3 +89,14 @@ def test_tuned_fusion_weights_reach_the_documented_tuning_figure(regions_searche
     monkeypatch.setattr(ranking, "FUSION_WEIGHTS", (1.0, 0.5, 3.0, 0.5))
     after = evaluate(regions_searcher, tuning)["all"]["ndcg@10"]
     assert after >= 0.85 and after > before + 0.05
+
+
+@pytest.mark.parametrize(("applicant", "region"), [
+    ("淮北市文化旅游体育局", "淮北市"), ("武汉市青山区教育局", "武汉市青山区"), ("固原市原州区自然资源局", "固原市原州区"),
+    ("820001-井研县马踏镇人民政府", "井研县"), ("中共黄石市委党校", "黄石市"),
+    ("324001-甘孜藏族自治州市场监督管理局机关", "甘孜藏族自治州"), ("广西壮族自治区财政厅", "广西壮族自治区"),
+    ("上海市人才服务中心", "上海市"), ("赤龙社区卫生服务中心", None), ("区疾控中心", None), ("卫健委", None), (None, None)])
+def test_region_of_an_applicant(applicant, region):
+    from search.text import region_of
+
+    assert region_of(applicant) == region

@@ -17,6 +17,7 @@ from api.server.doc_numbers import canonical_doc_number
 from api.server.models import SearchResponse
 from api.server.render import csv_response, page
 from api.server.routes.documents import find_by_number
+from search.text import region_of
 
 router = APIRouter()
 
@@ -46,11 +47,14 @@ def results_csv(results: list[dict]) -> Response:
 
 FACETS = (("year", "年度 Year", lambda r: (r.get("project") or {}).get("year")),
           ("category", "类别 Category", lambda r: r.get("l2") or r.get("l1")),
-          ("applicant", "申报单位 Applicant", lambda r: (r.get("project") or {}).get("applicant")))
+          ("applicant", "申报单位 Applicant", lambda r: (r.get("project") or {}).get("applicant")),
+          # the place the applicant's name starts with; it narrows by that part of the name
+          ("region", "地区 Region", lambda r: region_of((r.get("project") or {}).get("applicant"))))
+FACET_PARAM = {"region": "applicant"}
 
 
 def facets(results: list[dict], shown: dict) -> list[dict]:
-    """Counts of the results by year, category and applicant, each value a link that narrows
+    """Counts of the results by year, category, applicant and region, each value a link that narrows
     the search to it: [{"key", "label", "values": [{"value", "count", "url", "active"}]}]."""
     out = []
     for key, label, get in FACETS:
@@ -61,8 +65,9 @@ def facets(results: list[dict], shown: dict) -> list[dict]:
                 counts[v] = counts.get(v, 0) + 1
         if not counts:
             continue
-        values = [{"value": v, "count": n, "active": str(shown.get(key, "")) == str(v),
-                   "url": "/search?" + urlencode(dict(shown, **{key: v}))}
+        param = FACET_PARAM.get(key, key)
+        values = [{"value": v, "count": n, "active": str(shown.get(param, "")) == str(v),
+                   "url": "/search?" + urlencode(dict(shown, **{param: v}))}
                   for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
         out.append({"key": key, "label": label, "values": values[:12]})
     return out
