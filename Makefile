@@ -7,7 +7,7 @@ DATA   ?= jixiao-data
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint bench accuracy browser formats virtuoso clean
+.PHONY: install run test lint bench accuracy browser formats virtuoso comunica clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,18 @@ virtuoso:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null) || \
 	    echo "virtuoso-opensource not installed: Virtuoso tests will skip"; }
 
-test: $(STAMP) browser virtuoso  ## run the test suite
+# Comunica (a SPARQL client researchers use; npm, MIT) for the client test against our endpoint.
+# Version 4: version 5 needs Node 22 (zstd in undici); Debian's nodejs is 20.
+COMUNICA := .cache/comunica/node_modules/.bin/comunica-sparql
+comunica: $(COMUNICA)
+$(COMUNICA):
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; } || true
+	@command -v npm >/dev/null 2>&1 && mkdir -p .cache/comunica && \
+	    npm install --prefix .cache/comunica --no-audit --no-fund --loglevel=error @comunica/query-sparql@4 >/dev/null || \
+	    echo "npm not available: the Comunica client test will not run"
+
+test: $(STAMP) browser virtuoso comunica  ## run the test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
