@@ -7,7 +7,7 @@ DATA   ?= jixiao-data
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint bench accuracy browser formats virtuoso comunica clean
+.PHONY: install run test e2e lint bench accuracy browser formats virtuoso comunica clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,7 +57,10 @@ $(COMUNICA):
 	    echo "npm not available: the Comunica client test will not run"
 
 test: $(STAMP) browser virtuoso comunica  ## run the test suite
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not e2e"
+
+e2e: $(STAMP) virtuoso  ## the Virtuoso end-to-end comparison (~20 min; not yet passing, issue 16)
+	$(BIN)/python -m pytest -q -m e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

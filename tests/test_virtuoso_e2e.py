@@ -27,7 +27,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_sparql  # noqa: E402
 import synth  # noqa: E402
 
-pytestmark = pytest.mark.slow
+# Not part of `make test` yet (issue 16 is open): on the shared 2-core machine a run takes
+# ~22 minutes and has not passed end to end (research query a1 differs on Virtuoso; the kill
+# test's set-up hit Virtuoso's transaction time-out under load). Run it with `make e2e`.
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 SYNTH_TABLES = 800  # ~19 indicators a table: > 15,000 indicators
 
 
