@@ -34,7 +34,7 @@ _YEAR_LINE = re.compile(r"^[（(]?(?:19|20)\d{2}\s*年度?[)）]?$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # signature and seal lines, reviewers' boxes: the table is over
 _SIGNATURE = re.compile(r"[（(]\s*(?:盖章|公章|签章|签字)\s*[)）]|^(?:填表人|填报人|经办人|审核人|单位负责人|财务负责人|联系电话|"
-                        r"财政部门审核意见|主管部门审核意见|审核意见|财政部门意见)")
+                        r"[\u4e00-\u9fff]{0,6}(?:审核|审批|审查)意见|[\u4e00-\u9fff]{0,4}部门意见)")
 # a numbered heading paragraph ('2. 公共服务专项经费', '三、项目绩效目标') after the rows: the next part begins
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])"
                                r"[\u4e00-\u9fff]")

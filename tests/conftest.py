@@ -116,3 +116,19 @@ def store(request, tmp_path: Path, oxigraph_serve):
             s = open_store(data=tmp_path / "data", url=url)
             yield s
             s.close()
+
+
+@pytest.fixture(scope="module")
+def sample_sparql_endpoint(tmp_path_factory) -> Iterator[str]:
+    """A real `jixiao serve` over the ingested sample (no search index); yields its /sparql URL."""
+    from api.app import Jixiao
+    from api.server.runner import ServerProcess
+
+    data = tmp_path_factory.mktemp("data")
+    jx = Jixiao(data=data)
+    try:
+        assert not jx.ingest([SAMPLE], index=False).errors
+    finally:
+        jx.close()
+    with ServerProcess(["--data", str(data), "--sparql-workers", "1"]) as url:
+        yield url + "/sparql"

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from api.app import Jixiao
-from api.server.runner import ServerProcess, free_port
+from api.server.runner import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "shanghai-rencai-2020.txt"
@@ -57,16 +56,9 @@ class _Blank(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
-    jx = Jixiao(data=data)
-    try:
-        assert not jx.ingest([SAMPLE], index=False).errors
-    finally:
-        jx.close()
-    with ServerProcess(["--data", str(data), "--sparql-workers", "1"]) as url:
-        _Blank.site = url
-        yield url + "/sparql"
+def endpoint(sample_sparql_endpoint):
+    _Blank.site = sample_sparql_endpoint.removesuffix("/sparql")
+    return sample_sparql_endpoint
 
 
 @pytest.fixture(scope="module")

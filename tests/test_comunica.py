@@ -12,11 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from api.app import Jixiao
-from api.server.runner import ServerProcess
-
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "samples" / "shanghai-rencai-2020.txt"
 COMUNICA = ROOT / ".cache" / "comunica" / "node_modules" / ".bin" / "comunica-sparql"
 JX = "https://w3id.org/jixiao/ontology#"
 
@@ -29,15 +25,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
-    jx = Jixiao(data=data)
-    try:
-        assert not jx.ingest([SAMPLE], index=False).errors
-    finally:
-        jx.close()
-    with ServerProcess(["--data", str(data), "--sparql-workers", "1"]) as url:
-        yield url + "/sparql"
+def endpoint(sample_sparql_endpoint):
+    return sample_sparql_endpoint
 
 
 def comunica(endpoint: str, query: str, *args: str) -> str:
