@@ -33,7 +33,7 @@ BARE_KEYS = ("项目名称", "申报单位", "申报单位名称", "主管部门
              "主管预算部门", "项目资金", "年度总目标", "年度绩效总目标", "部门职能职责概述", "政策依据",
              "项目立项依据", "专项名称", "专项立项依据", "项目申报金额", "项目属性", "项目分类", "支出分类",
              "项目概况及立项依据", "项目理由", "项目总体情况", "项目审批", "项目金额", "项目总金额", "预算金额",
-             "项目资金总额", "预算数", "转移支付(项目)名称", "项目预计开始时间", "预计完成时间")
+             "项目资金总额", "预算数", "主管部门名称", "转移支付(项目)名称", "项目预计开始时间", "预计完成时间")
 # Bare keys that may be glued to their value with no separator ('项目名称农村义务教育…'): a
 # cell that starts with one is split there, and at any other such key inside it.
 _GLUED_BARE = tuple(sorted((k for k in BARE_KEYS if len(k) >= 4 and k not in (
@@ -94,8 +94,9 @@ def _unglue(cell: str) -> list[str]:
     """'项目主管部门青山区教育局项目执行单位化工区学校' → ['项目主管部门：青山区教育局', '项目执行单位：化工区学校']."""
     t = cell.strip()
     m = _GLUED_BARE_RE.match(t)
-    if not m or len(t) == len(m.group(1)) or re.search(r"[：:]", t[:len(m.group(1)) + 8]):
-        return [cell]
+    if not m or len(t) == len(m.group(1)) or re.search(r"[：:]", t[:len(m.group(1)) + 8]) or \
+            t[len(m.group(1)):].lstrip()[:1] in ("(", "（"):
+        return [cell]  # '主管部门(单位)名称': a qualified key, not a key glued to its value
     if (re.search(r"[，,。；;]", t) or len(t) > 60) and not any(k in m.group(1) for k in LEGAL_BASIS_KEYS):
         return [cell]  # a sentence that starts with a key word ('项目单位按项目实施内容设置了…') is prose
     parts = []
@@ -163,7 +164,8 @@ _MONEY_KEY = re.compile(r"(?:其中[:：]?)?[\u4e00-\u9fff、]{0,14}(?:资金|�
 
 def _bare_key(cell: str) -> bool:
     k = re.sub(r"[（(](?:万?元)[)）]$", "", compact(cell)).lstrip("*＊")
-    return k in BARE_KEYS
+    # '主管部门(单位)名称', '申报单位（盖章）': a qualifier inside the key
+    return k in BARE_KEYS or re.sub(r"[（(][\u4e00-\u9fff]{1,4}[)）]", "", k) in BARE_KEYS
 
 
 def _looks_like_value(key: str) -> bool:

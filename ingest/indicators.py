@@ -16,7 +16,7 @@ from ingest.records import Indicator, ParseWarning, Target
 from ingest.table_model import Row
 from ingest.targets import BARE_UNIT, NAME_SUFFIXES, looks_like_target, parse_target
 from ingest.text import compact, halfwidth, squash
-from ingest.vocabulary import core, header_role, label_info, looks_like_label
+from ingest.vocabulary import LabelInfo, core, header_role, label_info, looks_like_label
 
 _OP_CELL = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", "=": "=", ">": ">", "<": "<", "＝": "=",
             "≧": "≥", "≦": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "=", "大于": ">", "小于": "<",
@@ -349,7 +349,8 @@ def resolve_labels(rp: RowParse, ctx: _Ctx, schema: Schema) -> None:
             above = label_info(ctx.cur2) if ctx.cur2 else None
             if above is not None and info.core in above.parents and rp.positional and col <= l1c:
                 rp.e1 = text  # the 一级 of the 二级 group above (经济成本指标 … 成本指标)
-            elif cur_core and cur_core in info.parents:
+            elif (cur_core and cur_core in info.parents) or (not cur_core and _sibling_of(info, ctx.cur2)):
+                # under the 一级 above, or after a 二级 group of the same parent (数量, 时效 … 成本)
                 rp.e2 = text
                 rp.maybe_l1 = rp.positional and col == l1c
                 if rp.positional and col == l1c:
@@ -382,6 +383,12 @@ def resolve_labels(rp: RowParse, ctx: _Ctx, schema: Schema) -> None:
         rp.warnings.append(("label-order", f"labels {a} and {b} in swapped columns"))
         return
     rp.e1, rp.e2 = a, b
+
+
+def _sibling_of(info: LabelInfo, cur2: str | None) -> bool:
+    """An ambiguous label after a 二级 group whose 一级 is also one of its own parents: its sibling."""
+    above = label_info(cur2) if cur2 else None
+    return above is not None and 2 in info.levels and bool(set(above.parents) & set(info.parents))
 
 
 def assign_groups(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
@@ -433,6 +440,9 @@ def _fill_up(rows: list[RowParse], attr: str, explicit: str, warnings: list[Pars
         return
     label = getattr(rows[first], explicit)
     for r in rows[:first]:
+        info2 = label_info(r.l2) if attr == "l1" and r.l2 else None
+        if info2 is not None and info2.parents and core(label) not in info2.parents:
+            continue  # a 二级 of another 一级 (数量指标 above 满意度指标): not this label's group
         if getattr(r, attr) is None:
             setattr(r, attr, label)
             warnings.append(ParseWarning(r.line, "label-below", f"{'一级' if attr == 'l1' else '二级'} label "

@@ -40,6 +40,8 @@ _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[一二三四五六�
                                r"[\u4e00-\u9fff]")
 _SECTION_END = re.compile(r"^(?:其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
+# the next column of a list whose column header is 项目名称 (an allocation list), never a project's name
+_LIST_COLUMN = re.compile(r"^(?:金额|资金|备注|序号|数量|单位|合计|小计|下达|安排|分配)[\u4e00-\u9fff]{0,4}(?:[(（]万?元[)）])?$")
 _TITLE_KEYS = ("项目名称", "项目支出名称", "项目名称及编码", "专项名称", "转移支付(项目)名称", "转移支付（项目）名称")
 # Which field names the applicant (申报单位), best first.
 _UNIT_RANK = (("申报单位", 0), ("项目单位", 1), ("实施单位", 2), ("执行单位", 2), ("预算单位", 3), ("单位名称", 3),
@@ -291,7 +293,8 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
     table = TableRecord(title=None, lines=(first_line, last_line))
     table.kind = table_kind(rows)
     fields = _unit_subheading(head_rows) + fields
-    _apply_fields(table, fields, warnings, prose="\n".join(r.text for r in head_rows if not r.blank))
+    _apply_fields(table, fields, warnings, prose="\n".join(r.text for r in head_rows if not r.blank),
+                  wan_line=_wan_section_line(head_rows))
     if table.title is None:
         table.title = title_from_heading(body)
         if table.title is not None:
@@ -488,8 +491,26 @@ def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[
                     warnings.append(ParseWarning(r.line, "wrapped-label", f"'{t}' ends the category label on line "
                                                  f"{prev.line}: read as {ne[-1][1] + t}"))
                     continue
+        if not r.blank and len(r.nonempty()) == 1 and out and not out[-1].blank and out[-1].line == r.line - 1 \
+                and len(out[-1].nonempty()) == 1 and label_info(t) is not None:
+            # '服务对象' / '满意度指标' on consecutive lines where cells are paragraphs: one wrapped label
+            head = compact(out[-1].nonempty()[0][1])
+            if label_info(head) is None and len(head) <= 8 and label_info(head + t) is not None and \
+                    any(not x.blank for x in out[:-1]) and _paragraph_cells(out):
+                prev = out[-1]
+                out[-1] = Row(line=prev.line, cells=[head + t], layout=prev.layout, extra_lines=[*prev.extra_lines, r.line])
+                warnings.append(ParseWarning(r.line, "wrapped-label", f"'{t}' ends the category label on line "
+                                             f"{prev.line}: read as {head + t}"))
+                continue
         out.append(r)
     return out
+
+
+def _paragraph_cells(rows: list[Row]) -> bool:
+    """One cell per paragraph: most lines with text have an empty line (kept or dropped) after them."""
+    body = [x for x in rows[-40:] if not x.blank]
+    gaps = [b.line - a.line for a, b in zip(body, body[1:], strict=False)]
+    return len(gaps) >= 6 and sum(g >= 2 for g in gaps) >= 0.7 * len(gaps)
 
 
 def _is_subheader(r: Row) -> bool:
@@ -546,7 +567,7 @@ def _wrapped_text(text: str) -> bool:
 
 
 def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: list[ParseWarning],
-                  prose: str = "") -> None:
+                  prose: str = "", wan_line: int | None = None) -> None:
     budget = Budget()
     unit_rank = 99
     # '金额单位：万元' in the header: amounts written without a unit are in 万元
@@ -556,10 +577,13 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
     for fi, f in enumerate(fields):
         key, value = f.key, f.value.strip()
         table.header_fields.setdefault(key, value)
-        in_wan_here = in_wan or (wan_after is not None and fi > wan_after)
+        in_wan_here = in_wan or (wan_after is not None and fi > wan_after) or \
+            (wan_line is not None and f.line > wan_line)
         k = key.replace("（元）", "").replace("(元)", "")
         rank = _unit_rank(key)
         if key in _TITLE_KEYS and table.title is None:
+            if _LIST_COLUMN.match(compact(value)):
+                continue  # '项目名称 | 金额 | 备注': the column header of a list (an 安排表), not a project
             table.title = value or None
         elif rank is not None:
             value = _SEAL.sub("", value).strip()
@@ -641,6 +665,19 @@ def _unit_subheading(head_rows: list[Row]) -> list[hdr.HeaderField]:
             if _ORG_END.search(org) and 2 < len(org) <= 30:
                 return [hdr.HeaderField(key="编制单位", value=org, line=r.line, lines=[r.line])]
     return []
+
+
+# a money section label that states its unit and holds no amount: '资金情况（万元）', '项目资金 (万元)'
+_WAN_SECTION = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:资金|金额|预算)[\u4e00-\u9fff]{0,6}[(（](?:单位[:：])?万元[)）][:：]?$")
+
+
+def _wan_section_line(head_rows: list[Row]) -> int | None:
+    """The line of a money section label in 万元: amounts below it written without a unit are in 万元."""
+    for r in head_rows:
+        ne = [compact(t) for _, t in r.nonempty()]
+        if ne and (_WAN_SECTION.match(ne[0]) or (len(ne) > 1 and _WAN_SECTION.match(ne[0] + ne[1]))):
+            return r.line
+    return None
 
 
 def _is_unit_noise(value: str) -> bool:
