@@ -60,6 +60,18 @@ def read_header(rows: list[Row]) -> list[HeaderField]:
         cells = [squash(c) for c in row.cells if c.strip()]
         if not cells:
             continue
+        if 1 < len(cells) <= 3 and _bare_key("".join(cells)):
+            cells = ["".join(cells)]  # '项目 名称': one key cell split at its space
+        if len(cells) > 2 and last is not None and not last.value and row.line - last.line <= 3 and \
+                not _pairs(cells[:1]) and not _bare_key(cells[0]) and _pairs(cells[1:]):
+            # '项目 名称' above '镇际联网路…工程 | 中期市财政预算(万元) | 284500.00 | …': the first cell is
+            # the value of the key alone on the line above, the rest are pairs of their own
+            last.value = cells[0]
+            last.lines.append(row.line)
+            for key, value in _pairs(cells[1:]):
+                last = HeaderField(key=key, value=value, line=row.line, lines=[row.line])
+                fields.append(last)
+            continue
         if len(cells) == 1 and last is not None and not last.value and row.line - last.line <= 3 and \
                 not _bare_key(cells[0]) and not re.search(r"[：:]", cells[0]) and not is_section_title_key(cells[0]):
             last.value = cells[0]  # the value of a key cell alone on the line above
@@ -159,7 +171,7 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
     return [p for pair in out for p in _split_glued(*pair)]
 
 
-_MONEY_KEY = re.compile(r"(?:其中[:：]?)?[\u4e00-\u9fff、]{0,14}(?:资金|金额|拨款|预算数|资金总额|预算资金)(?:[（(]万?元[)）])?[:：]?")
+_MONEY_KEY = re.compile(r"(?:其中[:：]?)?[\u4e00-\u9fff、]{0,14}(?:资金|金额|拨款|预算数?|资金总额|预算资金)(?:[（(]万?元[)）])?[:：]?")
 
 
 def _bare_key(cell: str) -> bool:

@@ -339,7 +339,13 @@ def resolve_labels(rp: RowParse, ctx: _Ctx, schema: Schema) -> None:
     if len(labels) == 1:
         col, text = labels[0]
         info = label_info(text)
-        if info is not None and info.levels == {1}:
+        above2 = label_info(ctx.cur2) if ctx.cur2 else None
+        if info is not None and info.levels == {1} and above2 is not None and above2.levels == {1} and \
+                ctx.cur1 and core(ctx.cur1) != info.core:
+            # 实施效果指标 › 产出指标, then 效益指标: the framework words stand one level down in
+            # this table, so the next one is a 二级 too
+            rp.e2 = text
+        elif info is not None and info.levels == {1}:
             rp.e1 = text
         elif info is not None and info.levels == {2}:
             rp.e2 = text

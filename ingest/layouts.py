@@ -89,6 +89,12 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> 
     body = [r for r in rows if not r.blank]
     for k, r in enumerate(body):
         text = r.text
+        ne = [t for _, t in r.nonempty()]
+        if len(ne) >= 3 and label_info(ne[0]) is not None and r.layout != "single":
+            # a whole row whose cells the reader split (spaces), among one-cell lines: kept as it is
+            flush()
+            out.append(Row(line=r.line, cells=ne, layout="stream"))
+            continue
         glued = split_glued(text) if not looks_like_target(text) and not looks_like_label(text) else None
         # a whole row glued into one line starts with a label written in full ('产出指标数量指标…');
         # a cell of its own that merely begins with a label word ('项目完成时限') is not split

@@ -13,7 +13,7 @@ from ingest.limits import IngestLimits, LimitExceeded, env_name
 from ingest.records import ParseWarning, SourceRecord, TableRecord
 from ingest.table_model import Row
 from ingest.tables import add_prose_bases, is_heading, read_tables, split_tables
-from ingest.text import SourceView
+from ingest.text import SourceView, compact
 
 # what `jixiao ingest DIR` picks up from folders; the reader is chosen by the detected type
 TEXT_SUFFIXES = readers.SUFFIXES
@@ -154,9 +154,12 @@ def _drop_cut_row(src: SourceRecord, rows: list) -> None:
         return
     t = src.tables[-1]
     last = t.indicators[-1]
-    last_line = max((r.line for r in rows if not r.blank), default=0)
+    own = compact("".join([last.name, last.l1 or "", last.l2 or "", *last.extra.values()]))
+    # the lines after the row's first are its own cells (a name below its labels), nothing else
+    after = [r for r in rows if not r.blank and r.line > last.line]
+    ends_file = all(compact(r.text) and compact(r.text) in own for r in after)
     with_target = sum(1 for i in t.indicators[:-1] if i.target is not None)
-    if last.target is None and last.line >= last_line and len(t.indicators) >= 2 and \
+    if last.target is None and ends_file and len(t.indicators) >= 2 and \
             with_target >= 0.8 * (len(t.indicators) - 1):
         t.indicators.pop()
         t.warnings.append(ParseWarning(last.line, "cut-off-row", f"the file ends inside the row of {last.name}: "

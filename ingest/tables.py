@@ -386,6 +386,7 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
             continue  # the heading repeated over a page break (split_tables kept the table whole)
         section.append(r)
     section = _join_wrapped_labels(section, warnings)
+    section = [_one_of_twin_groups(r, warnings) for r in section]
     if glued or is_stream(section):
         after = len(schema.roles) - schema.target_col - 1
         section = regroup_stream(section, n_after_target=max(after, 0), width=len(schema.roles)) if not glued else [
@@ -504,6 +505,24 @@ def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[
                 continue
         out.append(r)
     return out
+
+
+def _one_of_twin_groups(r: Row, warnings: list[ParseWarning]) -> Row:
+    """Two column groups side by side (中期 | 年度) holding the same indicator, name and value:
+    '质量指标 | 误差率 | ±3%以内 | 质量指标 | 误差率 | ±3%以内' is one indicator, read from the right group."""
+    ne = [t for _, t in r.nonempty()]
+    lead = ne[:1] if len(ne) % 2 == 1 and label_info(ne[0]) is not None else []
+    rest = ne[len(lead):]
+    k = len(rest) // 2
+    if k < 3 or len(rest) != 2 * k:
+        return r
+    left, right = rest[:k], rest[k:]
+    if label_info(left[0]) is None or label_info(right[0]) is None or \
+            [compact(t) for t in left[1:]] != [compact(t) for t in right[1:]]:
+        return r
+    warnings.append(ParseWarning(r.line, "twin-groups", "two column groups side by side hold the same indicator "
+                                 f"and value ({compact(right[1])[:20]}): read once, with the right group's label"))
+    return Row(line=r.line, cells=[*lead, *right], layout=r.layout, extra_lines=r.extra_lines)
 
 
 def _paragraph_cells(rows: list[Row]) -> bool:

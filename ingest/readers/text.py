@@ -94,7 +94,7 @@ def read_rows(text: str) -> list[Row]:
             next_blank = n < len(lines) and _is_gap(lines[n])
             if not prev_blank and not next_blank:
                 continue  # the gap between two paragraphs: not a row boundary
-        if drop_single_blanks and " " in line.strip() and "\t" not in line:
+        if drop_single_blanks and " " in line.strip() and "\t" not in line and not _row_in_paragraph(line):
             # one cell per paragraph: a space inside a line is inside its cell ('一级 指标')
             rows.append(Row(line=n, cells=[line.strip()], layout="single"))
             continue
@@ -105,6 +105,14 @@ def read_rows(text: str) -> list[Row]:
         cells, layout = split_cells(line)
         rows.append(Row(line=n, cells=cells, layout=layout))
     return rows
+
+
+def _row_in_paragraph(line: str) -> bool:
+    """'成本指标(0-20)分 经济成本指标 项目建设成本 ≤65万元 10': a whole row in one paragraph, its
+    cells split by single spaces — it starts with a category label and has at least four cells."""
+    cells, layout = split_cells(line)
+    return layout == "spaces" and len(cells) >= 4 and label_info(cells[0]) is not None and \
+        label_info(cells[1]) is not None
 
 
 _TABLE_WORDS = ("一级指标", "二级指标", "三级指标", "指标值")
