@@ -1,8 +1,10 @@
-"""The second real-table set (tests/data/realdata_more): its hand-made gold must match its files."""
+"""The hand-made gold of the real-table sets must match their files: tests/data/realdata_more (second set)
+and tests/data/realdata_heldout (the held-out set, files 58+)."""
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent / "data" / "realdata_more"
@@ -51,3 +53,82 @@ def test_verifier_reports_rows_out_of_source_order(tmp_path: Path) -> None:
     broken.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
     problems, _ = _verifier().verify(broken, ROOT / "tables")
     assert any("out of source order" in p for p in problems)
+
+
+HELDOUT = Path(__file__).resolve().parent / "data" / "realdata_heldout"
+
+
+def _heldout_verifier():
+    spec = importlib.util.spec_from_file_location("verify_gold_heldout", HELDOUT / "verify_gold.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_heldout_gold_strings_are_in_their_files() -> None:
+    """The held-out set (tests/data/realdata_heldout, files 58+): every gold string is in its file."""
+    problems, counts = _heldout_verifier().verify(HELDOUT / "expected.json", HELDOUT / "tables")
+    assert problems == []
+    assert counts["files"] >= 10 and counts["rows"] >= 80
+    entries = json.loads((HELDOUT / "expected.json").read_text(encoding="utf-8"))
+    files = {e["file"] for e in entries}
+    assert files == {p.name for p in (HELDOUT / "tables").glob("*.txt")}
+    assert min(int(f.split("_", 1)[0]) for f in files) >= 58  # numbered after realdata_more (21-57)
+
+
+def test_heldout_pages_are_not_in_the_development_sets() -> None:
+    """No held-out file repeats a page (its URL) or a table text of realdata or realdata_more."""
+    sources = (HELDOUT / "SOURCES.md").read_text(encoding="utf-8")
+    urls = set(re.findall(r"https?://[^\s)|`]+", sources.split("## Files", 1)[1]))
+    assert len(urls) >= 10
+    dev = [ROOT, ROOT.parent / "realdata"]
+    dev_sources = "".join((d / "SOURCES.md").read_text(encoding="utf-8") for d in dev if (d / "SOURCES.md").exists())
+    assert not {u for u in urls if u in dev_sources}
+    dev_texts = {re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for d in dev for p in (d / "tables").glob("*.txt")}
+    for p in (HELDOUT / "tables").glob("*.txt"):
+        assert re.sub(r"\s+", "", p.read_text(encoding="utf-8")) not in dev_texts, p.name
+
+
+def test_verifier_takes_a_directory(tmp_path: Path) -> None:
+    module = _heldout_verifier()
+    assert module.main([str(HELDOUT)]) == 0
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "99_x.txt").write_text("产出指标 数量指标 甲 ≥1个\n", encoding="utf-8")
+    (tmp_path / "expected.json").write_text(json.dumps([{
+        "file": "99_x.txt", "project_name": None, "unit": None, "year": None, "legal_basis_doc_numbers": [],
+        "doc_type": "t", "truncated": False, "ignored_rows": [], "notes": "",
+        "indicators": [{"l1": "产出指标", "l2": "数量指标", "name": "乙", "target": "≥1个", "l2_std": "数量指标"}]}],
+        ensure_ascii=False), encoding="utf-8")
+    assert module.main([str(tmp_path)]) == 1
+
+
+def _accuracy():
+    import sys
+    sys.path.insert(0, str(ROOT.parents[2] / "benchmarks"))
+    import accuracy
+    return accuracy
+
+
+def test_benchmarks_section_gives_heldout_totals_but_not_its_rows(tmp_path: Path) -> None:
+    acc = _accuracy()
+    dev = acc.FileScore("21_dev.txt", rows=1, right=0, wrong=["missing   开发集的行 = 1"])
+    held = acc.FileScore("58_held.txt", rows=4, right=3, wrong=["missing   留出集的行 = 2"])
+    md = tmp_path / "BENCHMARKS.md"
+    md.write_text("# Benchmarks\n", encoding="utf-8")
+    sets = [(acc.DEFAULT_DIRS[1], [dev]), (acc.HELDOUT_DIRS[0], [held])]
+    acc._rewrite_section(md, sets)
+    text = md.read_text(encoding="utf-8")
+    assert "开发集的行" in text and "留出集的行" not in text
+    assert "| `tests/data/realdata_heldout` | 1 | 3/4 (75.0%)" in text
+    acc._rewrite_section(md, sets, heldout_rows=True)
+    assert "留出集的行" in md.read_text(encoding="utf-8")
+    assert acc.is_heldout(acc.HELDOUT_DIRS[0]) and not acc.is_heldout(acc.DEFAULT_DIRS[0])
+
+
+def test_a_row_without_a_printed_second_level_is_right_without_one() -> None:
+    acc = _accuracy()
+    no_l2 = {"l2": None, "l2_std": None}
+    assert acc.l2_right(no_l2, None) and acc.l2_right(no_l2, " ")
+    assert not acc.l2_right(no_l2, "数量指标")  # a 二级 the table does not print is invented
+    printed = {"l2": "数量 指标", "l2_std": "数量指标"}
+    assert acc.l2_right(printed, "数量指标") and not acc.l2_right(printed, None)
