@@ -219,9 +219,12 @@ def parse_bool(text: str) -> bool | None:
 
 def parse_amount(key: str, value: str) -> int | float | None:
     """Amounts in yuan; a key in 万元 scales by 10,000."""
-    m = re.search(r"([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万)?", halfwidth(value))
+    v = halfwidth(value)
+    m = re.search(r"([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万)?", v)
     if not m:
         return None
+    if re.match(r"[%％‰]", v[m.end():]):
+        return None  # '202010100.00%10': several cells glued together, no amount can be told apart
     n = to_number(m.group(1))
     if n is None:
         return None

@@ -42,7 +42,7 @@ _SECTION_END = re.compile(r"^(?:其他需要说明的?事项|总分|合计得分
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 # the next column of a list whose column header is 项目名称 (an allocation list), never a project's name
 _LIST_COLUMN = re.compile(r"^(?:金额|资金|备注|序号|数量|单位|合计|小计|下达|安排|分配)[\u4e00-\u9fff]{0,4}(?:[(（]万?元[)）])?$")
-_TITLE_KEYS = ("项目名称", "项目支出名称", "项目名称及编码", "专项名称", "转移支付(项目)名称", "转移支付（项目）名称")
+_TITLE_KEYS = ("二级项目名称", "项目名称", "项目支出名称", "项目名称及编码", "专项名称", "转移支付(项目)名称", "转移支付（项目）名称")
 # Which field names the applicant (申报单位), best first.
 _UNIT_RANK = (("申报单位", 0), ("项目单位", 1), ("实施单位", 2), ("执行单位", 2), ("预算单位", 3), ("单位名称", 3),
               ("单位信息", 3), ("部门名称", 4), ("填报单位", 5), ("编制单位", 5), ("预算部门", 6), ("主管部门", 6))
@@ -52,7 +52,7 @@ _SEAL = re.compile(r"[（(]\s*(?:盖章|公章|签章|章)\s*[)）]\s*[：:]?")
 
 def _unit_rank(key: str) -> int | None:
     if "金额单位" in key or "计量单位" in key or "单位：" in key or any(
-            w in key for w in ("负责人", "联系人", "电话", "填报人", "经办人", "代码")):
+            w in key for w in ("负责人", "联系人", "电话", "填报人", "经办人", "代码", "组织实施", "监督管理")):
         return None
     return next((rank for word, rank in _UNIT_RANK if word in key), None)
 
@@ -399,6 +399,10 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
         if r.blank:
             blank = True
             continue
+        if r.layout == "unsplit":
+            warnings.append(ParseWarning(r.line, "unsplit-row", "cells glued with no separator could not be told "
+                                         f"apart (more than one reading fits) and are not read: {r.text[:40]}"))
+            continue
         if is_header_row(r.cells):
             continue  # the header repeated after a page break
         if is_chrome(r.text):
@@ -716,7 +720,7 @@ def _budget_field(budget: Budget, key: str, value: str) -> None:
         budget.prev_year_budget = amount
     elif "当年" in k or "本年" in k or "年度" in k:
         budget.current_year = amount
-    elif "总" in k or (budget.total is None and "其中" not in k and ("金额" in k or "预算数" in k)):
+    elif "总" in k or (budget.total is None and "其中" not in k and ("金额" in k or "预算数" in k or "申报数" in k)):
         budget.total = amount
 
 

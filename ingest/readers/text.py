@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ingest.decode import decode
+from ingest.glued import unglue_header_line, unglue_line
 from ingest.readers import Document, register
 from ingest.readers.grid import too_many_rows
 from ingest.table_model import Row
@@ -97,6 +98,14 @@ def read_rows(text: str) -> list[Row]:
         if drop_single_blanks and " " in line.strip() and "\t" not in line and not _row_in_paragraph(line):
             # one cell per paragraph: a space inside a line is inside its cell ('一级 指标')
             rows.append(Row(line=n, cells=[line.strip()], layout="single"))
+            continue
+        if len(line) >= 80 and "\t" not in line and (glued := unglue_line(line)) is not None:
+            # a whole table flattened into one line with no separator at all: split by its evidence
+            rows.extend(Row(line=n, cells=cells, layout=layout) for layout, cells in glued)
+            continue
+        if len(line) >= 80 and "\t" not in line and " " not in line.strip() and "|" not in line and \
+                (keyed := unglue_header_line(line)) is not None:
+            rows.extend(Row(line=n, cells=cells, layout="tab") for cells in keyed)
             continue
         if _flattened_table(line):
             # a whole table flattened into one line with spaces between its cells: one cell per token

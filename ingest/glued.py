@@ -1,0 +1,401 @@
+"""Indicator tables whose cells ran together with no separator at all.
+
+Web copies of goal tables often lose every cell border: ``…三级指标分值年度指标值全年实际值得分
+产出指标(70分)数量指标安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米…``. A careful reader
+still reads them, from evidence in the table:
+
+- the column header names the columns after the indicator name (分值, 年度指标值, 全年实际值, 得分 …);
+- category labels are words of the framework vocabulary written in full (数量指标, 社会效益指标);
+- each column has a shape: a score is a small number, a target an operator + number + a unit from
+  a closed list (or a qualitative word), an explanation starts with 反映/衡量 …
+
+A run of text between two labels is split into rows only when exactly one split fits those
+shapes (after preferring a self-evaluation's actual value that repeats its target). Anything else
+is left unread: the caller warns ``unsplit-row`` rather than guessing. Nothing here knows RDF.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ingest.targets import QUALITATIVE_WORDS
+from ingest.text import compact, halfwidth
+from ingest.vocabulary import label_info
+
+# Column names of the indicator header, longest first, and the kind of value each holds.
+_COLUMNS: tuple[tuple[str, str], ...] = tuple(sorted({
+    "一级指标": "l1", "二级指标": "l2", "三级指标": "name", "指标名称": "name", "指标内容": "name",
+    "绩效指标": "skip", "分值": "points", "权重": "points", "指标分值": "points", "得分": "score",
+    "年度指标值": "target", "年初目标值": "target", "指标值": "target", "目标值": "target", "指标目标值": "target",
+    "当年预期实现值": "target", "预期实现值": "target", "计划指标值": "target", "全年目标值": "target",
+    "年度目标值": "target", "预期目标值": "target",
+    "全年实际值": "actual", "实际完成值": "actual", "全年实际完成值": "actual", "实际值": "actual",
+    "全年完成值": "actual",
+    "指标解释": "explain", "指标说明": "explain", "绩效标准": "explain_or_target", "评价标准": "explain",
+    "未完成原因及改进措施": "free", "未完成原因和改进措施": "free", "未完成原因及拟采取的改进措施": "free",
+    "未完成原因分析及改进措施": "free", "原因分析": "free", "偏差原因分析及改进措施": "free",
+    "偏差原因": "free", "备注": "free", "保障绩效目标实现措施": "skip",
+}.items(), key=lambda kv: len(kv[0]), reverse=True))
+_COLUMN_RE = re.compile("|".join(re.escape(w) for w, _ in _COLUMNS))
+_KIND = dict(_COLUMNS)
+
+# Units a target may carry (closed list: a unit glued to the next name must not swallow it).
+_UNITS = tuple(sorted({
+    "%", "％", "‰", "百分比", "元", "万元", "亿元", "千元", "人次", "人", "户", "个", "次", "亩", "公里", "千米",
+    "米", "厘米", "平方米", "立方米", "吨", "件", "套", "台", "辆", "座", "所", "家", "天", "日", "月", "年",
+    "小时", "分钟", "项", "场", "期", "批", "名", "株", "头", "只", "篇", "册", "本", "间", "处", "条", "公顷",
+    "㎡", "m²", "km", "m", "起", "份", "张", "部", "栋", "棵", "分", "所学校", "元/人", "元/株", "/株",
+    "元/人·月", "元/亩", "万人次", "万册", "个月", "周", "年度", "班", "支", "组", "对", "村", "镇",
+}, key=len, reverse=True))
+_QUAL_AFTER_UNIT = ("以上", "以下", "以内", "左右")
+_OPS = (">=", "<=", "≥", "≤", "=", "＝", ">", "<", "≧", "≦", "不低于", "不少于", "不高于", "不超过", "大于", "小于",
+        "低于", "高于", "达到", "约")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_EXPLAIN_START = ("反映", "衡量", "考核", "体现", "用于", "是否", "指", "按照", "根据", "评价", "实际", "计算")
+_QUALITATIVE = tuple(sorted({w for w in QUALITATIVE_WORDS if len(w) >= 2}, key=len, reverse=True))
+
+
+@dataclass
+class GluedRow:
+    labels: list[str]
+    cells: list[str]  # name, then one cell per value column
+
+
+@cache
+def _labels() -> tuple[str, ...]:
+    """Category labels written in full (…指标 / …目标): the only words a run is cut at."""
+    import json
+    from importlib import resources
+    data = json.loads(resources.files("ingest").joinpath("data/categories.json").read_text("utf-8"))
+    words = set()
+    for w in list(data["l1"]) + list(data["l2"]):
+        words.update({w + "指标", w + "类指标"})
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+_SCORE_NOTE = re.compile(r"[（(]\s*\d{1,3}(?:\s*[-~]\s*\d{1,3})?\s*分?\s*[）)]\s*分?")
+
+
+def header_columns(text: str) -> tuple[int, int, list[str], list[str]] | None:
+    """The indicator header inside a glued line: (start, end, kinds and words of the columns after
+    the name)."""
+    t = text
+    m = re.search(r"一级(?:指标)?二级(?:指标)?", t)
+    if m is None:
+        return None
+    start = m.start()
+    pos = start
+    cols: list[tuple[str, str]] = []
+    while True:
+        mm = _COLUMN_RE.match(t, pos)
+        if mm is None:
+            break
+        cols.append((_KIND[mm.group(0)], mm.group(0)))
+        pos = mm.end()
+    kinds = [k for k, _ in cols]
+    if "l1" not in kinds or "l2" not in kinds:
+        return None
+    after = cols[kinds.index("l2") + 1:]
+    if any(k == "name" for k, _ in after):
+        after = after[[k for k, _ in after].index("name") + 1:]
+    values = [(k, w) for k, w in after if k != "skip"]
+    if not values or not any(k in ("target", "explain_or_target") for k, _ in values):
+        return None
+    return start, pos, [k for k, _ in values], [w for _, w in values]
+
+
+_BODY_END = re.compile(r"总分|合计得分|得分合计|注[:：]|说明[:：]|填报说明|填表说明|……|\.{6}|项目名称|"
+                       r"绩效目标表|绩效自评表|绩效目标申报表")
+
+
+def body_end(body: str) -> int:
+    """Where the indicator rows of a glued body stop (总分, 注：, an unfilled '……' row)."""
+    m = _BODY_END.search(body)
+    return m.start() if m else len(body)
+
+
+def split_labels(body: str) -> list[tuple[list[str], str]]:
+    """'产出指标(70分)数量指标安装…质量指标…' → [(['产出指标(70分)', '数量指标'], '安装…'), (['质量指标'], …)]."""
+    out: list[tuple[list[str], str]] = []
+    labels: list[str] = []
+    run_start = 0
+    i = 0
+    n = len(body)
+    while i < n:
+        w = next((w for w in _labels() if body.startswith(w, i)), None)
+        if w is None:
+            i += 1
+            continue
+        end = i + len(w)
+        note = _SCORE_NOTE.match(body, end)
+        if note:
+            end = note.end()
+        if i > run_start:
+            out.append((labels, body[run_start:i]))
+            labels = []
+        labels.append(body[i:end])
+        i = run_start = end
+    if run_start < n or labels:
+        out.append((labels, body[run_start:]))
+    return out
+
+
+# --- one run of rows ----------------------------------------------------------------------
+
+def _number_ends(s: str, i: int, limit: float = 100) -> list[int]:
+    """Ends of a small number (a score, a weight) starting at i: no leading zero, at most `limit`."""
+    m = _NUMBER.match(s, i)
+    if not m:
+        return []
+    ends = []
+    for e in range(i + 1, m.end() + 1):
+        tok = s[i:e]
+        if tok.endswith(".") or (len(tok) > 1 and tok[0] == "0" and tok[1] != "."):
+            continue
+        try:
+            if float(tok) <= limit:
+                ends.append(e)
+        except ValueError:
+            continue
+    return ends
+
+
+def _target_ends(s: str, i: int) -> list[int]:
+    """Ends of a target value starting at i: operator? number unit? (以上)? | a qualitative word."""
+    ends: set[int] = set()
+    j = i
+    for op in sorted(_OPS, key=len, reverse=True):
+        if s.startswith(op, i):
+            j = i + len(op)
+            break
+    m = _NUMBER.match(s, j)
+    if m:
+        for e in range(j + 1, m.end() + 1):
+            tok = s[j:e]
+            if tok.endswith(".") or (len(tok) > 1 and tok[0] == "0" and tok[1] != "."):
+                continue
+            # a unit is read whole: a bare number never leaves its unit to start the next name
+            unit = next((u for u in _UNITS if s.startswith(u, e)), None)
+            if unit is None and e < len(s) and (s[e].isdigit() or s[e] == "."):
+                cands = [e]  # inside a digit run: only a score column may follow (checked there)
+            else:
+                cands = [e + len(unit)] if unit else [e]
+            for c in cands:
+                ends.add(c)
+                for q in _QUAL_AFTER_UNIT:
+                    if s.startswith(q, c):
+                        ends.add(c + len(q))
+    elif j == i:
+        for w in _QUALITATIVE:
+            if s.startswith(w, i):
+                ends.add(i + len(w))
+                # two qualitative words together ('显著提升', '进一步完善')
+                for w2 in _QUALITATIVE:
+                    if s.startswith(w2, i + len(w)):
+                        ends.add(i + len(w) + len(w2))
+    return sorted(ends)
+
+
+def _explain_ends(s: str, i: int) -> list[int]:
+    if not s.startswith(_EXPLAIN_START, i):
+        return []
+    # an explanation never ends inside or right after a number (the value that follows starts there)
+    # nor holds a value of its own (an operator, a percentage): that is the next column
+    out = []
+    for e in range(i + 4, min(len(s), i + 60) + 1):
+        if re.search(r"[≥≤<>=＝≧≦]|\d\s*%", s[i:e]):
+            break
+        if not s[e - 1].isdigit() and s[e - 1] != ".":
+            out.append(e)
+    return out
+
+
+def _name_ok(name: str) -> bool:
+    t = name
+    return 2 <= len(t) <= 60 and not t[0].isdigit() and not t.startswith(_OPS) and \
+        not t[-1].isdigit() and label_info(t) is None and not any(c in t for c in "≥≤=<>≧≦＝")
+
+
+def parse_run(run: str, kinds: list[str], max_parses: int = 40) -> list[list[str]] | None:
+    """The rows of one run (the text between two labels), or None unless one split fits."""
+    s = compact(halfwidth(run))
+    if not s:
+        return []
+    if len(s) > 1500:
+        return None  # prose, not rows
+    explains = any(k.startswith("explain") for k in kinds)
+
+    def value_ends(kind: str, i: int) -> list[int]:
+        if kind in ("points", "score"):
+            return _number_ends(s, i)
+        if kind in ("target", "actual"):
+            return _target_ends(s, i)
+        if kind == "explain":
+            return _explain_ends(s, i)
+        if kind == "explain_or_target":
+            return sorted(set(_explain_ends(s, i)) | set(_target_ends(s, i)))
+        if kind == "free":
+            return [i]  # only an empty cell: free text cannot be told from the next name
+        return []
+
+    def rows_at(i: int) -> list[tuple[int, list[str]]]:
+        """Every single row that starts at i: (its end, its cells)."""
+        out: list[tuple[int, list[str]]] = []
+        for ne in range(i + 2, min(len(s), i + 60) + 1):  # the name runs to where the values start
+            name = s[i:ne]
+            if explains and "反映" in name:
+                break  # the explanation column has started
+            if _name_ok(name):
+                cells_from(ne, 0, [name], out)
+        return out
+
+    def cells_from(i: int, k: int, row: list[str], out: list[tuple[int, list[str]]]) -> None:
+        if k == len(kinds):
+            out.append((i, row))
+            return
+        if 0 < i < len(s) and s[i - 1].isdigit() and s[i].isdigit() and \
+                (k == 0 or kinds[k - 1] not in ("points", "score")):
+            return  # a digit run is split only after a score column ('1020万元': 10 | 20万元)
+        for e in value_ends(kinds[k], i):
+            cells_from(e, k + 1, [*row, s[i:e]], out)
+
+    memo: dict[int, list[list[list[str]]]] = {len(s): [[]]}
+
+    def completions(i: int) -> list[list[list[str]]]:
+        """The ways to read s[i:] as whole rows (at most max_parses + 1 kept); only reachable i."""
+        if i in memo:
+            return memo[i]
+        ways: list[list[list[str]]] = []
+        for end, row in rows_at(i):
+            for rest in completions(end):
+                ways.append([row, *rest])
+                if len(ways) > max_parses:
+                    break
+            if len(ways) > max_parses:
+                break
+        memo[i] = ways
+        return ways
+
+    parses = completions(0)
+    if not parses or len(parses) > max_parses:
+        return None
+    best = _prefer(parses, kinds)
+    return best
+
+
+def _prefer(parses: list[list[list[str]]], kinds: list[str]) -> list[list[str]] | None:
+    """The one parse left after preferring actual values that repeat the target and whole units."""
+    if len(parses) == 1:
+        return parses[0]
+    ti = kinds.index("target") + 1 if "target" in kinds else None
+    ai = kinds.index("actual") + 1 if "actual" in kinds else None
+
+    def score(p: list[list[str]]) -> tuple[int, int, int]:
+        same = sum(1 for r in p if ti is not None and ai is not None and r[ti] == r[ai])
+        # a qualitative word inside a name ('…完成及时率') is no cut: fewest qualitative values first
+        qualitative = sum(1 for r in p for k, c in zip(kinds, r[1:], strict=False)
+                          if k in ("target", "actual") and c and not any(ch.isdigit() for ch in c))
+        return (same, -qualitative, len(p))
+
+    top = max(score(p) for p in parses)
+    best = [p for p in parses if score(p) == top]
+    return best[0] if len(best) == 1 or all(b == best[0] for b in best) else None
+
+
+# --- a whole table in one line --------------------------------------------------------------
+
+_HEADING_IN_TEXT = re.compile(r"[^。，,:：;；\s]{0,30}?(?:绩效目标(?:申报|批复|审核)?表|绩效(?:目标)?自评表)"
+                              r"(?:[（(](?:19|20)\d{2}年度?[)）])?")
+@cache
+def _key_re() -> re.Pattern[str]:
+    """Header keys a glued line is cut at: the reader's key vocabulary, longest first."""
+    from ingest.header import BARE_KEYS
+    keys = set(BARE_KEYS) | {"项目负责人及电话", "资金情况", "其中本年财政拨款", "其中财政拨款", "本年财政拨款", "其他资金",
+                             "年度总体目标", "项目分类", "资金用途", "项目开始日期", "项目完成日期", "中央补助安排",
+                             "省级财政安排", "预算申报数", "基本情况", "项目立项必要性", "保证项目实施的制度措施",
+                             "组织实施单位", "监督管理单位", "其他依据", "需要说明的其他问题", "填报日期", "上年结转资金"}
+    keys -= {"单位信息", "项目资金", "预算数", "项目", "依据"}
+    alt = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?:一\*?级|二级)?(?:{alt})(?:[（(]万?元[)）])?[:：]?")
+
+
+def _key_in_text(text: str, pos: int = 0) -> re.Match[str] | None:
+    return _key_re().search(text, pos)
+
+
+def _pre_rows(pre: str) -> list[list[str]]:
+    """The text before the indicator header: a preamble, the heading, then key cells."""
+    first_key = _key_in_text(pre)
+    lead, keys = (pre[:first_key.start()], pre[first_key.start():]) if first_key else (pre, "")
+    rows: list[list[str]] = []
+    heads = list(_HEADING_IN_TEXT.finditer(lead))
+    if heads:
+        h = heads[-1]
+        if lead[:h.start()].strip():
+            rows.append([lead[:h.start()]])
+        rows.append([h.group(0)])
+        if lead[h.end():].strip():
+            rows.append([lead[h.end():]])
+    elif lead.strip():
+        rows.append([lead])
+    found = list(_key_re().finditer(keys))
+    for k, m in enumerate(found):
+        value = keys[m.end(): found[k + 1].start() if k + 1 < len(found) else len(keys)]
+        rows.append([m.group(0).rstrip(":：").replace("*", "") + "：", value])
+    return rows
+
+
+def unglue_header_line(line: str) -> list[list[str]] | None:
+    """A table's heading and header keys flattened into one line ('…绩效目标表(2023年度)一*级项目名称
+    文化事业发展专项资金二级项目名称…项目类型新增项目…') → rows of a heading and key/value cells."""
+    t = compact(halfwidth(line))
+    h = _HEADING_IN_TEXT.search(t)
+    if h is None or len(list(_key_re().finditer(t, h.end()))) < 3:
+        return None
+    return _pre_rows(t)
+
+
+def unglue_line(line: str) -> list[tuple[str, list[str]]] | None:
+    """A table flattened into one line with no cell separators → (layout, cells) rows, or None when
+    the line holds no glued indicator header. Runs that cannot be split come back as one
+    ``unsplit`` cell, which the interpretation reports instead of reading."""
+    if header_columns(halfwidth(line)) is None:
+        return None  # the header's words are separated: the reader's other layouts apply
+    t = compact(halfwidth(line))
+    found = header_columns(t)
+    if found is None:
+        return None
+    start, end, kinds, words = found
+    out: list[tuple[str, list[str]]] = [("tab", cells) for cells in _pre_rows(t[:start])]
+    out.append(("tab", ["一级指标", "二级指标", "三级指标", *words]))
+    rest = t[end:]
+    stop = body_end(rest)
+    body, tail = rest[:stop], rest[stop:]
+    runs = split_labels(body)
+    for n, (labels, run) in enumerate(runs):
+        rows = parse_run(run, kinds) if run else []
+        if rows is None and n == len(runs) - 1 and tail:
+            # the last run may end in the start of what follows the table (a heading's first words)
+            for cut in range(len(run) - 1, max(len(run) - 16, 0), -1):
+                if not re.fullmatch(r"[\u4e00-\u9fff]+", run[cut:]):
+                    break
+                rows = parse_run(run[:cut], kinds)
+                if rows is not None:
+                    tail = run[cut:] + tail
+                    break
+        l1 = next((x for x in labels if (i := label_info(x)) is not None and 1 in i.levels and
+                   (i.levels == {1} or x is not labels[-1] or len(labels) == 1 and not rows)), "")
+        l2 = labels[-1] if labels and labels[-1] is not l1 else ""
+        if rows is None:
+            out.append(("unsplit", [l1, l2, run]))
+            continue
+        if not rows and labels:
+            out.append(("tab", [l1, l2]))  # a label with no rows under it (经济效益指标 left empty)
+        for k, cells in enumerate(rows):
+            out.append(("tab", [l1 if k == 0 else "", l2 if k == 0 else "", *cells]))
+    if tail:
+        # what follows the rows: the next table (its heading and keys), or a closing note
+        more = unglue_line(tail)
+        out.extend(more if more is not None else [("tab", cells) for cells in _pre_rows(tail)])
+    return out
