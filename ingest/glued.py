@@ -81,7 +81,7 @@ def header_columns(text: str) -> tuple[int, int, list[str], list[str]] | None:
     """The indicator header inside a glued line: (start, end, kinds and words of the columns after
     the name)."""
     t = text
-    m = re.search(r"一级(?:指标)?二级(?:指标)?", t)
+    m = re.search(r"(?:(?:年度)?绩效指标)?一级(?:指标)?二级(?:指标)?", t)
     if m is None:
         return None
     start = m.start()
@@ -214,7 +214,7 @@ def _explain_ends(s: str, i: int) -> list[int]:
 def _name_ok(name: str) -> bool:
     t = name
     return 2 <= len(t) <= 60 and not t[0].isdigit() and not t.startswith(_OPS) and \
-        not t[-1].isdigit() and label_info(t) is None and not any(c in t for c in "≥≤=<>≧≦＝")
+        not t[-1].isdigit() and not (t.endswith("指标") and label_info(t) is not None) and not any(c in t for c in "≥≤=<>≧≦＝")
 
 
 def parse_run(run: str, kinds: list[str], max_parses: int = 40) -> list[list[str]] | None:
@@ -339,10 +339,16 @@ def _pre_rows(pre: str) -> list[list[str]]:
             rows.append([lead[h.end():]])
     elif lead.strip():
         rows.append([lead])
-    found = list(_key_re().finditer(keys))
-    for k, m in enumerate(found):
-        value = keys[m.end(): found[k + 1].start() if k + 1 < len(found) else len(keys)]
-        rows.append([m.group(0).rstrip(":：").replace("*", "") + "：", value])
+    spans = [(m.start(), m.end()) for m in _key_re().finditer(keys)]
+    for k in range(1, len(spans)):
+        st, en = spans[k]
+        prev_key = keys[spans[k - 1][0]:spans[k - 1][1]]
+        # '…护栏安装项目主管部门…': after a name, '项目' ends the name and 主管部门 is the key
+        if "名称" in prev_key and keys.startswith("项目", st) and _key_re().fullmatch(keys[st + 2:en]):
+            spans[k] = (st + 2, en)
+    for k, (st, en) in enumerate(spans):
+        value = keys[en: spans[k + 1][0] if k + 1 < len(spans) else len(keys)]
+        rows.append([keys[st:en].rstrip(":：").replace("*", "") + "：", value])
     return rows
 
 

@@ -27,7 +27,7 @@ from ingest.targets import looks_like_target
 from ingest.text import compact, halfwidth
 from ingest.vocabulary import header_role, is_header_row, label_info, looks_like_label, split_glued_header
 
-_HEADING = re.compile(r"绩效(?:目标(?:申报|批复|审核)?表|自评表|自评情况|评价指标表)|项目支出目标(?:申报|批复|审核)?表|(?:项目|整体)绩效目标(?:[（(]中长期[)）])?$|績效目標表|績效自評表")
+_HEADING = re.compile(r"绩效(?:目标(?:申报|批复|审核|自评)?表|自评表|自评情况|评价指标表)|项目支出目标(?:申报|批复|审核)?表|(?:项目|整体)绩效目标(?:[（(]中长期[)）])?$|績效目標表|績效自評表")
 _SELF_EVAL = re.compile(r"绩效(?:目标)?自评|績效自評")
 _DEPARTMENT = re.compile(r"部门整体|整体支出|部门绩效目标")
 _YEAR_LINE = re.compile(r"^[（(]?(?:19|20)\d{2}\s*年度?[)）]?$")

@@ -32,11 +32,11 @@ def test_development_set_meets_the_bar():
 
 
 def test_second_real_set_does_not_regress():
-    # measured 2026-11-28: 99/191 rows, 14 invented, 8/17 document numbers (see BENCHMARKS.md)
+    # measured 2026-11-28 (second session): 128/191 rows, 12 invented, 11/17 document numbers
     t = _totals("realdata_more")
-    assert t["right"] >= 95, t
-    assert t["invented"] <= 16, t
-    assert t["docs_found"] >= 8, t
+    assert t["right"] >= 125, t
+    assert t["invented"] <= 13, t
+    assert t["docs_found"] >= 11, t
 
 
 def test_negative_pages_give_no_table():
@@ -221,3 +221,100 @@ def test_self_evaluation_in_rdf_links_to_the_goal_table_of_the_same_project():
     rows = list(g.query("PREFIX jx: <https://w3id.org/jixiao/ontology#> SELECT ?a ?s WHERE { ?e jx:hasIndicator ?i . "
                         "?i jx:actualValue ?a ; jx:evaluationScore ?s }"))
     assert [(str(a), float(s)) for a, s in rows] == [("96人次", 8.0)]
+
+
+# --- tables with no cell separator at all (ingest/glued.py) ---------------------------------
+
+def test_a_self_evaluation_flattened_into_one_line_is_split_by_its_columns():
+    line = ("绩效目标自评表(2022年度)项目名称乡村道路护栏安装项目主管部门某县交通运输局实施单位某县交通运输局"
+            "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施"
+            "产出指标(60分)数量指标安装护栏长度10≥300米≥300米10护栏高度10≥80厘米≥80厘米10"
+            "质量指标验收合格率20100%100%20成本指标项目总投资1030万元30万元10"
+            "效益指标(30分)社会效益指标群众出行安全状况10明显改善明显改善10"
+            "满意度指标(10分)服务对象满意度指标群众满意度10≥90%≥90%10总分100100")
+    t = _one(line + "\n")
+    assert (t.title, t.unit, t.year, t.kind) == ("乡村道路护栏安装项目", "某县交通运输局", 2022, "self-evaluation")
+    assert _rows(t) == [("产出指标(60分)", "数量指标", "安装护栏长度", "≥300米"),
+                        ("产出指标(60分)", "数量指标", "护栏高度", "≥80厘米"),
+                        ("产出指标(60分)", "质量指标", "验收合格率", "100%"),
+                        ("产出指标(60分)", "成本指标", "项目总投资", "30万元"),  # 10 | 30万元: the score column
+                        ("效益指标(30分)", "社会效益指标", "群众出行安全状况", "明显改善"),
+                        ("满意度指标(10分)", "服务对象满意度指标", "群众满意度", "≥90%")]
+    assert [(i.points, i.actual, i.score) for i in t.indicators][0] == ("10", "≥300米", "10")
+
+
+def test_a_glued_run_with_more_than_one_reading_is_refused_not_guessed():
+    # '培训人次1200人次满意' — is 满意 a value, or the start of the next name? the table cannot tell
+    line = ("绩效目标表(2023年度)项目名称农民技能培训主管部门某县农业农村局实施单位某县农业农村局"
+            "一级指标二级指标三级指标指标值产出指标数量指标培训人数1200人完成培训及时完成"
+            "效益指标社会效益指标带动就业人数≥300人")
+    t = _one(line + "\n")
+    assert ("产出指标", "数量指标", "培训人数", "1200人") not in _rows(t)
+    assert ("效益指标", "社会效益指标", "带动就业人数", "≥300人") in _rows(t)
+    assert any(w.code == "unsplit-row" for w in t.warnings)
+
+
+def test_explanation_column_between_name_and_value():
+    line = ("项目支出绩效目标表(2022年度)项目名称办公楼运行保障实施单位某市机关事务中心"
+            "绩效指标一级指标二级指标绩效标准当年预期实现值数量指标日常维修次数反映全年维修情况2280次"
+            "巡查次数反映安全巡查情况200次质量指标维修验收合格率反映维修质量情况>92%")
+    t = _one(line + "\n")
+    assert [(i.name, i.target.raw) for i in t.indicators] == [
+        ("日常维修次数", "2280次"), ("巡查次数", "200次"), ("维修验收合格率", ">92%")]
+
+
+def test_amounts_glued_to_other_cells_are_not_read():
+    t = _one("项目支出绩效自评表\n项目名称\t某项目\n年度资金总额:\t202010100.00%10\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t完成数量\t5个\n")
+    assert t.budget.total is None and t.budget.current_year is None
+
+
+# --- the rules added for the second set (each on a small real-shaped table) ------------------
+
+def test_money_section_label_in_wan_scales_the_amounts_below_it():
+    t = _one("项目支出绩效目标表\n项目名称\t村道硬化\n资金情况(万元)\n年度资金总额:\t500\n其中:财政拨款\t500\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t硬化里程\t2公里\n")
+    assert t.budget.current_year == 5_000_000
+
+
+def test_a_list_whose_column_is_named_project_name_is_no_project():
+    src = parse_bytes("附件1\n2022年水利专项资金安排表\n单位:万元\n序号 |\n项目名称 |\n金额 |\n备注 |\n1 |\n"
+                      "某村排洪渠 |\n20 |\n|\n".encode(), "t.txt")
+    assert not src.tables
+
+
+def test_an_ambiguous_label_after_a_sibling_group_is_a_second_level_label():
+    # 成本指标 after 数量/时效 (二级 of 产出) with the 一级 column left blank is their sibling, not a 一级
+    t = _one("项目支出绩效自评表\n项目名称\t助学金发放\n一级指标\t二级指标\t三级指标\t指标值\n"
+             "\t数量指标\t资助人数\t100人\n\t时效指标\t按季发放率\t100%\n\t成本指标\t资金执行率\t100%\n"
+             "满意度指标\t服务对象满意度指标\t受助学生满意度\t≥90%\n")
+    assert [(i.l1, i.l2) for i in t.indicators][:3] == [(None, "数量指标"), (None, "时效指标"), (None, "成本指标")]
+    assert t.indicators[3].l1 == "满意度指标"
+
+
+def test_framework_words_one_level_down_stay_there():
+    t = _one("中央预算内投资绩效目标表\n专项名称\t粪污利用项目\n一级指标\t二级指标\t三级指标\t指标值\n"
+             "实施效果指标\t产出指标\t建设项目个数\t1\n\t\t竣工验收合格率\t100%\n\t效益指标\t粪污综合利用率\t≥90%\n")
+    assert [(i.l1, i.l2) for i in t.indicators] == [("实施效果指标", "产出指标")] * 2 + [("实施效果指标", "效益指标")]
+
+
+def test_twin_column_groups_holding_the_same_indicator_are_read_once():
+    t = _one("项目支出绩效目标批复表\n项目名称\t联网路改造\n一级指标\t二级指标\t三级指标\t指标值\n"
+             "产出指标\t质量指标\t结算误差率\t±3%以内\t质量指标\t结算误差率\t±3%以内\n")
+    assert _rows(t) == [("产出指标", "质量指标", "结算误差率", "±3%以内")]
+    assert any(w.code == "twin-groups" for w in t.warnings)
+
+
+def test_a_key_split_at_its_space_and_its_value_in_a_line_of_pairs():
+    t = _one("项目支出绩效目标批复表\n( 2019 年度)\n项目 名称\n联网路改造一期\t本年度申请市财政预算资金(万元)\t919.00\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t结算项目数\t3\n")
+    assert t.title == "联网路改造一期"
+    assert t.budget.current_year == 9_190_000
+
+
+def test_a_label_cut_by_the_end_of_the_file_is_no_indicator():
+    src = parse_bytes("项目支出绩效目标表\n\n项目名称 加工园配套设施\n\n一级指标 二级指标 三级指标 指标值\n\n"
+                      "成本指标 经济成本指标 项目建设成本 ≤65万元\n\n产出指标\n\n数量指".encode(), "t.txt")
+    t = src.tables[0]
+    assert [i.name for i in t.indicators] == ["项目建设成本"]
+    assert any(w.code == "cut-off-row" for w in t.warnings)
