@@ -36,6 +36,8 @@ _COLUMNS: tuple[tuple[str, str], ...] = tuple(sorted({
     "未完成原因及改进措施": "free", "未完成原因和改进措施": "free", "未完成原因及拟采取的改进措施": "free",
     "未完成原因分析及改进措施": "free", "原因分析": "free", "偏差原因分析及改进措施": "free",
     "偏差原因": "free", "备注": "free", "保障绩效目标实现措施": "skip",
+    "绩效指标性质": "op", "指标性质": "op", "计算符号": "op", "绩效指标值": "value", "绩效度量单位": "unit",
+    "度量单位": "unit", "计量单位": "unit", "指标方向性": "direction", "指标方向": "direction",
 }.items(), key=lambda kv: len(kv[0]), reverse=True))
 _COLUMN_RE = re.compile("|".join(re.escape(w) for w, _ in _COLUMNS))
 _KIND = dict(_COLUMNS)
@@ -81,7 +83,7 @@ def header_columns(text: str) -> tuple[int, int, list[str], list[str]] | None:
     """The indicator header inside a glued line: (start, end, kinds and words of the columns after
     the name)."""
     t = text
-    m = re.search(r"(?:(?:年度)?绩效指标)?一级(?:指标)?二级(?:指标)?", t)
+    m = re.search(r"(?:(?:年度)?绩效指标)?一级(?:指标)?[*＊]?二级(?:指标)?", t)
     if m is None:
         return None
     start = m.start()
@@ -93,6 +95,8 @@ def header_columns(text: str) -> tuple[int, int, list[str], list[str]] | None:
             break
         cols.append((_KIND[mm.group(0)], mm.group(0)))
         pos = mm.end()
+        while pos < len(t) and t[pos] in "*＊":
+            pos += 1  # '一级指标*': a required-field mark
     kinds = [k for k, _ in cols]
     if "l1" not in kinds or "l2" not in kinds:
         return None
@@ -100,7 +104,7 @@ def header_columns(text: str) -> tuple[int, int, list[str], list[str]] | None:
     if any(k == "name" for k, _ in after):
         after = after[[k for k, _ in after].index("name") + 1:]
     values = [(k, w) for k, w in after if k != "skip"]
-    if not values or not any(k in ("target", "explain_or_target") for k, _ in values):
+    if not values or not any(k in ("target", "explain_or_target", "value") for k, _ in values):
         return None
     return start, pos, [k for k, _ in values], [w for _, w in values]
 
@@ -228,7 +232,8 @@ def parse_run(run: str, kinds: list[str], max_parses: int = 40) -> list[list[str
 
     def value_ends(kind: str, i: int) -> list[int]:
         if kind in ("points", "score"):
-            return _number_ends(s, i)
+            ends = _number_ends(s, i)
+            return ends + [e + 1 for e in ends if s.startswith("%", e)]  # a weight as a percentage
         if kind in ("target", "actual"):
             return _target_ends(s, i)
         if kind == "explain":
@@ -237,6 +242,14 @@ def parse_run(run: str, kinds: list[str], max_parses: int = 40) -> list[list[str
             return sorted(set(_explain_ends(s, i)) | set(_target_ends(s, i)))
         if kind == "free":
             return [i]  # only an empty cell: free text cannot be told from the next name
+        if kind == "op":
+            return [i + len(op) for op in _OPS if s.startswith(op, i)][:1] or [i]
+        if kind == "value":
+            return [e for e in _number_ends(s, i, limit=float("inf")) if e == len(s) or not s[e].isdigit()]
+        if kind == "unit":
+            return [i + len(u) for u in _UNITS if s.startswith(u, i)][:1] or [i]
+        if kind == "direction":
+            return [i + len(d) for d in ("正向指标", "反向指标", "正向", "反向") if s.startswith(d, i)][:1]
         return []
 
     def rows_at(i: int) -> list[tuple[int, list[str]]]:
@@ -325,20 +338,25 @@ def _key_in_text(text: str, pos: int = 0) -> re.Match[str] | None:
 
 
 def _pre_rows(pre: str) -> list[list[str]]:
-    """The text before the indicator header: a preamble, the heading, then key cells."""
-    first_key = _key_in_text(pre)
-    lead, keys = (pre[:first_key.start()], pre[first_key.start():]) if first_key else (pre, "")
+    """The text before the indicator header: a preamble, the heading, then key cells. Keys are
+    only looked for after the heading (a notice above it uses the same words in its prose)."""
     rows: list[list[str]] = []
-    heads = list(_HEADING_IN_TEXT.finditer(lead))
+    heads = [h for h in _HEADING_IN_TEXT.finditer(pre) if _key_in_text(pre, h.end())]
     if heads:
-        h = heads[-1]
-        if lead[:h.start()].strip():
-            rows.append([lead[:h.start()]])
+        h = heads[-1]  # an attachment list above may name the table first ('附件：2.…绩效目标表')
+        if pre[:h.start()].strip():
+            rows.append([pre[:h.start()]])
         rows.append([h.group(0)])
-        if lead[h.end():].strip():
-            rows.append([lead[h.end():]])
-    elif lead.strip():
-        rows.append([lead])
+        keys = pre[h.end():]
+        first_key = _key_in_text(keys)
+        if first_key is not None and first_key.start() > 0:
+            rows.append([keys[:first_key.start()]])
+            keys = keys[first_key.start():]
+    else:
+        first_key = _key_in_text(pre)
+        lead, keys = (pre[:first_key.start()], pre[first_key.start():]) if first_key else (pre, "")
+        if lead.strip():
+            rows.append([lead])
     spans = [(m.start(), m.end()) for m in _key_re().finditer(keys)]
     for k in range(1, len(spans)):
         st, en = spans[k]
@@ -356,8 +374,7 @@ def unglue_header_line(line: str) -> list[list[str]] | None:
     """A table's heading and header keys flattened into one line ('…绩效目标表(2023年度)一*级项目名称
     文化事业发展专项资金二级项目名称…项目类型新增项目…') → rows of a heading and key/value cells."""
     t = compact(halfwidth(line))
-    h = _HEADING_IN_TEXT.search(t)
-    if h is None or len(list(_key_re().finditer(t, h.end()))) < 3:
+    if not any(len(list(_key_re().finditer(t, h.end()))) >= 3 for h in _HEADING_IN_TEXT.finditer(t)):
         return None
     return _pre_rows(t)
 

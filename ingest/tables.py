@@ -41,7 +41,7 @@ _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[一二三四五六�
 _SECTION_END = re.compile(r"^(?:其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 # the next column of a list whose column header is 项目名称 (an allocation list), never a project's name
-_LIST_COLUMN = re.compile(r"^(?:金额|资金|备注|序号|数量|单位|合计|小计|下达|安排|分配)[\u4e00-\u9fff]{0,4}(?:[(（]万?元[)）])?$")
+_LIST_COLUMN = re.compile(r"^(?:金额|资金|备注|序号|数量|单位|合计|小计|下达|安排|分配)[\u4e00-\u9fff]{0,4}(?:[(（]万?元[)）])?(?:$|\d)")
 _TITLE_KEYS = ("二级项目名称", "项目名称", "项目支出名称", "项目名称及编码", "专项名称", "转移支付(项目)名称", "转移支付（项目）名称")
 # Which field names the applicant (申报单位), best first.
 _UNIT_RANK = (("申报单位", 0), ("项目单位", 1), ("实施单位", 2), ("执行单位", 2), ("预算单位", 3), ("单位名称", 3),
