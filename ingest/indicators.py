@@ -537,7 +537,8 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
         if not r.name:
             continue
         bare = re.sub(r"[-—－_.·…\s]", "", halfwidth(r.name))
-        if not bare or bare in _OP_CELL:
+        if not bare or bare in _OP_CELL or re.fullmatch(r"\d+(?:\.\d+)?%?", bare):
+            # a bare number is never an indicator's name: a score or weight out of its column
             warnings.append(ParseWarning(r.line, "not-indicator", f"a cell with no indicator name skipped: {r.name}"))
             continue
         if (r.target is None and len(compact(r.name)) > 30 and _GLUED_VALUE.search(halfwidth(r.name))) or \

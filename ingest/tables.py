@@ -323,7 +323,7 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
     for i, r in enumerate(rows):
         cells = [c for c in r.cells]
         if r.layout in ("tab", "pipe", "spaces") and is_header_row(cells):
-            return i, schema_from_header(cells), False
+            return i, schema_from_header(_one_of_twin_headers(cells)), False
         if r.layout in ("tab", "pipe", "spaces") and any(header_role(c) == "l1" for c in cells):
             # header cells wrapped over several lines ('一级 指标' / '二级 指标' / '三级 指标' / '指标值'):
             # the lines that hold only header words continue the header row
@@ -511,6 +511,17 @@ def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[
     return out
 
 
+def _one_of_twin_headers(cells: list[str]) -> list[str]:
+    """'一级 | 二级 | 三级 | 指标值 | 二级 | 三级 | 指标值': two column groups side by side (中期 | 年度);
+    the rows are read against one group (_one_of_twin_groups reads each row once)."""
+    ne = [compact(c) for c in cells if c.strip()]
+    for k in range(len(ne) // 2, 1, -1):
+        s = len(ne) - 2 * k
+        if s >= 0 and ne[s:s + k] == ne[s + k:] and any(header_role(c) == "target" for c in ne[s:s + k]):
+            return ne[:s + k]
+    return cells
+
+
 def _one_of_twin_groups(r: Row, warnings: list[ParseWarning]) -> Row:
     """Two column groups side by side (中期 | 年度) holding the same indicator, name and value:
     '质量指标 | 误差率 | ±3%以内 | 质量指标 | 误差率 | ±3%以内' is one indicator, read from the right group."""
@@ -518,11 +529,12 @@ def _one_of_twin_groups(r: Row, warnings: list[ParseWarning]) -> Row:
     lead = ne[:1] if len(ne) % 2 == 1 and label_info(ne[0]) is not None else []
     rest = ne[len(lead):]
     k = len(rest) // 2
-    if k < 3 or len(rest) != 2 * k:
+    if k < 2 or len(rest) != 2 * k:
         return r
     left, right = rest[:k], rest[k:]
-    if label_info(left[0]) is None or label_info(right[0]) is None or \
-            [compact(t) for t in left[1:]] != [compact(t) for t in right[1:]]:
+    same = [compact(t) for t in left] == [compact(t) for t in right]
+    if not same and (label_info(left[0]) is None or label_info(right[0]) is None or
+                     [compact(t) for t in left[1:]] != [compact(t) for t in right[1:]]):
         return r
     warnings.append(ParseWarning(r.line, "twin-groups", "two column groups side by side hold the same indicator "
                                  f"and value ({compact(right[1])[:20]}): read once, with the right group's label"))
