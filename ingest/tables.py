@@ -323,7 +323,16 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
     for i, r in enumerate(rows):
         cells = [c for c in r.cells]
         if r.layout in ("tab", "pipe", "spaces") and is_header_row(cells):
-            return i, schema_from_header(_one_of_twin_headers(cells)), False
+            # header cells wrapped onto the next lines ('实际 完成值 |' / '分值 | 得分 | …'): lines holding
+            # only column names (none a category label or a value) continue the header row
+            merged = [c for c in cells if c.strip()]
+            j = i + 1
+            while j < len(rows) and j <= i + 3 and not rows[j].blank and all(
+                    header_role(t) is not None and label_info(t) is None and not looks_like_target(t)
+                    and len(compact(t)) <= 16 for _, t in rows[j].nonempty()):
+                merged.extend(t for _, t in rows[j].nonempty())
+                j += 1
+            return j - 1, schema_from_header(_one_of_twin_headers(merged)), False
         if r.layout in ("tab", "pipe", "spaces") and any(header_role(c) == "l1" for c in cells):
             # header cells wrapped over several lines ('一级 指标' / '二级 指标' / '三级 指标' / '指标值'):
             # the lines that hold only header words continue the header row
