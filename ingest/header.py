@@ -33,7 +33,7 @@ BARE_KEYS = ("项目名称", "申报单位", "申报单位名称", "主管部门
              "主管预算部门", "项目资金", "年度总目标", "年度绩效总目标", "部门职能职责概述", "政策依据",
              "项目立项依据", "专项名称", "专项立项依据", "项目申报金额", "项目属性", "项目分类", "支出分类",
              "项目概况及立项依据", "项目理由", "项目总体情况", "项目审批", "项目金额", "项目总金额", "预算金额",
-             "项目资金总额", "预算数", "主管部门名称", "转移支付(项目)名称", "项目预计开始时间", "预计完成时间")
+             "项目资金总额", "预算数", "主管部门名称", "专项资金名称", "业务主管部门", "当年预算", "当年绩效目标", "转移支付(项目)名称", "项目预计开始时间", "预计完成时间")
 # Bare keys that may be glued to their value with no separator ('项目名称农村义务教育…'): a
 # cell that starts with one is split there, and at any other such key inside it.
 _GLUED_BARE = tuple(sorted((k for k in BARE_KEYS if len(k) >= 4 and k not in (

@@ -144,9 +144,11 @@ def read_row(row: Row, schema: Schema) -> RowParse | None:
     ne = [(c, t) for c, t in row.nonempty() if compact(t) not in _FRAME_CELLS and not _SCORE_NOTE.match(compact(t))]
     if not ne:
         return None
-    rp = RowParse(line=row.line, positional=row.layout in ("tab", "pipe"))
+    rp = RowParse(line=row.line, positional=row.layout in ("tab", "pipe", "fixed"))
     kinds = [_kind(t) for _, t in ne]
-    if rp.positional and _aligned(ne, kinds, schema):
+    if row.layout == "fixed":
+        _read_by_columns(rp, ne, schema)  # cut into the header's columns already: every cell is in place
+    elif rp.positional and _aligned(ne, kinds, schema):
         _read_by_columns(rp, ne, schema)
     elif not _read_in_order(rp, ne, kinds, schema):
         _read_by_content(rp, ne, kinds, schema)

@@ -23,7 +23,7 @@ from ingest.layouts import is_stream, regroup_stream, split_glued
 from ingest.legal import extract_citations
 from ingest.records import Budget, ParseWarning, TableRecord
 from ingest.table_model import Row
-from ingest.targets import looks_like_target
+from ingest.targets import has_operator, is_numeric_target, looks_like_target
 from ingest.text import compact, halfwidth
 from ingest.vocabulary import header_role, is_header_row, label_info, looks_like_label, split_glued_header
 
@@ -38,11 +38,11 @@ _SIGNATURE = re.compile(r"[（(]\s*(?:盖章|公章|签章|签字)\s*[)）]|^(?:
 # a numbered heading paragraph ('2. 公共服务专项经费', '三、项目绩效目标') after the rows: the next part begins
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])"
                                r"[\u4e00-\u9fff]")
-_SECTION_END = re.compile(r"^(?:其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
+_SECTION_END = re.compile(r"^(?:(?:附|公开)?表[一二三四五六七八九十\d]{1,3}$|其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 # the next column of a list whose column header is 项目名称 (an allocation list), never a project's name
 _LIST_COLUMN = re.compile(r"^(?:金额|资金|备注|序号|数量|单位|合计|小计|下达|安排|分配)[\u4e00-\u9fff]{0,4}(?:[(（]万?元[)）])?(?:$|\d)")
-_TITLE_KEYS = ("二级项目名称", "项目名称", "项目支出名称", "项目名称及编码", "专项名称", "转移支付(项目)名称", "转移支付（项目）名称")
+_TITLE_KEYS = ("二级项目名称", "项目名称", "专项资金名称", "项目支出名称", "项目名称及编码", "专项名称", "转移支付(项目)名称", "转移支付（项目）名称")
 # Which field names the applicant (申报单位), best first.
 _UNIT_RANK = (("申报单位", 0), ("项目单位", 1), ("实施单位", 2), ("执行单位", 2), ("预算单位", 3), ("单位名称", 3),
               ("单位信息", 3), ("部门名称", 4), ("填报单位", 5), ("编制单位", 5), ("预算部门", 6), ("主管部门", 6))
@@ -325,12 +325,12 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
         if r.layout in ("tab", "pipe", "spaces") and is_header_row(cells):
             # header cells wrapped onto the next lines ('实际 完成值 |' / '分值 | 得分 | …'): lines holding
             # only column names (none a category label or a value) continue the header row
-            merged = [c for c in cells if c.strip()]
+            merged = list(cells)  # empty cells kept: they hold the columns' places
             j = i + 1
             while j < len(rows) and j <= i + 3 and not rows[j].blank and all(
                     header_role(t) is not None and label_info(t) is None and not looks_like_target(t)
                     and len(compact(t)) <= 16 for _, t in rows[j].nonempty()):
-                merged.extend(t for _, t in rows[j].nonempty())
+                merged = [c for c in merged if c.strip()] + [t for _, t in rows[j].nonempty()]
                 j += 1
             return j - 1, schema_from_header(_one_of_twin_headers(merged)), False
         if r.layout in ("tab", "pipe", "spaces") and any(header_role(c) == "l1" for c in cells):
@@ -349,6 +349,18 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
             if glued:
                 return i, schema_from_header(glued), True
             # one header cell per line: 一级指标 / 二级指标 / 三级指标 / 指标值 on consecutive lines
+            nxt_role = header_role(rows[i + 1].text) if i + 1 < len(rows) else None
+            if header_role(r.text) == "name" and nxt_role != "name" and len(compact(r.text)) <= 6 and \
+                    compact(r.text) not in ("绩效指标",):
+                # a header with no 一级/二级 columns ('指标 / 指标权重 / 计量单位 / 指标性质 / 指标值')
+                run = [r.text]
+                j = i + 1
+                while j < len(rows) and rows[j].layout == "single" and len(compact(rows[j].text)) <= 12 and \
+                        header_role(rows[j].text) not in (None, "l1", "l2", "name") and label_info(rows[j].text) is None:
+                    run.append(rows[j].text)
+                    j += 1
+                if len(run) >= 3 and any(header_role(t) == "target" for t in run):
+                    return j - 1, schema_from_header(run), False
             if header_role(r.text) == "l1" and len(compact(r.text)) <= 6:
                 run = [r.text]
                 j = i + 1
@@ -396,7 +408,10 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
         section.append(r)
     section = _join_wrapped_labels(section, warnings)
     section = [_one_of_twin_groups(r, warnings) for r in section]
-    if glued or is_stream(section):
+    fixed = _fixed_width_rows(section, schema, warnings)
+    if fixed is not None:
+        section = fixed
+    elif glued or is_stream(section):
         after = len(schema.roles) - schema.target_col - 1
         section = regroup_stream(section, n_after_target=max(after, 0), width=len(schema.roles)) if not glued else [
             Row(line=r.line, cells=split_glued(r.text) or [r.text], layout="stream") for r in section if not r.blank]
@@ -433,7 +448,7 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
         if _is_subheader(r):
             warnings.append(ParseWarning(r.line, "sub-header", f"column sub-header skipped: {r.text[:40]}"))
             continue
-        if parsed and parsed[-1].name and _continues_row(r, parsed[-1], schema):
+        if parsed and parsed[-1].name and r.layout != "fixed" and _continues_row(r, parsed[-1], schema):
             prev = parsed[-1]
             for _, text in r.nonempty():
                 if prev.target is None:
@@ -520,6 +535,41 @@ def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[
     return out
 
 
+def _fixed_width_rows(section: list[Row], schema: Schema, warnings: list[ParseWarning]) -> list[Row] | None:
+    """One cell per line with empty cells kept as '|' lines and no category labels
+    ('发放人数 | 20 | 人数 | ≥ | 80 | 促进社会和谐 | 20 | | 定性 | |'): every run of as many cells as
+    the header has columns is one row, as long as each run has a name where the header puts it."""
+    width = len(schema.roles)
+    if width < 3 or "l1" in schema.roles or "l2" in schema.roles:
+        return None
+    cells: list[tuple[int, str]] = []
+    for r in section:
+        if r.layout == "pipe-rule":
+            cells.append((r.line, ""))
+        elif r.layout == "single" and len(r.nonempty()) == 1:
+            cells.append((r.line, r.nonempty()[0][1]))
+        elif r.blank:
+            continue
+        else:
+            break
+    nc, tc = schema.name_col, schema.target_col
+    rows: list[Row] = []
+    for k in range(0, len(cells) - width + 1, width):
+        chunk = cells[k:k + width]
+        name, target = chunk[nc][1], chunk[tc][1] if tc < width else ""
+        if not name or is_numeric_target(name) or has_operator(name) or label_info(name) is not None or \
+                (target and not fits_column("target", target)) or not any(t for _, t in chunk[nc + 1:]):
+            break
+        rows.append(Row(line=chunk[0][0], cells=[t for _, t in chunk], layout="fixed",
+                        extra_lines=[ln for ln, _ in chunk[1:]]))
+    if len(rows) < 2:
+        return None
+    warnings.append(ParseWarning(rows[0].line, "fixed-width-cells", f"one cell per line with empty cells kept: read "
+                                 f"as rows of {width} cells in the header's order"))
+    used = {ln for r in rows for ln in (r.line, *r.extra_lines)}
+    return rows + [r for r in section if r.line > max(used)]
+
+
 def _one_of_twin_headers(cells: list[str]) -> list[str]:
     """'一级 | 二级 | 三级 | 指标值 | 二级 | 三级 | 指标值': two column groups side by side (中期 | 年度);
     the rows are read against one group (_one_of_twin_groups reads each row once)."""
@@ -528,7 +578,7 @@ def _one_of_twin_headers(cells: list[str]) -> list[str]:
         s = len(ne) - 2 * k
         if s >= 0 and ne[s:s + k] == ne[s + k:] and any(header_role(c) == "target" for c in ne[s:s + k]):
             return ne[:s + k]
-    return cells
+    return cells  # as given, empty cells and all
 
 
 def _one_of_twin_groups(r: Row, warnings: list[ParseWarning]) -> Row:

@@ -104,6 +104,8 @@ def header_role(cell: str) -> str | None:
     t = compact(halfwidth(cell))
     if not t or len(t) > 16:
         return None
+    if t in ("指标", "绩效指标名称", "指标项"):
+        return "name"  # '指标 | 指标权重 | 计量单位 | 指标性质 | 指标值': a header with no 一级/二级 columns
     for word, role in _HEADER_ROLES:
         if word in t:
             return role
