@@ -38,7 +38,7 @@ _SIGNATURE = re.compile(r"[（(]\s*(?:盖章|公章|签章|签字)\s*[)）]|^(?:
 # a numbered heading paragraph ('2. 公共服务专项经费', '三、项目绩效目标') after the rows: the next part begins
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])"
                                r"[\u4e00-\u9fff]")
-_SECTION_END = re.compile(r"^(?:(?:附|公开)?表[一二三四五六七八九十\d]{1,3}$|其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
+_SECTION_END = re.compile(r"^(?:(?:附|公开)?表[一二三四五六七八九十\d]{1,3}$|合计$|总计$|评价结论|自评结论|其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 # the next column of a list whose column header is 项目名称 (an allocation list), never a project's name
 _LIST_COLUMN = re.compile(r"^(?:金额|资金|备注|序号|数量|单位|合计|小计|下达|安排|分配)[\u4e00-\u9fff]{0,4}(?:[(（]万?元[)）])?(?:$|\d)")
@@ -536,12 +536,14 @@ def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[
 
 
 def _fixed_width_rows(section: list[Row], schema: Schema, warnings: list[ParseWarning]) -> list[Row] | None:
-    """One cell per line with empty cells kept as '|' lines and no category labels
-    ('发放人数 | 20 | 人数 | ≥ | 80 | 促进社会和谐 | 20 | | 定性 | |'): every run of as many cells as
-    the header has columns is one row, as long as each run has a name where the header puts it."""
-    width = len(schema.roles)
-    if width < 3 or "l1" in schema.roles or "l2" in schema.roles:
-        return None
+    """One cell per line with empty cells kept as '|' lines ('发放人数 | 20 | 人数 | ≥ | 80 |
+    促进社会和谐 | 20 | | 定性 | |'): every run of as many cells as the header has columns (or one
+    more: a merged '绩效指标' column the header names above its own row) is one row, as long as
+    each run has a name where the header puts it and labels, if any, where the labels go."""
+    n = len(schema.roles)
+    labelled = "l1" in schema.roles or "l2" in schema.roles
+    if n < 3 or (labelled and not any(r.layout == "pipe-rule" for r in section[:3 * n])):
+        return None  # with label columns, only where empty cells are kept can runs be counted
     cells: list[tuple[int, str]] = []
     for r in section:
         if r.layout == "pipe-rule":
@@ -552,22 +554,44 @@ def _fixed_width_rows(section: list[Row], schema: Schema, warnings: list[ParseWa
             continue
         else:
             break
-    nc, tc = schema.name_col, schema.target_col
+    # header cells the header's run left out (a long '未完成原因及拟采取的改进措施') come first
+    extra = 0
+    while cells and cells[0][1] and header_role(cells[0][1]) is not None and label_info(cells[0][1]) is None \
+            and not looks_like_target(cells[0][1]):
+        cells, extra = cells[1:], extra + 1
+    best: list[Row] = []
+    # the header may name columns the schema has no role for (a long 未完成原因… at the end)
+    named = (len([c for c in schema.names if c.strip()]) or n) + extra
+    for width in sorted({n, n + 1, named, named + 1}):
+        for lead in (0, 1):
+            if width - lead >= n:
+                rows = _chunks(cells, schema, width, lead)
+                if len(rows) > len(best):
+                    best = rows
+    if len(best) < 2:
+        return None
+    warnings.append(ParseWarning(best[0].line, "fixed-width-cells", "one cell per line with empty cells kept: read "
+                                 f"as rows of {len(best[0].cells)} cells in the header's order"))
+    used = max(ln for r in best for ln in (r.line, *r.extra_lines))
+    return best + [r for r in section if r.line > used]
+
+
+def _chunks(cells: list[tuple[int, str]], schema: Schema, width: int, lead: int) -> list[Row]:
+    n = len(schema.roles)
+    nc, tc = schema.name_col + lead, schema.target_col + lead
+    label_cols = [i + lead for i, role in enumerate(schema.roles) if role in ("l1", "l2")]
     rows: list[Row] = []
     for k in range(0, len(cells) - width + 1, width):
         chunk = cells[k:k + width]
         name, target = chunk[nc][1], chunk[tc][1] if tc < width else ""
         if not name or is_numeric_target(name) or has_operator(name) or label_info(name) is not None or \
-                (target and not fits_column("target", target)) or not any(t for _, t in chunk[nc + 1:]):
+                (target and not fits_column("target", target)) or not any(t for _, t in chunk[nc + 1:]) or \
+                any(chunk[c][1] and label_info(chunk[c][1]) is None for c in label_cols) or \
+                any(t for _, t in chunk[:lead]):
             break
-        rows.append(Row(line=chunk[0][0], cells=[t for _, t in chunk], layout="fixed",
-                        extra_lines=[ln for ln, _ in chunk[1:]]))
-    if len(rows) < 2:
-        return None
-    warnings.append(ParseWarning(rows[0].line, "fixed-width-cells", f"one cell per line with empty cells kept: read "
-                                 f"as rows of {width} cells in the header's order"))
-    used = {ln for r in rows for ln in (r.line, *r.extra_lines)}
-    return rows + [r for r in section if r.line > max(used)]
+        rows.append(Row(line=chunk[lead][0], cells=[t for _, t in chunk[lead:lead + n]], layout="fixed",
+                        extra_lines=[ln for ln, _ in chunk[lead + 1:]]))
+    return rows
 
 
 def _one_of_twin_headers(cells: list[str]) -> list[str]:
