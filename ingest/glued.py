@@ -217,7 +217,7 @@ def _explain_ends(s: str, i: int) -> list[int]:
 
 def _name_ok(name: str) -> bool:
     t = name
-    return 2 <= len(t) <= 60 and not t[0].isdigit() and not t.startswith(_OPS) and \
+    return 2 <= len(t) <= 60 and not t.startswith(_OPS) and not re.fullmatch(r"[\d.%]+.?", t) and \
         not t[-1].isdigit() and not (t.endswith("指标") and label_info(t) is not None) and not any(c in t for c in "≥≤=<>≧≦＝")
 
 
@@ -255,6 +255,8 @@ def parse_run(run: str, kinds: list[str], max_parses: int = 40) -> list[list[str
     def rows_at(i: int) -> list[tuple[int, list[str]]]:
         """Every single row that starts at i: (its end, its cells)."""
         out: list[tuple[int, list[str]]] = []
+        if 0 < i < len(s) and s[i - 1].isdigit() and s[i].isdigit():
+            return []  # a name never starts inside a number
         for ne in range(i + 2, min(len(s), i + 60) + 1):  # the name runs to where the values start
             name = s[i:ne]
             if explains and "反映" in name:
@@ -327,7 +329,8 @@ def _key_re() -> re.Pattern[str]:
     keys = set(BARE_KEYS) | {"项目负责人及电话", "资金情况", "其中本年财政拨款", "其中财政拨款", "本年财政拨款", "其他资金",
                              "年度总体目标", "项目分类", "资金用途", "项目开始日期", "项目完成日期", "中央补助安排",
                              "省级财政安排", "预算申报数", "基本情况", "项目立项必要性", "保证项目实施的制度措施",
-                             "组织实施单位", "监督管理单位", "其他依据", "需要说明的其他问题", "填报日期", "上年结转资金"}
+                             "组织实施单位", "监督管理单位", "其他依据", "需要说明的其他问题", "填报日期", "上年结转资金",
+                             "负责人及电话", "联系人及电话", "县级主管部门", "市级主管部门", "区级主管部门"}
     keys -= {"单位信息", "项目资金", "预算数", "项目", "依据"}
     alt = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
     return re.compile(rf"(?:一\*?级|二级)?(?:{alt})(?:[（(]万?元[)）])?[:：]?")
@@ -362,7 +365,7 @@ def _pre_rows(pre: str) -> list[list[str]]:
         st, en = spans[k]
         prev_key = keys[spans[k - 1][0]:spans[k - 1][1]]
         # '…护栏安装项目主管部门…': after a name, '项目' ends the name and 主管部门 is the key
-        if "名称" in prev_key and keys.startswith("项目", st) and _key_re().fullmatch(keys[st + 2:en]):
+        if "名称" in prev_key and keys.startswith("项目", st) and keys[st + 2:en].rstrip(":：") in ("主管部门", "实施单位"):
             spans[k] = (st + 2, en)
     for k, (st, en) in enumerate(spans):
         value = keys[en: spans[k + 1][0] if k + 1 < len(spans) else len(keys)]
@@ -383,8 +386,12 @@ def unglue_line(line: str) -> list[tuple[str, list[str]]] | None:
     """A table flattened into one line with no cell separators → (layout, cells) rows, or None when
     the line holds no glued indicator header. Runs that cannot be split come back as one
     ``unsplit`` cell, which the interpretation reports instead of reading."""
-    if header_columns(halfwidth(line)) is None:
-        return None  # the header's words are separated: the reader's other layouts apply
+    raw = halfwidth(line)
+    if header_columns(raw) is None and not (re.search(r"一\s?级\s?指\s?标二\s?级", raw) and
+                                            header_columns(compact(raw)) is not None):
+        # the header's words are separated by cell borders: the reader's other layouts apply (a
+        # few spaces inside words, where a preview wrapped a cell, do not separate cells)
+        return None
     t = compact(halfwidth(line))
     found = header_columns(t)
     if found is None:
@@ -420,5 +427,7 @@ def unglue_line(line: str) -> list[tuple[str, list[str]]] | None:
     if tail:
         # what follows the rows: the next table (its heading and keys), or a closing note
         more = unglue_line(tail)
+        if more is None and not any(_key_in_text(tail, h.end()) for h in _HEADING_IN_TEXT.finditer(tail)):
+            more = [("end", [tail])]  # a note after the rows ('说明…注：1、其他资金包括…'): the table is over
         out.extend(more if more is not None else [("tab", cells) for cells in _pre_rows(tail)])
     return out

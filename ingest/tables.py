@@ -399,7 +399,7 @@ def _first_label_row(rows: list[Row]) -> int | None:
 def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning], glued: bool) -> list:
     section: list[Row] = []
     for r in rows:
-        if not r.blank and (_SECTION_END.match(compact(r.text)) or _SIGNATURE.search(compact(r.text)) or
+        if not r.blank and (r.layout == "end" or _SECTION_END.match(compact(r.text)) or _SIGNATURE.search(compact(r.text)) or
                             (len(r.nonempty()) == 1 and _NUMBERED_HEADING.match(r.text.strip()))):
             warnings.append(ParseWarning(r.line, "section-end", f"the indicator section ends here: {r.text[:40]}"))
             break
@@ -680,8 +680,9 @@ def _continues_row(r: Row, prev: RowParse, schema: Schema) -> bool:
 
 
 def _wrapped_text(text: str) -> bool:
+    # '指标4.不合格产品处置率': a numbered indicator starts a row of its own, however short
     return not looks_like_label(text) and not looks_like_target(text) and not is_placeholder(text) and \
-        len(compact(text)) <= 15
+        len(compact(text)) <= 15 and not re.match(r"^(?:指标)?\d{1,2}\s*[.:：、．]", compact(text))
 
 
 def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: list[ParseWarning],

@@ -84,9 +84,31 @@ def _paragraph_spaced(lines: list[str]) -> bool:
     return gaps >= 12 and single >= 0.5 * gaps
 
 
+_PAGE_CHUNK = re.compile(r"^(\d{1,2})、")
+
+
+def _join_page_chunks(lines: list[str]) -> list[str]:
+    """Document previews cut a table's text into numbered page chunks ('1、…', '2、…', '3、…', each
+    a long line): a chunk numbered one more than the long chunk before it continues it. The joined
+    text stays on the first chunk's line; the others become empty lines (line numbers kept)."""
+    out = list(lines)
+    start, last = None, 0
+    for k, line in enumerate(lines):
+        m = _PAGE_CHUNK.match(line)
+        if m and start is not None and int(m.group(1)) == last + 1:
+            out[start] += line[m.end():]
+            out[k] = ""
+            last += 1
+        elif m and len(line) >= 300:
+            start, last = k, int(m.group(1))
+        elif line.strip():
+            start = None
+    return out
+
+
 def read_rows(text: str) -> list[Row]:
     raw_lines = split_lines(text)
-    lines = [clean_html(strip_controls(raw)) for raw in raw_lines]
+    lines = _join_page_chunks([clean_html(strip_controls(raw)) for raw in raw_lines])
     drop_single_blanks = _paragraph_spaced(lines)
     rows = []
     for n, line in enumerate(lines, start=1):
