@@ -10,6 +10,7 @@ from ingest import readers
 from ingest.decode import UnreadableFile
 from ingest.header import LEGAL_BASIS_KEYS
 from ingest.limits import IngestLimits, LimitExceeded, env_name
+from ingest.prose import read_prose_table
 from ingest.records import ParseWarning, SourceRecord, TableRecord
 from ingest.table_model import Row
 from ingest.tables import add_prose_bases, is_heading, read_tables, split_tables
@@ -68,8 +69,21 @@ def _read_tables(src: SourceRecord, doc: readers.Document, path: str, limits: In
     ranges = split_tables(rows)
     _check_ranges(ranges, rows, limits)
     if not ranges:
-        src.errors.append({"path": path, "line": None, "code": "no-table",
-                           "message": f"{path}: no performance-goal table found (no 绩效目标表 heading or 项目名称 field)"})
+        prose = read_prose_table(rows)
+        if prose is None:
+            src.errors.append({"path": path, "line": None, "code": "no-table",
+                               "message": f"{path}: no performance-goal table found (no 绩效目标表 heading or 项目名称 "
+                                          "field)"})
+            return
+        # the goal table written as prose: its indicators, and the documents the text rests on
+        add_prose_bases(prose, "\n".join(r.text for r in rows if not r.blank), "the text", prose.warnings,
+                        prose.lines[0])
+        page_year = _page_year(rows)
+        if page_year is not None:
+            prose.year = page_year[0]
+        src.tables.append(prose)
+        if view is not None and view.changed:
+            _restore(prose, view)
         return
     indicators = 0
     for start, end in ranges:

@@ -318,3 +318,38 @@ def test_a_label_cut_by_the_end_of_the_file_is_no_indicator():
     t = src.tables[0]
     assert [i.name for i in t.indicators] == ["项目建设成本"]
     assert any(w.code == "cut-off-row" for w in t.warnings)
+
+
+def test_a_goal_table_written_as_prose_is_read_by_its_labels():
+    src = parse_bytes("关于某镇葡萄种植项目绩效目标设定的公示\n根据《关于下达2023年衔接资金的通知》(某财农〔2023〕5号)精神,"
+                      "现将绩效目标设定如下:\n一、 产出指标\n数量指标:葡萄种植数量(≥**株)>=17600株;种植成活率>=85%;"
+                      "时效指标:完成及时率>=100%。\n二、 效益指标\n效益指标:经济效益指标:特色产业产值≥80万元,"
+                      "增加收入≥60万元;生态效益指标:生态修复功能提高。\n三、 满意度指标\n"
+                      "服务对象满意度指标,受益户满意度≥95%。\n".encode(), "t.txt")
+    t = src.tables[0]
+    assert _rows(t) == [("产出指标", "数量指标", "葡萄种植数量(≥**株)", ">=17600株"),
+                        ("产出指标", "数量指标", "种植成活率", ">=85%"),
+                        ("产出指标", "时效指标", "完成及时率", ">=100%"),
+                        ("效益指标", "经济效益指标", "特色产业产值", "≥80万元"),
+                        ("效益指标", "经济效益指标", "增加收入", "≥60万元"),
+                        ("效益指标", "生态效益指标", "生态修复功能提高", None),
+                        ("满意度指标", "服务对象满意度指标", "受益户满意度", "≥95%")]
+    assert [r.doc_number for r in t.legal_bases] == ["某财农〔2023〕5号"]
+    assert any(w.code == "prose-table" for w in t.warnings)
+
+
+def test_a_notice_that_mentions_indicators_in_a_sentence_is_no_prose_table():
+    src = parse_bytes("关于开展绩效自评的通知\n各单位要对照产出指标、效益指标和满意度指标,认真开展自评,自评结果"
+                      "报财政局。满意度指标原则上不低于90%。\n".encode(), "t.txt")
+    assert not src.tables and src.errors[0]["code"] == "no-table"
+
+
+def test_fixed_width_cells_with_empty_cells_kept():
+    text = ("2023年一般性项目绩效目标表 |\n专项资金名称 |\n村干部补助 |\n绩效指标 |\n指标 |\n指标权重 |\n计量单位 |\n"
+            "指标性质 |\n指标值 |\n按月发放 |\n20 |\n次 |\n= |\n1 |\n促进社会和谐 |\n20 |\n|\n定性 |\n|\n"
+            "发放金额 |\n20 |\n万元 |\n≥ |\n9.31 |\n表十二 |\n")
+    t = _one(text)
+    assert t.title == "村干部补助"
+    assert _rows(t) == [(None, None, "按月发放", "1"), (None, None, "促进社会和谐", None),
+                        (None, None, "发放金额", "9.31")]
+    assert t.indicators[2].target.unit == "万元" or t.indicators[2].extra.get("计量单位") == "万元"
