@@ -382,6 +382,9 @@ def unglue_header_line(line: str) -> list[list[str]] | None:
     return _pre_rows(t)
 
 
+_EMPTY_SLOT = re.compile(r"指标\d{1,2}[:：](?=指标\d{1,2}[:：]|$)")
+
+
 def unglue_line(line: str) -> list[tuple[str, list[str]]] | None:
     """A table flattened into one line with no cell separators → (layout, cells) rows, or None when
     the line holds no glued indicator header. Runs that cannot be split come back as one
@@ -404,6 +407,8 @@ def unglue_line(line: str) -> list[tuple[str, list[str]]] | None:
     body, tail = rest[:stop], rest[stop:]
     runs = split_labels(body)
     for n, (labels, run) in enumerate(runs):
+        # unfilled template rows ('指标1:指标2:', '…合格2020指标2:'): a numbered slot with nothing after it
+        run = _EMPTY_SLOT.sub("", run)
         rows = parse_run(run, kinds) if run else []
         if rows is None and n == len(runs) - 1 and tail:
             # the last run may end in the start of what follows the table (a heading's first words)
