@@ -26,9 +26,10 @@ from ingest.text import compact, halfwidth
 from ingest.vocabulary import label_info
 
 _LABEL = re.compile(r"(?:[一二三四五六七八九十]{1,2}、\s*)?(?P<label>[\u4e00-\u9fff]{2,10}?(?:类)?(?:指标|目标))\s*(?P<sep>[:：,，]|$)")
-_HEADING_LABEL = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[、.．])\s*(?P<label>[\u4e00-\u9fff]{2,8}(?:指标|目标))\s*$")
+_HEADING_LABEL = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])\s*"
+                            r"(?P<label>[\u4e00-\u9fff]{2,10}(?:指标|目标))\s*[:：]?$")
 # the value at the end of an item: an operator and a number (unit optional), or a number and a unit
-_TAIL = re.compile(r"(?P<t>(?:>=|<=|≥|≤|=|＞|＜|>|<|不低于|不少于|不高于|不超过|大于等于|小于等于)\s*\d[\d,]*(?:\.\d+)?\s*"
+_TAIL = re.compile(r"(?P<t>(?:>=|<=|≥|≤|≧|≦|=|＞|＜|>|<|不低于|不少于|不高于|不超过|大于等于|小于等于)\s*\d[\d,]*(?:\.\d+)?\s*"
                    r"(?:[%‰]|/?[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,2})?)?)$")
 _ITEM_SPLIT = re.compile(r"[;；。]")
 
@@ -40,18 +41,35 @@ def read_prose_table(rows: list[Row]) -> TableRecord | None:
     items: list[tuple[str | None, str | None, str, str | None, int]] = []
     labelled_groups = 0
     first_line = None
+    under_heading = False
     for r in rows:
         text = " ".join(t for _, t in r.nonempty()).strip()
         if not text:
             continue
         h = _HEADING_LABEL.match(compact(text))
-        if h is not None and (info := label_info(h.group("label"))) is not None and 1 in info.levels:
-            l1, l2 = h.group("label"), None  # '一、 产出指标' on a line of its own
+        if h is not None and (info := label_info(h.group("label"))) is not None:
+            # '一、 产出指标' / '(一)数量指标' on a line of its own: the items follow on the lines below
+            if 1 in info.levels and (info.levels == {1} or not compact(text).startswith(("(", "（"))):
+                l1, l2 = h.group("label"), None
+            else:
+                l2 = h.group("label")
+            under_heading = True
             first_line = first_line or r.line
             continue
         found = [m for m in _LABEL.finditer(text) if label_info(m.group("label")) is not None]
         if not found:
+            if under_heading and (l2 or l1) and not _SENTENCE.search(text):
+                # an item on its own line under a label heading ('参训人员结业率≥100%;')
+                for p in (q.strip(" ,，、:：") for q in _ITEM_SPLIT.split(text)):
+                    if p:
+                        item = _item(p)
+                        if item is not None:
+                            items.append((l1, l2, *item, r.line))
+                            labelled_groups += 1 if item[1] else 0
+                continue
+            under_heading = False
             continue
+        under_heading = False
         for k, m in enumerate(found):
             label = m.group("label")
             info = label_info(label)
@@ -67,17 +85,13 @@ def read_prose_table(rows: list[Row]) -> TableRecord | None:
                 labelled_groups += 1
                 first_line = first_line or r.line
             for p in parts:
-                t = _TAIL.search(halfwidth(p))
-                if t is not None and t.start() > 0:
-                    name, target = p[: t.start()].strip(" ,，"), p[t.start():].strip()
-                else:
-                    name, target = p, None
-                if 2 <= len(compact(name)) <= 60:
-                    items.append((l1, l2, name, target, r.line))
+                item = _item(p)
+                if item is not None:
+                    items.append((l1, l2, *item, r.line))
     with_target = sum(1 for it in items if it[3])
     if labelled_groups < 3 or with_target < 2:
         return None
-    table = TableRecord(title=None, lines=(first_line or rows[0].line, items[-1][4]))
+    table = TableRecord(title=_title(rows), lines=(first_line or rows[0].line, items[-1][4]))
     table.warnings.append(ParseWarning(first_line, "prose-table", "no table: the indicators are read from prose "
                                        "(category labels with a colon, items between ';' and '。')"))
     for pos, (a, b, name, target, line) in enumerate(items, start=1):
@@ -99,3 +113,37 @@ def _comma_items(part: str) -> list[str]:
             start = m.end()
     out.append(part[start:])
     return out
+
+
+# a line that is a sentence of a notice, not an item: long, or it speaks to someone
+_SENTENCE = re.compile(r"^.{60,}$|根据|按照|现将|请|附件|扫一扫|^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
+def _item(p: str) -> tuple[str, str | None] | None:
+    """'参训人员结业率≥100%' → (name, target); '完成时限,2025年10月底前' → split at its one comma when
+    what follows is short; '生态修复功能提高' → (name, None)."""
+    t = _TAIL.search(halfwidth(p))
+    if t is not None and t.start() > 0:
+        name, target = p[: t.start()].strip(" ,，"), p[t.start():].strip()
+    elif len(re.findall(r"[,，]", p)) == 1 and 1 <= len(compact(re.split(r"[,，]", p)[1])) <= 12:
+        name, target = (x.strip() for x in re.split(r"[,，]", p))
+    else:
+        name, target = p, None
+    if not 2 <= len(compact(name)) <= 60:
+        return None
+    return name, target
+
+
+_PAGE_TITLE = re.compile(r"^(?:关于)?(?P<t>[^，,。；;:：]{4,60}?项目)(?:的)?绩效目标")
+
+
+def _title(rows: list[Row]) -> str | None:
+    """The project a prose table's page is about, from the page's title ('同心县2025年…培训项目绩效目标设定')."""
+    for r in rows[:20]:
+        ne = [t for _, t in r.nonempty()]
+        for k, t in enumerate(ne):
+            if compact(t).rstrip(":：") in ("标题", "标 题") and k + 1 < len(ne):
+                m = _PAGE_TITLE.match(compact(ne[k + 1]))
+                if m:
+                    return m.group("t")
+    return None

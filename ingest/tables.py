@@ -64,7 +64,8 @@ def is_heading(row: Row) -> bool:
     if len(ne) > 2:
         return False
     for _, cell in ne:  # '2022年度项目支出绩效自评表 | 部门：…': the heading is one of the cells
-        t = compact(cell)
+        t = re.sub(r"^(?:附|公开)?表\s*\d{1,2}\s*[:：]", "", compact(cell))  # '表1：…项目绩效目标'
+        t = compact(cell) if not t else t
         if len(t) <= 40 and "：" not in t[:-1] and ":" not in t[:-1] and _HEADING.search(t):
             return True
     return False
@@ -85,7 +86,7 @@ def table_kind(rows: list[Row]) -> str:
 def title_from_heading(rows: list[Row]) -> str | None:
     """'3岁以下婴幼儿照护服务项目项目绩效目标' → '3岁以下婴幼儿照护服务项目' (a heading that names the project)."""
     for r in rows[:3]:
-        t = compact(r.text)
+        t = re.sub(r"^(?:附|公开)?表\s*\d{1,2}\s*[:：]", "", compact(r.text))
         m = re.match(r"^(?P<title>.{2,30}?项目)(?:项目)?绩效目标$", t)
         if is_heading(r) and m and not _DEPARTMENT.search(t):
             return m.group("title")
@@ -352,8 +353,10 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
             nxt_role = header_role(rows[i + 1].text) if i + 1 < len(rows) else None
             if header_role(r.text) == "name" and nxt_role != "name" and len(compact(r.text)) <= 6 and \
                     compact(r.text) not in ("绩效指标",):
-                # a header with no 一级/二级 columns ('指标 / 指标权重 / 计量单位 / 指标性质 / 指标值')
-                run = [r.text]
+                # a header with no 一级/二级 columns ('指标 / 指标权重 / 计量单位 / 指标性质 / 指标值'),
+                # perhaps after a row-number column ('序号 / 三级指标 / 年度指标值')
+                numbered = i > 0 and compact(rows[i - 1].text) in ("序号", "编号")
+                run = (["序号"] if numbered else []) + [r.text]
                 j = i + 1
                 while j < len(rows) and rows[j].layout == "single" and len(compact(rows[j].text)) <= 12 and \
                         header_role(rows[j].text) not in (None, "l1", "l2", "name") and label_info(rows[j].text) is None:
