@@ -187,6 +187,9 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
     k = 0
     while k < len(ne) and k < 3 and kinds[k] == "label" and label_info(ne[k][1]) is not None:
         k += 1
+    if k >= 2 and k < len(ne) and kinds[k] in ("target", "op") and \
+            not compact(ne[k - 1][1]).endswith(("指标", "目标")):
+        k -= 1  # '具体指标 | 学生满意度 | ≥95%': a value follows, so the last 'label' is the row's name
     rest = list(range(k, len(ne)))
     if not rest:
         return False

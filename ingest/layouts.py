@@ -106,7 +106,11 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> 
                 looks_like_target(text) or looks_like_label(text) or not compact(text).endswith(NAME_SUFFIXES)):
             extras.append(text)
             continue
-        if looks_like_label(text):
+        nxt = body[k + 1].text if k + 1 < len(body) else ""
+        if looks_like_label(text) and not (labels and not compact(text).endswith(("指标", "目标")) and
+                                           looks_like_target(nxt) and not looks_like_label(nxt)):
+            # ('学生满意度' right after the labels, then '≥95%': a name that reads like a label; a
+            # label is followed by a name or another label, never by a value)
             if name is not None:
                 flush()
             labels.append(text)
