@@ -41,7 +41,7 @@ def read_prose_table(rows: list[Row]) -> TableRecord | None:
     items: list[tuple[str | None, str | None, str, str | None, int]] = []
     labelled_groups = 0
     first_line = None
-    under_heading = False
+    under_heading = heading_seen = False
     for r in rows:
         text = " ".join(t for _, t in r.nonempty()).strip()
         if not text:
@@ -53,7 +53,7 @@ def read_prose_table(rows: list[Row]) -> TableRecord | None:
                 l1, l2 = h.group("label"), None
             else:
                 l2 = h.group("label")
-            under_heading = True
+            under_heading = heading_seen = True
             first_line = first_line or r.line
             continue
         found = [m for m in _LABEL.finditer(text) if label_info(m.group("label")) is not None]
@@ -89,7 +89,8 @@ def read_prose_table(rows: list[Row]) -> TableRecord | None:
                 if item is not None:
                     items.append((l1, l2, *item, r.line))
     with_target = sum(1 for it in items if it[3])
-    if labelled_groups < 3 or with_target < 2:
+    titled = _title(rows) is not None  # the page says it sets a project's 绩效目标
+    if not (labelled_groups >= 3 and with_target >= 2) and not (titled and heading_seen and with_target >= 1):
         return None
     table = TableRecord(title=_title(rows), lines=(first_line or rows[0].line, items[-1][4]))
     table.warnings.append(ParseWarning(first_line, "prose-table", "no table: the indicators are read from prose "
@@ -134,7 +135,7 @@ def _item(p: str) -> tuple[str, str | None] | None:
     return name, target
 
 
-_PAGE_TITLE = re.compile(r"^(?:关于)?(?P<t>[^，,。；;:：]{4,60}?项目)(?:的)?绩效目标")
+_PAGE_TITLE = re.compile(r"^(?:关于)?(?P<t>[^，,。；;:：]{4,60}?项目)(?:资金)?(?:的)?绩效目标")
 
 
 def _title(rows: list[Row]) -> str | None:
