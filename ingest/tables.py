@@ -38,7 +38,7 @@ _SIGNATURE = re.compile(r"[（(]\s*(?:盖章|公章|签章|签字)\s*[)）]|^(?:
 # a numbered heading paragraph ('2. 公共服务专项经费', '三、项目绩效目标') after the rows: the next part begins
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])"
                                r"[\u4e00-\u9fff]")
-_SECTION_END = re.compile(r"^(?:(?:附|公开)?表[一二三四五六七八九十\d]{1,3}$|合计$|总计$|评价结论|自评结论|偏差大或|改进措施及结果应用|其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
+_SECTION_END = re.compile(r"^(?:(?:附|公开)?表[一二三四五六七八九十\d]{1,3}$|(?:合计|总计)(?=\d|$)|评价结论|自评结论|偏差大或|改进措施及结果应用|其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 # the next column of a list whose column header is 项目名称 (an allocation list), never a project's name
 _LIST_COLUMN = re.compile(r"^(?:金额|资金|备注|序号|数量|单位|合计|小计|下达|安排|分配)[\u4e00-\u9fff]{0,4}(?:[(（]万?元[)）])?(?:$|\d)")
@@ -124,10 +124,56 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
     # key lines right above the first heading (a preamble '(2)立项依据：…') belong to its table
     starts[0] = _back_over_keys(rows, starts[0], 0)
     ranges = []
+    if starts[0] > 0 and _indicator_rows(rows[:starts[0]]) >= 3:
+        # a page that starts inside a table (its heading and header cut off): the indicator rows
+        # before the first heading are that table's end
+        ranges.append((0, starts[0]))
     for k, s in enumerate(starts):
         e = starts[k + 1] if k + 1 < len(starts) else len(rows)
         ranges.extend(_split_projects(rows, s, e))
     return ranges
+
+
+_ROLE_NAMES = {"l1": "一级指标", "l2": "二级指标", "name": "三级指标", "op": "指标性质", "target": "指标值",
+               "unit": "度量单位", "weight": "权重"}
+
+
+def _schema_from_rows(rows: list[Row]) -> Schema | None:
+    """No column header: the columns of the first full row (two labels, then a name and values),
+    told by their shapes — '成本指标 | 经济成本指标 | 宣传成本 | ≤ | 101400 | 元 | 5' is
+    一级/二级/三级/指标性质/指标值/度量单位/权重. None when no row is that clear."""
+    for r in rows[:12]:
+        ne = [t for _, t in r.nonempty()]
+        if len(ne) < 5 or label_info(ne[0]) is None or label_info(ne[1]) is None or label_info(ne[2]) is not None:
+            continue
+        roles = ["l1", "l2", "name"]
+        for t in ne[3:]:
+            c = compact(halfwidth(t))
+            if c in ("=", "≥", "≤", ">", "<", "＝", ">=", "<=") and "op" not in roles and "target" not in roles:
+                roles.append("op")
+            elif "target" not in roles and (looks_like_target(t) or c in ("定性", "定量")):
+                roles.append("target")
+            elif "target" in roles and "unit" not in roles and re.fullmatch(r"[%‰]|[^\d\s=≥≤<>]{1,6}", c):
+                roles.append("unit")
+            elif "target" in roles and re.fullmatch(r"\d{1,3}(?:\.\d+)?", c):
+                roles.append("weight")
+            else:
+                return None
+        if "target" not in roles or len(set(roles)) != len(roles):
+            return None
+        return Schema(roles, [_ROLE_NAMES[x] for x in roles])
+    return None
+
+
+def _indicator_rows(rows: list[Row]) -> int:
+    """Rows holding a category label and, after it, a target-shaped cell: indicator rows."""
+    n = 0
+    for r in rows:
+        ne = [t for _, t in r.nonempty()]
+        if len(ne) >= 3 and r.layout in ("tab", "pipe", "spaces") and label_info(ne[0]) is not None and \
+                any(looks_like_target(t) and label_info(t) is None for t in ne[2:]):
+            n += 1
+    return n
 
 
 def _continues_table(rows: list[Row], head: int) -> bool:
@@ -309,9 +355,11 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
             warnings.append(ParseWarning(first_line, "no-indicators",
                                          "no indicator section (一级/二级/三级 … 指标值) found in this table"))
         else:
+            inferred = _schema_from_rows(rows[start:])
+            shown = "/".join(inferred.names) if inferred is not None else "一级/二级/三级/指标值"
             warnings.append(ParseWarning(rows[start].line, "no-indicator-header",
-                                         "indicator rows found without a column header; read as 一级/二级/三级/指标值"))
-            table.indicators = _read_section(rows[start:], DEFAULT_SCHEMA, warnings, glued=False)
+                                         f"indicator rows found without a column header; read as {shown}"))
+            table.indicators = _read_section(rows[start:], inferred or DEFAULT_SCHEMA, warnings, glued=False)
     else:
         table.indicators = _read_section(rows[h_idx + 1:], schema, warnings, glued=glued_header)
         if not table.indicators:
