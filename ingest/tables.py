@@ -165,6 +165,15 @@ def _schema_from_rows(rows: list[Row]) -> Schema | None:
     return None
 
 
+def _wrapped_header_head(rows: list[Row], j: int) -> bool:
+    """'年度' / '指标值', '实际' / '完成值': a column name wrapped over two cells, the first no name."""
+    if j + 1 >= len(rows) or rows[j + 1].layout != "single":
+        return False
+    a, b = compact(rows[j].text), compact(rows[j + 1].text)
+    return len(a) <= 4 and header_role(a) is None and label_info(a) is None and \
+        header_role(a + b) is not None and len(a + b) <= 12
+
+
 def _indicator_rows(rows: list[Row]) -> int:
     """Rows holding a category label and, after it, a target-shaped cell: indicator rows."""
     n = 0
@@ -416,9 +425,13 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
                 run = [r.text]
                 j = i + 1
                 while j < len(rows) and rows[j].layout == "single" and len(compact(rows[j].text)) <= 12 and (
-                        header_role(rows[j].text) or compact(rows[j].text) in ("指标", "目标")):
+                        header_role(rows[j].text) or compact(rows[j].text) in ("指标", "目标") or
+                        _wrapped_header_head(rows, j)):
                     if compact(rows[j].text) in ("指标", "目标"):
                         run[-1] += compact(rows[j].text)  # '一级' / '指标': a header cell wrapped in two
+                    elif _wrapped_header_head(rows, j):
+                        run.append(compact(rows[j].text) + compact(rows[j + 1].text))  # '年度' / '指标值'
+                        j += 1
                     else:
                         run.append(rows[j].text)
                     j += 1
