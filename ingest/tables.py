@@ -124,7 +124,9 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
     # key lines right above the first heading (a preamble '(2)立项依据：…') belong to its table
     starts[0] = _back_over_keys(rows, starts[0], 0)
     ranges = []
-    if starts[0] > 0 and _indicator_rows(rows[:starts[0]]) >= 3:
+    pre = rows[:starts[0]]
+    if starts[0] > 0 and (_indicator_rows(pre) >= 3 or (_indicator_rows(pre) >= 1 and any(
+            r.layout in ("tab", "pipe") and is_header_row(r.cells) for r in pre))):
         # a page that starts inside a table (its heading and header cut off): the indicator rows
         # before the first heading are that table's end
         ranges.append((0, starts[0]))
@@ -261,7 +263,8 @@ def _unmash_header(rows: list[Row]) -> list[Row]:
         while e < len(ne) and roles[e] is not None and label_info(ne[e]) is None:
             e += 1
         data = ne[e:]
-        if len(data) < 3 or label_info(data[0]) is None:
+        if len(data) < 3 or label_info(data[0]) is None or header_role(data[0]) is not None:
+            # ('完成值' reads like the label 完成 but is a column name: the header goes on)
             out.append(r)
             continue
         s = i1
@@ -370,6 +373,8 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
                                          f"indicator rows found without a column header; read as {shown}"))
             table.indicators = _read_section(rows[start:], inferred or DEFAULT_SCHEMA, warnings, glued=False)
     else:
+        if table.kind == "goal" and "actual" in schema.roles and not any(is_heading(r) for r in rows[:h_idx]):
+            table.kind = "self-evaluation"  # no heading says which: a 完成值 column makes it a self-evaluation
         table.indicators = _read_section(rows[h_idx + 1:], schema, warnings, glued=glued_header)
         if not table.indicators:
             warnings.append(ParseWarning(rows[h_idx].line, "no-indicators", "the indicator section holds no indicator"))
