@@ -353,3 +353,42 @@ def test_fixed_width_cells_with_empty_cells_kept():
     assert _rows(t) == [(None, None, "按月发放", "1"), (None, None, "促进社会和谐", None),
                         (None, None, "发放金额", "9.31")]
     assert t.indicators[2].target.unit == "万元" or t.indicators[2].extra.get("计量单位") == "万元"
+
+
+def test_a_page_that_starts_inside_a_table_keeps_its_rows():
+    src = parse_bytes(("绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 |\n"
+                       "产出指标 | 经济成本指标 | 成本控制数 | ≤ | 30 | 万元 | 完成 | 90 | 90 |\n合计 | 100 |\n"
+                       "部门预算项目支出绩效自评表(2023年度) |\n项目名称 | 下一个项目 |\n"
+                       "一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 采购台数 | 13台 |\n").encode(), "t.txt")
+    first, second = src.tables
+    assert (first.title, first.kind) == (None, "self-evaluation")  # its 完成值 column says so
+    assert _rows(first) == [("产出指标", "经济成本指标", "成本控制数", "30")]
+    assert first.indicators[0].actual == "完成"
+    assert second.title == "下一个项目" and _rows(second) == [("产出指标", "数量指标", "采购台数", "13台")]
+
+
+def test_a_numbered_list_of_indicators_with_no_labels():
+    t = _one("表1：残疾人宣传文化经费项目绩效目标\n序号 |\n三级指标 |\n年度指标值 |\n1 |\n全国助残日活动次数 |\n1次 |\n2 |\n"
+             "电视专栏节目 |\n24期 |\n3 |\n宣传覆盖面 |\n拓宽 |\n")
+    assert t.title == "残疾人宣传文化经费项目"
+    assert [(i.name, i.target.raw) for i in t.indicators] == [
+        ("全国助残日活动次数", "1次"), ("电视专栏节目", "24期"), ("宣传覆盖面", "拓宽")]
+
+
+def test_column_names_wrapped_over_two_paragraphs():
+    t = _one("项目支出绩效自评表\n\n项目名称\n\n暖通改造\n\n一级指标\n\n二级指标\n\n三级指标\n\n年度\n\n指标值\n\n实际\n\n"
+             "完成值\n\n分值\n\n得分\n\n产出指标\n\n数量指标\n\n工程资金金额\n\n43.2\n\n37.24\n\n10\n\n9\n\n"
+             "质量指标\n\n工程完工率\n\n100%\n\n100%\n\n10\n\n10\n")
+    assert [(i.name, i.target.raw, i.actual) for i in t.indicators] == [
+        ("工程资金金额", "43.2", "37.24"), ("工程完工率", "100%", "100%")]
+
+
+def test_document_preview_page_chunks_are_joined():
+    chunk1 = ("1、" + "某县文化和旅游局关于公开项目支出绩效自评结果的说明。" * 12 +
+              "项目支出绩效自评表(2020年度)项目名称演出设备更新主管部门某剧团实施单位某文化局"
+              "绩效指标一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施"
+              "产出指标数量指标更新音响设备50件50件2020质量指标设备质量合格合格2020")
+    t = _one("《项目支出绩效自评表.docx》由会员分享\n" + chunk1 + "\n2、时效指标按时完成率100%100%2020总分100100\n")
+    assert [(i.l2, i.name, i.target.raw) for i in t.indicators] == [
+        ("数量指标", "更新音响设备", "50件"), ("质量指标", "设备质量", "合格"),
+        ("时效指标", "按时完成率", "100%")]  # from the second chunk: joined to the first
