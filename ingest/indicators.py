@@ -532,6 +532,16 @@ _GLUED_VALUE = re.compile(r"\d\s*%|[≥≤><=]\s*\d|得\s*\d+\s*分")
 _SCORING_RULE = re.compile(r"得\s*\d+\s*分.{0,12}[扣减]")
 
 
+def _only_labels(name: str) -> bool:
+    """'效益指标经济效益指标': category labels run together, no indicator name."""
+    from ingest.layouts import split_glued
+    t = compact(halfwidth(name))
+    if label_info(t) is not None or len(t) > 24 or not t.endswith(("指标", "目标")):
+        return False
+    parts = split_glued(t + "@@")  # a sentinel: split_glued wants a rest after the labels
+    return bool(parts) and parts[-1] == "@@" and all(label_info(p) is not None for p in parts[:-1])
+
+
 def is_unfilled(target: str | None) -> bool:
     return target is not None and bool(BARE_UNIT.match(compact(halfwidth(target))))
 
@@ -550,6 +560,10 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
                 _SCORING_RULE.search(r.name):
             warnings.append(ParseWarning(r.line, "unsplit-row", f"a row whose cells could not be told apart (no "
                                          f"separator between name and value) is not read: {r.name[:40]}"))
+            continue
+        if _only_labels(r.name):
+            warnings.append(ParseWarning(r.line, "label-only-row", f"row holds category labels but no indicator: "
+                                         f"{r.name}"))
             continue
         if is_unfilled(r.target) or (r.target is None and is_unfilled(r.extra.get(_unit_key(r)))):
             warnings.append(ParseWarning(r.line, "placeholder", f"template row with a unit but no value skipped: "
