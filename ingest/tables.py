@@ -642,7 +642,15 @@ def _fixed_width_rows(section: list[Row], schema: Schema, warnings: list[ParseWa
     warnings.append(ParseWarning(best[0].line, "fixed-width-cells", "one cell per line with empty cells kept: read "
                                  f"as rows of {len(best[0].cells)} cells in the header's order"))
     used = max(ln for r in best for ln in (r.line, *r.extra_lines))
-    return best + [r for r in section if r.line > used]
+    rest = [r for r in section if r.line > used]
+    cells_left = [r for r in rest if not r.blank]
+    if cells_left and len(cells_left) < len(best[0].cells) and all(r.layout in ("single", "pipe-rule") for r in rest) and \
+            not any(_SECTION_END.match(compact(r.text)) for r in cells_left):
+        # fewer cells than a row has, and nothing after them: the text ends inside this row
+        warnings.append(ParseWarning(cells_left[0].line, "cut-off-row", "the text ends inside this row "
+                                     f"({len(cells_left)} of its cells): the table is read up to the cut"))
+        return best
+    return best + rest
 
 
 def _chunks(cells: list[tuple[int, str]], schema: Schema, width: int, lead: int) -> list[Row]:
