@@ -590,13 +590,18 @@ def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[
                                                  f"{prev.line}: read as {ne[-1][1] + t}"))
                     continue
         if not r.blank and len(r.nonempty()) == 1 and out and not out[-1].blank and out[-1].line == r.line - 1 \
-                and len(out[-1].nonempty()) == 1 and label_info(t) is not None:
-            # '服务对象' / '满意度指标' on consecutive lines where cells are paragraphs: one wrapped label
-            head = compact(out[-1].nonempty()[0][1])
+                and label_info(t) is not None and (len(out[-1].nonempty()) == 1 and _paragraph_cells(out) or
+                                                   len(out[-1].nonempty()) == 2 and
+                                                   label_info(out[-1].nonempty()[0][1]) is not None):
+            # '服务对象' / '满意度指标' on consecutive lines ('满意度指标 服务对象' / '满意度指标'): one label
+            # wrapped in two, when the lines hold cells on their own (paragraphs) or a label row
+            head = compact(out[-1].nonempty()[-1][1])
             if label_info(head) is None and len(head) <= 8 and label_info(head + t) is not None and \
-                    any(not x.blank for x in out[:-1]) and _paragraph_cells(out):
+                    any(not x.blank for x in out[:-1]):
                 prev = out[-1]
-                out[-1] = Row(line=prev.line, cells=[head + t], layout=prev.layout, extra_lines=[*prev.extra_lines, r.line])
+                cells = list(prev.cells)
+                cells[prev.nonempty()[-1][0]] = head + t
+                out[-1] = Row(line=prev.line, cells=cells, layout=prev.layout, extra_lines=[*prev.extra_lines, r.line])
                 warnings.append(ParseWarning(r.line, "wrapped-label", f"'{t}' ends the category label on line "
                                              f"{prev.line}: read as {head + t}"))
                 continue
