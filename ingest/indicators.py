@@ -120,6 +120,8 @@ class RowParse:
 # a label's score note in a cell of its own: '(50分)', '(0-20)分'
 _SCORE_NOTE = re.compile(r"^[（(]\d{1,3}(?:[-~]\d{1,3})?分?[)）]分?$")
 # The merged cell of a leading '绩效指标' column: the frame of the section, no category.
+_ROW_LABEL = re.compile(r"目标\d{1,2}")
+_ROW_LABEL_LEAD = re.compile(r"^\s*目标\d{1,2}\s+(?=\S)")
 _FRAME_CELLS = frozenset({"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效指标表", "绩"})
 
 
@@ -141,7 +143,10 @@ def _name_like(text: str) -> bool:
 
 def read_row(row: Row, schema: Schema) -> RowParse | None:
     """Cells of one source row → name, target, labels (levels resolved later)."""
-    ne = [(c, t) for c, t in row.nonempty() if compact(t) not in _FRAME_CELLS and not _SCORE_NOTE.match(compact(t))]
+    ne = [(c, t) for c, t in row.nonempty() if compact(t) not in _FRAME_CELLS and not _SCORE_NOTE.match(compact(t))
+          and not _ROW_LABEL.fullmatch(compact(t))]
+    # a row label before the name ('目标1 发放省直困难、高龄台胞'): the older templates number their rows
+    ne = [(c, _ROW_LABEL_LEAD.sub("", t, count=1)) for c, t in ne]
     if not ne:
         return None
     rp = RowParse(line=row.line, positional=row.layout in ("tab", "pipe", "fixed"))

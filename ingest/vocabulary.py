@@ -106,6 +106,10 @@ def header_role(cell: str) -> str | None:
         return None
     if t in ("指标", "绩效指标名称", "指标项"):
         return "name"  # '指标 | 指标权重 | 计量单位 | 指标性质 | 指标值': a header with no 一级/二级 columns
+    # the older template: 绩效目标 | 评价指标 | 绩效内容 | 绩效标准 | 全年绩效目标
+    exact = {"绩效内容": "name", "全年绩效目标": "target", "评价指标": "l2", "绩效目标": "l1"}
+    if t in exact:
+        return exact[t]
     for word, role in _HEADER_ROLES:
         if word in t:
             return role
