@@ -119,12 +119,16 @@ class EmbeddedStore(GraphStore):
         if base_iri:
             options["base_iri"] = base_iri
         try:
-            result = self._ox.query(sparql, prefixes=PREFIXES, **options)
+            result = self._query_engine().query(sparql, prefixes=PREFIXES, **options)
         except SyntaxError as e:
             raise SparqlError(str(e)) from e
         if isinstance(result, ox.QueryTriples):
             return list(result)
         return result
+
+    def _query_engine(self) -> ox.Store:
+        """The Oxigraph store queries run on (``graph.replica`` answers from memory instead)."""
+        return self._ox
 
     def _run_update(self, sparql: str, base_iri: str | None = None) -> None:
         try:

@@ -119,7 +119,18 @@ def _warm_up(app: FastAPI) -> None:
 
 def make_pool(jx, config: ServerConfig) -> QueryPool:
     """Workers open the same store read-only (the embedded store's snapshots, or the remote URL)."""
+    replica_mb = config.replica_mb if config.replica_mb is not None else default_replica_mb(config.workers)
     return QueryPool(size=config.workers, timeout=config.timeout, max_rows=config.max_rows,
                      data=Path(jx.data), store_url=getattr(jx, "store_url", None),
                      base_iri=getattr(jx, "base_iri", None), memory_mb=config.worker_memory_mb,
-                     sandbox=not config.allow_service)
+                     sandbox=not config.allow_service, replica_mb=replica_mb)
+
+
+def default_replica_mb(workers: int) -> int:
+    """Half the memory available now, shared by the query workers (MiB; 0 if unknown)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            available_kib = next(int(line.split()[1]) for line in f if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        return 0
+    return int(available_kib / 1024 / 2 / max(1, workers))

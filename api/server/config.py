@@ -25,3 +25,6 @@ class ServerConfig:
     # the index and the encoder load in the background at start; a search arriving before
     # they are ready waits this long, then gets a JSON 503 with Retry-After
     search_wait: float = 15.0
+    # MiB each query worker may give an in-memory copy of the embedded store (graph.replica);
+    # None: half the memory available at start, shared by the workers; 0: no copy
+    replica_mb: int | None = None

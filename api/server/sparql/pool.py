@@ -47,6 +47,7 @@ class Answer:
     body: bytes = b""
     truncated: bool = False
     rows: int = 0
+    engine: str = ""  # what answered: "memory" (the in-memory replica), "disk" or "remote"
 
 
 class _Worker:
@@ -95,7 +96,7 @@ class QueryPool:
 
     def __init__(self, size: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
                  data: Path | None = None, store_url: str | None = None, base_iri: str | None = None,
-                 memory_mb: int = 0, sandbox: bool = False) -> None:
+                 memory_mb: int = 0, sandbox: bool = False, replica_mb: int = 0) -> None:
         from api.server.sparql import sandbox as _sandbox
 
         self.size = max(1, size)
@@ -104,6 +105,8 @@ class QueryPool:
         self._args = (["--store", store_url] if store_url else ["--data", str(data or "jixiao-data")])
         self._args += (["--base-iri", base_iri] if base_iri else []) + (
             ["--memory-mb", str(memory_mb)] if memory_mb else [])
+        self.replica_mb = 0 if store_url else max(0, replica_mb)
+        self._args += ["--replica-mb", str(self.replica_mb)] if self.replica_mb else []
         # workers without network (SERVICE impossible) where asked for and the machine can
         self.sandboxed = bool(sandbox and not store_url and _sandbox.available())
         if sandbox and not self.sandboxed:

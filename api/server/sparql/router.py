@@ -211,6 +211,8 @@ async def _run_query(request: Request, query: str, choice: negotiate.Choice, poo
     if not answer.ok:
         return error_response(request, answer.status, answer.message, html=False)
     headers = {"Vary": "Accept"}
+    if answer.engine:  # the in-memory replica or the store on disk (graph.replica)
+        headers["X-Jixiao-Engine"] = answer.engine
     if answer.truncated:
         headers["X-SPARQL-MaxRows"] = str(config.max_rows)
     return Response(answer.body, media_type=answer.media_type, headers=headers)

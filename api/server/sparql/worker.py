@@ -30,25 +30,44 @@ SERVICE_REFUSED = ("SERVICE (federated query) is disabled on this endpoint: the 
 
 class StoreBackend:
     """The graph store opened read-only: the newest published snapshot of the embedded store
-    (switching when an ingest publishes a new one), or the remote SPARQL server."""
+    (switching when an ingest publishes a new one), or the remote SPARQL server.
 
-    def __init__(self, data: str | None, url: str | None, base_iri: str | None) -> None:
+    ``replica_mb`` > 0 (embedded store only): queries run on an in-memory copy of the snapshot
+    once it is loaded in the background and while it is current (``graph.replica``)."""
+
+    def __init__(self, data: str | None, url: str | None, base_iri: str | None, replica_mb: int = 0) -> None:
         from pathlib import Path
 
-        from graph.store import open_store
+        if replica_mb > 0 and not url:
+            from graph.replica import ReplicatedReader
 
-        self.store = open_store(data=Path(data or "jixiao-data"), url=url, base_iri=base_iri, read_only=True)
+            self.store = ReplicatedReader(Path(data or "jixiao-data"), base_iri=base_iri, budget_mb=replica_mb)
+        else:
+            from graph.store import open_store
+
+            self.store = open_store(data=Path(data or "jixiao-data"), url=url, base_iri=base_iri, read_only=True)
 
     def query(self, sparql: str, options: dict | None = None):
         # graph.store: default graph = union of all named graphs (unless the query or the
         # request names a dataset), vocabulary prefixes predeclared; options: GraphStore.query's
         return self.store.query(sparql, **(options or {})).raw
 
+    def engine(self) -> str:
+        """What the last query ran on: ``memory`` (the replica), ``disk`` or ``remote``."""
+        last = getattr(self.store, "last_engine", None)
+        if last is not None:
+            return last
+        return "remote" if getattr(self.store, "url", None) else "disk"
+
 
 def answer(backend, req: dict) -> dict:
     """Run one query; errors the client caused (or a SERVICE endpoint did) are answers, not crashes."""
     try:
-        return _answer(backend, req)
+        reply = _answer(backend, req)
+        engine = getattr(backend, "engine", None)
+        if engine is not None:
+            reply["engine"] = engine()
+        return reply
     except PermissionError:
         # only the sandbox refuses this worker anything: the query tried to open a socket
         return {"ok": False, "status": 403, "message": SERVICE_REFUSED}
@@ -121,15 +140,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--base-iri")
     ap.add_argument("--memory-mb", type=int, default=0)
     ap.add_argument("--no-network", action="store_true", help="give up network sockets before any query")
+    ap.add_argument("--replica-mb", type=int, default=0,
+                    help="answer from an in-memory copy of the store when it fits in this many MiB")
     args = ap.parse_args(argv)
-    _limit_memory(args.memory_mb)
+    # the copy's memory comes on top of what a query may use
+    _limit_memory(args.memory_mb + args.replica_mb if args.memory_mb else 0)
     if args.no_network:
         from api.server.sparql.sandbox import forbid_network
 
         forbid_network()  # fails (and the worker with it) rather than run queries unprotected
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but wire messages may reach the pipe
-    backend = StoreBackend(args.data, args.store, args.base_iri)
+    backend = StoreBackend(args.data, args.store, args.base_iri, args.replica_mb)
     wire.send(stdout, {"ok": True, "ready": True})
     while True:
         try:

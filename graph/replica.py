@@ -1,0 +1,136 @@
+"""An in-memory read replica of the embedded store, for the processes that only query it.
+
+The embedded store is Oxigraph on RocksDB. On the heavy research queries (aggregations over
+every indicator) RocksDB's index scans are the cost: at 10k tables (2.8 M triples) those
+queries took 7–16 s, and the same data in Oxigraph's in-memory store answers about ten
+times faster (BENCHMARKS.md, "Research queries"). So a reader that has the memory keeps a
+copy of the published snapshot in an in-memory ``pyoxigraph.Store``:
+
+* it opens the snapshot as before (``EmbeddedStore(read_only=True)``) and answers from it
+  at once; a background thread copies the snapshot into memory (Oxigraph's own dump and
+  bulk load, both outside the GIL) and queries switch to the copy when it is complete;
+* it follows writes: every query first checks which snapshot is published (as any reader
+  does). A query never runs on a copy of an older snapshot — after a publish it runs on the
+  new snapshot on disk until the new copy is loaded, then on that;
+* it only copies what fits: the copy's size is estimated from the snapshot's size on disk
+  (``MEMORY_PER_DISK_BYTE``, measured) and compared with the budget the caller gives.
+
+The answers are the same as the store's (same engine, same data, same union default graph;
+tests/test_sparql_replica.py compares them), only faster.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.store import EmbeddedStore
+
+log = logging.getLogger("jixiao.replica")
+
+# In-memory Oxigraph bytes per byte of the (compacted) RocksDB snapshot on disk, measured at
+# 10k synthetic tables (BENCHMARKS.md); a margin above it, so a copy never outgrows its budget.
+MEMORY_PER_DISK_BYTE = 1.6
+POLL_SECONDS = 2.0  # how often the loader looks for a newly published snapshot
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+class ReplicatedReader(EmbeddedStore):
+    """A read-only embedded store whose queries run on an in-memory copy once it is loaded.
+
+    ``budget_mb``: the most memory the copy may take (estimated before loading); 0 turns the
+    copy off. ``status`` says what queries run on: ``"loading"``, ``"memory"``, ``"disk"``
+    (no copy: nothing published, too large, or failed — ``reason`` says which).
+    """
+
+    def __init__(self, data: Path, base_iri: str | None = None, budget_mb: int = 0) -> None:
+        super().__init__(data, base_iri=base_iri, read_only=True)
+        self.budget_bytes = max(0, budget_mb) * 1024 * 1024
+        self._copy: tuple[str, ox.Store] | None = None  # (snapshot id, in-memory store)
+        self.reason = "" if self.budget_bytes else "off"
+        self.load_seconds: float | None = None
+        self.copied: str | None = None  # the snapshot id of the last copy made
+        self.last_engine = "disk"  # what the last query ran on: "memory" or "disk"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if self.budget_bytes:
+            self._thread = threading.Thread(target=self._follow, name="jixiao-replica", daemon=True)
+            self._thread.start()
+
+    # ------------------------------------------------------------------ queries
+    def _query_engine(self) -> ox.Store:
+        copy = self._copy
+        if copy is not None and copy[0] == self._snapshot_id:
+            self.last_engine = "memory"
+            return copy[1]
+        self.last_engine = "disk"
+        return self._ox
+
+    @property
+    def status(self) -> str:
+        self._refresh_reader()
+        copy = self._copy
+        if copy is not None and copy[0] == self._snapshot_id:
+            return "memory"
+        if self.budget_bytes and not self.reason and self._snapshot_id is not None:
+            return "loading"
+        return "disk"
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until queries run on a copy of the current snapshot (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.status
+            if status != "loading":
+                return status == "memory"
+            time.sleep(0.05)
+        return False
+
+    # ------------------------------------------------------------------ the copy
+    def _follow(self) -> None:
+        """Copy each newly published snapshot into memory, one at a time."""
+        while not self._stop.is_set():
+            name = self._current_snapshot()
+            if name is not None and name != self.copied and (self.snapshots / name).is_dir():
+                self._load(name)
+            self._stop.wait(POLL_SECONDS)
+
+    def _load(self, name: str) -> None:
+        folder = self.snapshots / name
+        self.copied = name
+        try:
+            estimate = folder_bytes(folder) * MEMORY_PER_DISK_BYTE
+            if estimate > self.budget_bytes:
+                self.reason = (f"too large: the copy would take ~{estimate / 2**20:,.0f} MiB, the budget is "
+                               f"{self.budget_bytes / 2**20:,.0f} MiB")
+                self._copy = None
+                log.info("no in-memory copy of snapshot %s: %s", name, self.reason)
+                return
+            self.reason = ""
+            started = time.perf_counter()
+            self._copy = None  # the old copy goes before the new one is built: never two at once
+            source = ox.Store.read_only(str(folder))
+            memory = ox.Store()
+            # N-Quads keeps every term as it is (blank node labels included); dump and bulk
+            # load run in Rust without the GIL, so queries go on meanwhile
+            memory.bulk_load(source.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            del source
+            if self._current_snapshot() == name:
+                self._copy = (name, memory)
+                self.load_seconds = round(time.perf_counter() - started, 2)
+                log.info("in-memory copy of snapshot %s ready after %.1f s", name, self.load_seconds)
+        except Exception as e:  # MemoryError, a snapshot removed meanwhile: answer from disk
+            self._copy = None
+            self.reason = f"failed: {type(e).__name__}: {e}"
+            log.warning("in-memory copy of snapshot %s failed: %s", name, e)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._copy = None
+        super().close()
