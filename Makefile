@@ -65,7 +65,11 @@ e2e: $(STAMP) virtuoso  ## the Virtuoso end-to-end comparison (~20 min; not yet 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)  ## run the benchmark suite (under 10 minutes) and update BENCHMARKS.md
+$(VENV)/.bench-installed: $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(STAMP) $(VENV)/.bench-installed  ## run the benchmark suite and update BENCHMARKS.md
 	$(BIN)/python benchmarks/run_all.py
 
 accuracy: $(STAMP)  ## score the parser on the real published tables (tests/data/realdata*; realdata_heldout as totals only)

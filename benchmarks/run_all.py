@@ -135,7 +135,8 @@ def parse_search_table(text: str) -> list[dict[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--full", action="store_true", help="also 10k ingest end to end, 1M search, 100k corpus")
-    ap.add_argument("--only", help="comma-separated parts: synth,accuracy,ingest,sparql,serve,load,search,store")
+    ap.add_argument("--only", help="comma-separated parts: synth,accuracy,ingest,sparql,serve,load,search,store,"
+                                   "analytics")
     ap.add_argument("--render", action="store_true", help="only rewrite BENCHMARKS.md from results.json")
     ap.add_argument("--reuse", action="store_true", help="reuse result files of parts already in benchmarks/out/")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("JIXIAO_BENCH_WORK", "/tmp/jixiao-bench")))
@@ -147,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
-    parts = set(args.only.split(",")) if args.only else {"synth", "accuracy", "ingest", "sparql", "serve", "load", "search"}
+    parts = set(args.only.split(",")) if args.only else {"synth", "accuracy", "ingest", "sparql", "serve", "load",
+                                                           "search", "analytics"}
     if args.full and not args.only:
         parts.add("store")
     previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
@@ -182,9 +184,19 @@ def main(argv: list[str] | None = None) -> int:
                                             "--json", str(OUT / "sparql.json")], 5400 if args.full else 300,
                                  OUT / "sparql.json")
     if "serve" in parts:
-        res["serve"] = run_part("serve", [f"{py}/bench_serve.py", "--tables", big, *data_arg, "--repeat", "3",
+        # issue 15's cold start is at 10k tables: measured there when that folder has its index
+        # (bench_serve.py --tables 10000 builds it; a search sync of 10k tables takes many minutes)
+        at10k = (args.work / "data-q-10000" / "index").exists()
+        serve_args = ["--tables", "10000"] if at10k else ["--tables", big, *data_arg]
+        res["serve"] = run_part("serve", [f"{py}/bench_serve.py", *serve_args, "--repeat", "3",
                                           "--json", str(OUT / "serve.json")], 3600 if args.full else 180,
                                 OUT / "serve.json")
+    if "analytics" in parts:
+        # issue 15: the research queries at 10k tables on every engine, side by side (the 10k
+        # store is built once and reused while the corpus is unchanged)
+        res["analytics"] = run_part("analytics", [f"{py}/analytics_engines.py", "--tables", "10000", "--runs", "3",
+                                                  "--json", str(OUT / "analytics.json")], 3600,
+                                    OUT / "analytics.json")
     if "load" in parts:
         n = ["--search", "10000", "--sparql", "2000"] if args.full else ["--search", "2000", "--sparql", "400"]
         res["load"] = run_part("load", [f"{py}/load_test.py", "--tables", big, *data_arg, *n, "--concurrency", "16",
@@ -312,6 +324,7 @@ def render(res: dict[str, Any]) -> str:
     else:
         add(f"| cold start ≤ 3 s | not measured | {_status(res.get('serve'))} |")
     add("")
+    add(issue15_targets(res))
 
     # synth + accuracy
     syn = res.get("synth") or {}
@@ -459,6 +472,7 @@ def render(res: dict[str, Any]) -> str:
     else:
         add(_status(res.get("load")) or "no result")
     add("")
+    add(analytics_section(res))
     add("### Search (benchmarks/bench_search.py)")
     add("")
     srch = res.get("search") or {}
@@ -470,6 +484,65 @@ def render(res: dict[str, Any]) -> str:
     body = "\n".join(L)
     write_md(body)
     return body
+
+
+def issue15_targets(res: dict[str, Any]) -> str:
+    """Issue 15's cold-start and research-query targets, each with its figure and verdict."""
+    serve = _get(res, "serve", "result") or {}
+    an = _get(res, "analytics", "result") or {}
+    L = ["### Targets (issue 15: cold start and research queries)", "",
+         "| target | measured | verdict |", "|---|---|---|"]
+    if serve.get("first_vs_bare_import_median") is not None:
+        L.append(f"| first answered request ≤ 1.3× `python -c \"import fastapi, uvicorn\"` "
+                 f"({serve.get('tables')}-table folder) | {serve.get('first_of_all_median')} s = "
+                 f"{serve.get('first_vs_bare_import_median')}× the bare import ({serve.get('bare_import_median')} s, "
+                 f"same rounds); `/api/stats` {serve.get('stats_median')} s "
+                 f"({serve.get('stats_vs_bare_import_median')}×), SPARQL {serve.get('sparql_median')} s | "
+                 f"{_verdict(serve.get('first_vs_bare_import_median'), 1.3)} |")
+        L.append(f"| first search ≤ 3 s after start | {serve.get('search_median')} s | "
+                 f"{_verdict(serve.get('search_median'), 3)} |")
+    else:
+        L.append(f"| cold start (issue 15) | not measured | {_status(res.get('serve'))} |")
+    qs = an.get("queries") or {}
+    if qs:
+        worst = max(qs.items(), key=lambda kv: _get(kv[1], "http", "median_ms", default=0))
+        same = all(all(e.get("same_answer") for e in q.values()) for q in qs.values())
+        worst_ms = _get(worst[1], "http", "median_ms", default=0)
+        L.append(f"| the six research queries at {an.get('tables')} tables ≤ 2 s each, default set-up | worst "
+                 f"{worst_ms / 1000:.2f} s ({worst[0]}) through `jixiao serve` (answered from its in-memory "
+                 f"replica); every engine {'gave the same answers' if same else 'did NOT give the same answers'} | "
+                 f"{_verdict(worst_ms / 1000, 2)} |")
+    else:
+        L.append(f"| research queries ≤ 2 s | not measured | {_status(res.get('analytics'))} |")
+    return "\n".join(L) + "\n"
+
+
+def analytics_section(res: dict[str, Any]) -> str:
+    an = _get(res, "analytics", "result") or {}
+    L = [f"### Research queries on four engines ({an.get('tables', '?')} tables), median ms", ""]
+    if not an.get("queries"):
+        return "\n".join(L + [_status(res.get("analytics")) or "no result", ""])
+    eng = an.get("engines", {})
+    mem, flat, http = eng.get("memory", {}), eng.get("flat", {}), eng.get("http", {})
+    L.append(f"Taken round by round (disk, memory, flat, HTTP) in one run; load average {an.get('load_average', '?'):.1f}. "
+             f"**disk**: pyoxigraph on the RocksDB store ({mem.get('disk_mib')} MiB on disk); **memory**: the same "
+             f"{mem.get('quads', 0):,} quads in pyoxigraph's in-memory store (copy {mem.get('load_s')} s, "
+             f"+{mem.get('rss_mib')} MiB RSS); **HTTP**: `jixiao serve` with its defaults, whose SPARQL workers "
+             f"answer from such a copy (ready {http.get('replica_ready_s')} s after the server started); **flat**: "
+             f"DuckDB over one narrow table per property, filled from SPARQL CSV results "
+             f"({flat.get('load_s', '—')} s, +{flat.get('rss_mib', '—')} MiB RSS, SQL written per query). "
+             "\"same\" = the engine's rows equal the store's.")
+    L.append("")
+    L.append("| query | rows | disk | memory | HTTP (replica) | flat (DuckDB SQL) | same answers |")
+    L.append("|---|---|---|---|---|---|---|")
+    for n, q in an["queries"].items():
+        def ms(k: str, q: dict = q) -> str:
+            return str(_get(q, k, "median_ms", default="—"))
+        same = ", ".join(k for k, v in q.items() if not v.get("same_answer")) or "all"
+        L.append(f"| {n} | {_get(q, 'disk', 'rows')} | {ms('disk')} | {ms('memory')} | {ms('http')} | {ms('flat')} | "
+                 f"{same if same == 'all' else 'differ: ' + same} |")
+    L.append("")
+    return "\n".join(L)
 
 
 def write_md(body: str) -> None:

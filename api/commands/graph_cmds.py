@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from api.commands.richlazy import Console, Table  # rich on first use
 from api.options import DEFAULT_DATA, DataOption, StoreOption
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
+
+from api.commands.richlazy import Console, Table  # rich on first use
 
 
 class ParseFormat(StrEnum):

@@ -16,7 +16,7 @@ from api.server.config import ServerConfig
 from api.server.cors import Cors
 from api.server.limits import RequestLimits, SecurityHeaders
 from api.server.links import Links
-from api.server.render import STATIC_DIR, make_templates
+from api.server.render import STATIC_DIR, LazyTemplates
 from api.server.routes import (
     apidocs,
     audit,
@@ -75,7 +75,7 @@ def create_app(jx, config: ServerConfig | None = None, pool: QueryPool | None = 
     app.state.search_ready = None  # an Event from the start (lifespan), set by _warm_up when loaded
     app.state.closing = threading.Event()
     app.state.links = Links(getattr(jx, "base_iri", None))
-    app.state.templates = make_templates()
+    app.state.templates = LazyTemplates()
     # middleware: the last added is the outermost — headers, then the catch-all, then limits,
     # then admission (a request waits for its lane before anything reads its body)
     app.add_middleware(Admission, lanes=lanes_for(config))
@@ -102,6 +102,14 @@ def _warm_up(app: FastAPI) -> None:
     jx = app.state.jx
     started = time.perf_counter()
     try:
+        # what the routes import on first use (api.server.lazy), and the store, before any
+        # visitor needs them: rdflib and the store come first, every page and search needs them
+        import graph.views  # noqa: F401
+
+        jx.store  # noqa: B018
+    except Exception:
+        log.exception("opening the store failed; pages will retry")
+    try:
         generation = _index_generation(jx.data)
         with _searcher_lock:
             if app.state.closing.is_set():
@@ -115,6 +123,13 @@ def _warm_up(app: FastAPI) -> None:
         log.exception("search warm-up failed; searches will retry")
     finally:
         app.state.search_ready.set()
+    try:  # the rest of what pages import on first use
+        import api.server.doc_numbers  # noqa: F401
+        import api.server.gallery  # noqa: F401
+
+        app.state.templates.get_template("base.html")
+    except Exception:
+        log.exception("page warm-up failed; pages will retry")
 
 
 def make_pool(jx, config: ServerConfig) -> QueryPool:

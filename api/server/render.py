@@ -1,12 +1,15 @@
 """One data dict, two renderings: the HTML template and its JSON twin (datasette's way)."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
+
+if TYPE_CHECKING:
+    from fastapi.templating import Jinja2Templates
 
 from api.server.links import safe_url
 
@@ -14,7 +17,26 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
+class LazyTemplates:
+    """``make_templates()`` on first use: jinja2 is imported by the first page, not at start."""
+
+    def __init__(self) -> None:
+        self._templates: Jinja2Templates | None = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._templates is None:
+            with self._lock:
+                if self._templates is None:
+                    self._templates = make_templates()
+        return getattr(self._templates, name)
+
+
 def make_templates() -> Jinja2Templates:
+    from fastapi.templating import Jinja2Templates
+
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.filters["yuan"] = _yuan

@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.server.deps import get_store
-from api.server.doc_numbers import canonical_doc_number, fields_citing
+from api.server.lazy import lazy
 from api.server.models import DocumentList, LegalDocument
 from api.server.pictures import citation_picture
 from api.server.render import csv_response, page
-from graph import views
+
+doc_numbers = lazy("api.server.doc_numbers")  # the ingest's reading of 文号
+views = lazy("graph.views")  # rdflib and the store load on first use, not at start
 
 router = APIRouter()
 
@@ -25,7 +27,7 @@ def documents_data(store, q: str | None, issuer: str | None, limit: int, offset:
 
 def find_by_number(store, number: str) -> str | None:
     """The IRI of the document numbered ``number`` in any written form (brackets, widths, spaces)."""
-    canonical = canonical_doc_number(number)
+    canonical = doc_numbers.canonical_doc_number(number)
     return views.document_by_number(store, canonical or number.strip())
 
 
@@ -53,7 +55,7 @@ def citations(store, doc: dict) -> list[dict]:
     others = doc.get("citing") or []
     texts = _text_fields(store, [p["iri"] for p in others])
     for p in others:
-        fields = [f for f in fields_citing(texts.get(p["iri"], {}), doc.get("number"), doc.get("title"))
+        fields = [f for f in doc_numbers.fields_citing(texts.get(p["iri"], {}), doc.get("number"), doc.get("title"))
                   if not f.startswith(LEGAL_BASIS_FIELD)]
         row = rows.setdefault(p["iri"], dict(p, fields=[]))
         row["fields"] += fields or ([] if row["fields"] else ["其他引用"])

@@ -7,8 +7,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_store
+from api.server.lazy import lazy
 from api.server.models import Stats
-from graph import views
+
+views = lazy("graph.views")  # rdflib and the store load on first use, not at start
 
 router = APIRouter()
 

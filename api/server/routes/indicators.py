@@ -5,9 +5,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_searcher, get_store
+from api.server.lazy import lazy
 from api.server.models import Indicator, SimilarResponse
 from api.server.render import page
-from graph import views
+
+views = lazy("graph.views")  # rdflib and the store load on first use, not at start
 
 router = APIRouter()
 

@@ -7,10 +7,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.server.deps import get_store
-from api.server.doc_numbers import fields_citing
+from api.server.lazy import lazy
 from api.server.models import Project, ProjectList
 from api.server.render import csv_response, page
-from graph import views
+
+doc_numbers = lazy("api.server.doc_numbers")  # the ingest's reading of 文号
+views = lazy("graph.views")  # rdflib and the store load on first use, not at start
 
 router = APIRouter()
 
@@ -42,7 +44,7 @@ def with_citation_fields(data: dict) -> dict:
     texts = {f["label"]: [v for v in f["values"] if isinstance(v, str)] for f in data.get("other_fields") or []}
     bases = {d["iri"] for d in data.get("legal_bases") or []}
     for doc in (data.get("legal_bases") or []) + (data.get("cited_documents") or []):
-        doc["fields"] = [f for f in fields_citing(texts, doc.get("number"), doc.get("title"))
+        doc["fields"] = [f for f in doc_numbers.fields_citing(texts, doc.get("number"), doc.get("title"))
                          if not f.startswith("立项依据")]
     data["cited_documents"] = [d for d in data.get("cited_documents") or [] if d["iri"] not in bases]
     return data

@@ -27,11 +27,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from api.server.deps import get_store
+from api.server.lazy import lazy
 from api.server.render import page
 from api.server.sparql.negotiate import parse_accept
 from api.server.sparql.results import GRAPH_MEDIA, graph_body
-from graph import views
-from graph.vocab import PREFIXES
+
+views = lazy("graph.views")
+vocab = lazy("graph.vocab")  # rdflib and the store load on first use, not at start
 
 router = APIRouter()
 
@@ -140,7 +142,7 @@ async def describe(key: str, request: Request, format: str | None = Query(None, 
         return page(request, "resource.html", _html_data(request, iri, triples), json_url=None)
     if want == "jsonld":
         return Response(jsonld(triples), media_type="application/ld+json", headers=headers)
-    return Response(graph_body(triples, want, PREFIXES), media_type=GRAPH_MEDIA[want], headers=headers)
+    return Response(graph_body(triples, want, vocab.PREFIXES), media_type=GRAPH_MEDIA[want], headers=headers)
 
 
 def jsonld(triples: list[ox.Triple]) -> bytes:
@@ -149,7 +151,7 @@ def jsonld(triples: list[ox.Triple]) -> bytes:
 
     g = Graph()
     g.parse(data=graph_body(triples, "ntriples").decode("utf-8"), format="nt")
-    context = dict(PREFIXES)
+    context = dict(vocab.PREFIXES)
     doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
     if isinstance(doc, dict):
         doc["@context"] = context
@@ -178,7 +180,7 @@ def _html_data(request: Request, iri: str, triples: list[ox.Triple]) -> dict:
 
 
 def _short(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in vocab.PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return iri

@@ -13,11 +13,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.server.deps import get_searcher, get_store
-from api.server.doc_numbers import canonical_doc_number
+from api.server.lazy import lazy
 from api.server.models import SearchResponse
 from api.server.render import csv_response, page
 from api.server.routes.documents import find_by_number
 from search.text import region_of
+
+doc_numbers = lazy("api.server.doc_numbers")  # the ingest's reading of 文号, on first use
 
 router = APIRouter()
 
@@ -96,7 +98,7 @@ def search_page(request: Request, q: str = Query("", max_length=500), k: int = Q
     params = {"q": q, "k": k, "mode": mode, "category": category or "", "year": year_n or "",
               "applicant": applicant or "", "project": project or "", "all": 1 if all else ""}
     data: dict = {"query": q, "results": [], "groups": [], "below_cutoff": 0}
-    number = canonical_doc_number(q)
+    number = doc_numbers.canonical_doc_number(q)
     if number is not None:
         iri = find_by_number(store, number)
         if iri is not None:  # a document number: go to the document

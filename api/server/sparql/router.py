@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.server import gallery
 from api.server.config import ServerConfig
 from api.server.deps import get_config, get_pool, get_store
 from api.server.errors import error_response
+from api.server.lazy import lazy
 from api.server.render import page
 from api.server.sparql import describe, gsp, negotiate
 from api.server.sparql.access import ProtocolError, after_update, check_token
@@ -22,6 +22,8 @@ from api.server.sparql.guard import may_reach_network, names_service
 from api.server.sparql.pool import QueryBusy, QueryPool, QueryTimeout, WorkerCrashed
 from api.server.sparql.results import GRAPH_MEDIA, graph_body
 from graph.sparqltext import DatasetConflict, apply_using
+
+gallery = lazy("api.server.gallery")  # the example queries (graph.vocab: rdflib) on first use
 
 router = APIRouter(tags=["SPARQL"])
 VOID_CACHE_SECONDS = 60  # counting every triple is a full scan: do it at most once a minute
