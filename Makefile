@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q api graph ingest search ontology  # an editable install gets no .pyc
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install jixiao with its test extras

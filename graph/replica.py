@@ -21,6 +21,7 @@ tests/test_sparql_replica.py compares them), only faster.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -35,6 +36,7 @@ log = logging.getLogger("jixiao.replica")
 # 10k synthetic tables (BENCHMARKS.md); a margin above it, so a copy never outgrows its budget.
 MEMORY_PER_DISK_BYTE = 1.6
 POLL_SECONDS = 2.0  # how often the loader looks for a newly published snapshot
+LOADER_NICE = 10  # the copy is made with what CPU the server's start and its visitors leave
 
 
 def folder_bytes(folder: Path) -> int:
@@ -95,6 +97,10 @@ class ReplicatedReader(EmbeddedStore):
     # ------------------------------------------------------------------ the copy
     def _follow(self) -> None:
         """Copy each newly published snapshot into memory, one at a time."""
+        try:  # behind the server's own start-up and its searches: Linux nice is per thread
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOADER_NICE)
+        except (AttributeError, OSError):
+            pass
         while not self._stop.is_set():
             name = self._current_snapshot()
             if name is not None and name != self.copied and (self.snapshots / name).is_dir():

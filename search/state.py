@@ -5,6 +5,7 @@ Everything a query needs is here, in memory; the files are written and read by
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from search.lexical import LexicalIndex
-from search.storage import FORMAT, IndexFormatError, read_json, read_jsonl, write_json, write_jsonl
+from search.storage import FORMAT, IndexFormatError, gc_paused, read_json, read_jsonl, write_json, write_jsonl
 from search.vectors import VectorIndex
 
 # one similarity link: indicator ids (stable ids of this generation) and the rounded cosine
@@ -71,6 +72,15 @@ class IndexState:
             raise IndexFormatError(f"{folder}: index format {manifest.get('format')}, expected {FORMAT}; "
                                    "rebuild it with `jixiao check --rebuild`")
         texts = read_json(folder / "texts.json")
+        with gc_paused():  # the derived lookups (__post_init__) build ~1M small objects, no cycles
+            state = cls._load(folder, manifest, texts)
+        # they live as long as this generation is served: out of the collector's way (later full
+        # collections would walk them all); freed by reference counting when replaced
+        gc.freeze()
+        return state
+
+    @classmethod
+    def _load(cls, folder: Path, manifest: dict[str, Any], texts: list[str]) -> IndexState:
         state = cls(
             manifest=manifest,
             rows=read_jsonl(folder / "indicators.jsonl"),

@@ -16,9 +16,12 @@ which is complete; leftovers are removed by the next sync.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +98,27 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    """One dict per line. orjson parses the ~200k rows of a 10k-table index ~3x faster than
+    ``json`` (it is a dependency; ``json`` only if it is missing), with the garbage collector
+    paused meanwhile: allocating that many dicts otherwise runs full collections over them."""
+    try:
+        from orjson import loads
+    except ImportError:  # pragma: no cover — orjson is in the dependencies
+        loads = json.loads
+    with gc_paused(), open(path, "rb") as fh:
+        return [loads(line) for line in fh if line.strip()]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that hold no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def generation_number(folder: Path | None) -> int:
