@@ -73,7 +73,7 @@ $(VENV)/.bench-installed: $(STAMP) pyproject.toml
 bench: $(STAMP) $(VENV)/.bench-installed  ## run the benchmark suite and update BENCHMARKS.md
 	$(BIN)/python benchmarks/run_all.py
 
-accuracy: $(STAMP)  ## score the parser on the real published tables (tests/data/realdata*; realdata_heldout as totals only)
+accuracy: $(STAMP)  ## score the parser on the real published tables (tests/data/realdata*; realdata_heldout and realdata_reserve as totals only)
 	$(BIN)/python benchmarks/accuracy.py --set all --rows --benchmarks BENCHMARKS.md
 
 clean:

@@ -2,6 +2,7 @@
 
     python benchmarks/accuracy.py                       # tests/data/realdata (+ realdata_more if present)
     python benchmarks/accuracy.py --set heldout         # tests/data/realdata_heldout only (totals per file)
+    python benchmarks/accuracy.py --set reserve         # tests/data/realdata_reserve only: the final held-out measure
     python benchmarks/accuracy.py --set all --rows      # development sets with every wrong row, held-out totals
     python benchmarks/accuracy.py DIR [DIR ...] --rows  # also list every row that is wrong, with the reason
     python benchmarks/accuracy.py --json out.json       # machine-readable figures
@@ -9,7 +10,9 @@
 Each DIR holds ``tables/`` and ``expected.json`` (conventions in its SOURCES.md). The held-out set
 (``tests/data/realdata_heldout``) measures generalisation: it is scored like the others, but its wrong
 rows are not listed (not with ``--rows``, not in BENCHMARKS.md, not in ``--json``) unless
-``--heldout-rows`` is given, so that rules are not written against it. Per file it reports:
+``--heldout-rows`` is given, so that rules are not written against it. The reserve set
+(``tests/data/realdata_reserve``, files 100 upward) is kept back for a final measure of the parser and
+is hidden the same way (``--reserve-rows`` lists its rows). Per file it reports:
 
 - rows right: name + target (raw as printed, or operator + value + unit) + 二级 label (as printed or
   standardised);
@@ -37,12 +40,24 @@ from ingest.pipeline import parse_file  # noqa: E402
 
 DEFAULT_DIRS = [ROOT / "tests" / "data" / "realdata", ROOT / "tests" / "data" / "realdata_more"]
 HELDOUT_DIRS = [ROOT / "tests" / "data" / "realdata_heldout"]
-SETS = {"dev": DEFAULT_DIRS, "heldout": HELDOUT_DIRS, "all": DEFAULT_DIRS + HELDOUT_DIRS}
+RESERVE_DIRS = [ROOT / "tests" / "data" / "realdata_reserve"]
+SETS = {"dev": DEFAULT_DIRS, "heldout": HELDOUT_DIRS, "reserve": RESERVE_DIRS,
+        "all": DEFAULT_DIRS + HELDOUT_DIRS + RESERVE_DIRS}
 
 
 def is_heldout(d: Path) -> bool:
     """True for a held-out directory: scored, but its wrong rows are not shown by default."""
     return d.resolve() in {h.resolve() for h in HELDOUT_DIRS}
+
+
+def is_reserve(d: Path) -> bool:
+    """True for the reserve directory: the final held-out measure, hidden like the held-out set."""
+    return d.resolve() in {r.resolve() for r in RESERVE_DIRS}
+
+
+def rows_hidden(d: Path, heldout_rows: bool = False, reserve_rows: bool = False) -> bool:
+    """Whether the wrong rows of directory d are kept out of listings (--rows, --json, --benchmarks)."""
+    return (is_heldout(d) and not heldout_rows) or (is_reserve(d) and not reserve_rows)
 
 _OPS = {"≧": "≥", ">=": "≥", "≥": "≥", "≦": "≤", "<=": "≤", "≤": "≤", "═": "=", "=": "=", "＝": "=",
         "==": "=", ">": ">", "<": "<", "大于等于": "≥", "小于等于": "≤", "等于": "=", "大于": ">", "小于": "<"}
@@ -279,9 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--benchmarks", type=Path, help="rewrite the real-table section of this BENCHMARKS.md")
     ap.add_argument("--set", choices=sorted(SETS), default="dev",
                     help="which sets when no DIR is given: dev (realdata + realdata_more, the default), "
-                         "heldout (realdata_heldout) or all")
+                         "heldout (realdata_heldout), reserve (realdata_reserve) or all")
     ap.add_argument("--heldout-rows", action="store_true",
                     help="also list the wrong rows of the held-out set (--rows, --json, --benchmarks)")
+    ap.add_argument("--reserve-rows", action="store_true",
+                    help="also list the wrong rows of the reserve set (--rows, --json, --benchmarks)")
     args = ap.parse_args(argv)
     dirs = args.dirs or [d for d in SETS[args.set] if (d / "expected.json").exists()]
     result = {}
@@ -289,10 +306,12 @@ def main(argv: list[str] | None = None) -> int:
     for d in dirs:
         scores = score_dir(d)
         scored.append((d, scores))
-        hidden = is_heldout(d) and not args.heldout_rows
-        print(report(d.name + (" (held out)" if is_heldout(d) else ""), scores, args.rows and not hidden))
+        hidden = rows_hidden(d, args.heldout_rows, args.reserve_rows)
+        label = " (held out)" if is_heldout(d) else " (reserve, held out)" if is_reserve(d) else ""
+        print(report(d.name + label, scores, args.rows and not hidden))
         if hidden and args.rows:
-            print("\n(held-out set: wrong rows not listed; --heldout-rows lists them)")
+            flag = "--reserve-rows" if is_reserve(d) else "--heldout-rows"
+            print(f"\n({'reserve' if is_reserve(d) else 'held-out'} set: wrong rows not listed; {flag} lists them)")
         print()
         result[d.name] = {"totals": dict(totals(scores)),
                           "files": [{"file": s.file, "rows": s.rows, "right": s.right, "invented": s.invented,
@@ -303,14 +322,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.benchmarks:
-        _rewrite_section(args.benchmarks, scored, args.heldout_rows)
+        _rewrite_section(args.benchmarks, scored, args.heldout_rows, args.reserve_rows)
     return 0
 
 
 BEGIN, END = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
 
 
-def _rewrite_section(path: Path, sets: list[tuple[Path, list[FileScore]]], heldout_rows: bool = False) -> None:
+def _rewrite_section(path: Path, sets: list[tuple[Path, list[FileScore]]], heldout_rows: bool = False,
+                     reserve_rows: bool = False) -> None:
     """The generated part of BENCHMARKS.md: figures per set and every row still wrong."""
     import os
     import platform
@@ -328,6 +348,10 @@ def _rewrite_section(path: Path, sets: list[tuple[Path, list[FileScore]]], heldo
         if is_heldout(d) and not heldout_rows:
             out += ["", f"`{d.name}` is the held-out set: its wrong rows are not listed here "
                         "(`python benchmarks/accuracy.py --set heldout --rows --heldout-rows` lists them)."]
+            continue
+        if is_reserve(d) and not reserve_rows:
+            out += ["", f"`{d.name}` is the reserve set, kept back for a final measure: its wrong rows are not "
+                        "listed here (`python benchmarks/accuracy.py --set reserve --rows --reserve-rows` lists them)."]
             continue
         out += ["", f"<details><summary>Every row still wrong in <code>{d.name}</code></summary>", ""]
         for s in scores:

@@ -132,3 +132,63 @@ def test_a_row_without_a_printed_second_level_is_right_without_one() -> None:
     assert not acc.l2_right(no_l2, "数量指标")  # a 二级 the table does not print is invented
     printed = {"l2": "数量 指标", "l2_std": "数量指标"}
     assert acc.l2_right(printed, "数量指标") and not acc.l2_right(printed, None)
+
+
+RESERVE = Path(__file__).resolve().parent / "data" / "realdata_reserve"
+
+
+def _squashed_texts(d: Path) -> dict[str, str]:
+    return {p.name: re.sub(r"\s+", "", p.read_text(encoding="utf-8")) for p in (d / "tables").glob("*.txt")}
+
+
+def _source_urls(d: Path) -> set[str]:
+    text = (d / "SOURCES.md").read_text(encoding="utf-8")
+    return set(re.findall(r"https?://[^\s)|`]+", text.split("## Files", 1)[-1]))
+
+
+def test_reserve_gold_strings_are_in_their_files() -> None:
+    """The reserve set (tests/data/realdata_reserve, files 100+): every gold string is in its file."""
+    spec = importlib.util.spec_from_file_location("verify_gold_reserve", RESERVE / "verify_gold.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    problems, counts = module.verify(RESERVE / "expected.json", RESERVE / "tables")
+    assert problems == []
+    assert counts["files"] >= 15 and counts["rows"] >= 80 and counts["negatives"] >= 1
+    entries = json.loads((RESERVE / "expected.json").read_text(encoding="utf-8"))
+    assert {e["file"] for e in entries} == {p.name for p in (RESERVE / "tables").glob("*.txt")}
+    assert min(int(e["file"].split("_", 1)[0]) for e in entries) >= 100  # numbered after the held-out set
+    assert all(e["indicators"] == [] for e in entries if e.get("negative"))
+
+
+def test_reserve_pages_are_not_in_the_other_sets() -> None:
+    """No reserve file repeats a page (URL) or a text of realdata, realdata_more or realdata_heldout."""
+    urls = _source_urls(RESERVE)
+    assert len(urls) >= 12
+    others = [ROOT.parent / "realdata", ROOT, HELDOUT]
+    other_sources = "".join((d / "SOURCES.md").read_text(encoding="utf-8") for d in others if (d / "SOURCES.md").exists())
+    assert not {u for u in urls if u in other_sources}
+    other_texts = [t for d in others for t in _squashed_texts(d).values()]
+    for name, text in _squashed_texts(RESERVE).items():
+        for other in other_texts:
+            assert text != other and text not in other and other not in text, name
+
+
+def test_benchmarks_section_gives_reserve_totals_but_not_its_rows(tmp_path: Path) -> None:
+    acc = _accuracy()
+    dev = acc.FileScore("21_dev.txt", rows=1, right=0, wrong=["missing   开发集的行 = 1"])
+    kept = acc.FileScore("100_reserve.txt", rows=2, right=1, wrong=["missing   保留集的行 = 2"])
+    md = tmp_path / "BENCHMARKS.md"
+    md.write_text("# Benchmarks\n", encoding="utf-8")
+    sets = [(acc.DEFAULT_DIRS[1], [dev]), (acc.RESERVE_DIRS[0], [kept])]
+    acc._rewrite_section(md, sets)
+    text = md.read_text(encoding="utf-8")
+    assert "开发集的行" in text and "保留集的行" not in text
+    assert "| `tests/data/realdata_reserve` | 1 | 1/2 (50.0%)" in text
+    acc._rewrite_section(md, sets, heldout_rows=True)  # the held-out flag does not show reserve rows
+    assert "保留集的行" not in md.read_text(encoding="utf-8")
+    acc._rewrite_section(md, sets, reserve_rows=True)
+    assert "保留集的行" in md.read_text(encoding="utf-8")
+    assert acc.is_reserve(acc.RESERVE_DIRS[0]) and not acc.is_heldout(acc.RESERVE_DIRS[0])
+    assert acc.rows_hidden(acc.RESERVE_DIRS[0]) and not acc.rows_hidden(acc.RESERVE_DIRS[0], reserve_rows=True)
+    assert not acc.rows_hidden(acc.DEFAULT_DIRS[0])
+    assert acc.RESERVE_DIRS[0] in acc.SETS["all"] and acc.SETS["reserve"] == acc.RESERVE_DIRS
