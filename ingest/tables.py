@@ -478,6 +478,8 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
     section = _join_wrapped_labels(section, warnings)
     section = [_one_of_twin_groups(r, warnings) for r in section]
     fixed = _fixed_width_rows(section, schema, warnings)
+    if fixed is None and not glued and is_stream(section):
+        fixed = _regroup_by_header(section, schema, warnings)
     if fixed is not None:
         section = fixed
     elif glued or is_stream(section):
@@ -674,6 +676,115 @@ def _chunks(cells: list[tuple[int, str]], schema: Schema, width: int, lead: int)
         rows.append(Row(line=chunk[lead][0], cells=[t for _, t in chunk[lead:lead + n]], layout="fixed",
                         extra_lines=[ln for ln, _ in chunk[lead + 1:]]))
     return rows
+
+
+_RICH_ROLES = ("op", "unit", "weight", "actual", "direction", "score")
+_OP_WORDS = ("≥", ">=", "≤", "<=", "=", "＝", ">", "<", "≧", "≦", "大于等于", "小于等于", "等于", "大于", "小于",
+             "不低于", "不高于", "不少于", "不超过")
+
+
+def _fits_role(role: str, text: str) -> bool:
+    """Can this one cell be the value of a column with this role? (by its shape only)"""
+    t = compact(halfwidth(text))
+    if role == "op":
+        return t in _OP_WORDS or t in ("定性", "定量")
+    if role == "direction":
+        return t in ("正向", "反向", "正向指标", "反向指标")
+    if role in ("weight", "score"):
+        return bool(re.fullmatch(r"\d{1,3}(?:\.\d+)?%?", t))
+    if role == "unit":
+        return bool(re.fullmatch(r"[%‰]|[^\d\s=≥≤<>≧≦]{1,6}", t)) and label_info(t) is None and \
+            t not in _OP_WORDS and t not in ("正向", "反向", "定性", "定量") and \
+            not is_numeric_target(t) and len(t) <= 6 and not t.endswith(("率", "度", "性", "数"))
+    if role in ("target", "actual", "prev"):
+        return t not in _OP_WORDS and label_info(t) is None and (looks_like_target(t) or len(t) <= 12) and \
+            not is_placeholder(t)
+    return role in ("note", "extra")
+
+
+def _regroup_by_header(section: list[Row], schema: Schema, warnings: list[ParseWarning]) -> list[Row] | None:
+    """One cell per line under a header with many columns (性质 | 方向 | 年度指标值 | 实际完成值 | 计量单位
+    | 分值 | 得分 …), empty cells not kept: each cell goes to the next column of the header it fits by
+    its shape; a label, or a cell no column after the current one fits, starts the next row.
+    Columns the header names in another order (指标性质 holding 正向, 指标方向 holding 大于等于)
+    are matched by what the cells are, not by the header's words."""
+    roles = schema.roles
+    if not any(r in roles for r in _RICH_ROLES) or len(roles) < 6 or "name" not in roles:
+        return None
+    nc = roles.index("name")
+    value_roles = [(i, r) for i, r in enumerate(roles) if i > nc and r not in ("blank", "l1", "l2", "name")]
+    cells = [(r.line, r.nonempty()[0][1]) for r in section if len(r.nonempty()) == 1]
+    if len(cells) < len([r for r in section if not r.blank]):
+        return None  # a row with several cells: not a one-cell-per-line section
+    out: list[Row] = []
+    labels: list[str] = []
+    row: list[str] | None = None
+    line = 0
+    extra: list[int] = []
+    pos = 0
+
+    def flush() -> None:
+        nonlocal row, labels, extra
+        if row is not None:
+            out.append(Row(line=line, cells=row, layout="fixed", extra_lines=list(extra)))
+        row, extra = None, []
+
+    for k, (ln, t) in enumerate(cells):
+        info = label_info(t)
+        if info is not None and (row is None or pos > 0):
+            flush()
+            labels.append(t)
+            continue
+        if row is None:
+            if _fits_role("weight", t) or compact(t) in _OP_WORDS:
+                continue  # a stray number or operator where a name should be: not read
+            row = [""] * len(roles)
+            for lab in labels[-2:]:
+                li = label_info(lab)
+                slot = roles.index("l1") if "l1" in roles and li is not None and li.levels == {1} else (
+                    roles.index("l2") if "l2" in roles else None)
+                if slot is not None and slot < nc:
+                    row[slot] = lab
+            labels = []
+            row[nc] = t
+            line, pos = ln, 0
+            continue
+        # an operator or a direction goes to its column wherever the header put it (指标性质 holding
+        # 正向 and 指标方向 holding 大于等于 in some templates): the pointer does not move back
+        swap = next((j for j, (i, ro) in enumerate(value_roles) if ro in ("op", "direction") and not row[i]
+                     and _fits_role(ro, t)), None)
+        if swap is not None and swap < pos:
+            row[value_roles[swap][0]] = t
+            extra.append(ln)
+            continue
+        # the next column (from the current one on) that this cell fits
+        q = next((j for j in range(pos, len(value_roles)) if _fits_role(value_roles[j][1], t)), None)
+        nxt = cells[k + 1][1] if k + 1 < len(cells) else ""
+        # free text (a 偏差原因 note) or the next row's name? the name is followed by what comes first
+        # in a row (an operator, a direction, the target)
+        starts_row = q is None or (value_roles[q][1] in ("note", "extra") and bool(nxt) and label_info(nxt) is None
+                                   and not re.search(r"[。；;]", t)  # a sentence is a note, never a name
+                                   and (any(_fits_role(ro, nxt) for _, ro in value_roles[:2]) or
+                                        _fits_role("op", nxt) or _fits_role("direction", nxt)))
+        if starts_row:
+            flush()
+            if _fits_role("weight", t) or compact(t) in _OP_WORDS:
+                continue
+            row = [""] * len(roles)
+            row[nc] = t
+            line, pos = ln, 0
+            continue
+        row[value_roles[q][0]] = t
+        extra.append(ln)
+        pos = q + 1
+    flush()
+    named = [r for r in out if r.cells[nc]]
+    if len(named) < 2 or sum(1 for r in named if any(r.cells[i] for i, ro in value_roles if ro == "target")) < \
+            0.6 * len(named):
+        return None
+    warnings.append(ParseWarning(out[0].line, "fixed-width-cells", "one cell per line: each cell read into the "
+                                 "header's next column it fits"))
+    return out
 
 
 def _one_of_twin_headers(cells: list[str]) -> list[str]:
