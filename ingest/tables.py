@@ -227,6 +227,7 @@ def _split_projects(rows: list[Row], s: int, e: int) -> list[tuple[int, int]]:
 
 # Project-level columns of a wide sheet (one sheet, many projects: 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 …)
 _PROJECT_COLUMNS = (("项目名称", "title"), ("单位名称", "unit"), ("预算单位", "unit"), ("部门名称", "unit"),
+                    ("项目单位", "unit"), ("项目类别", "category"), ("项目类型", "category"),
                     ("预算数", "budget"), ("预算金额", "budget"), ("资金总额", "budget"), ("金额", "budget"),
                     ("年度目标", "goal"), ("绩效目标", "goal"), ("总体目标", "goal"))
 
@@ -331,6 +332,8 @@ def _read_wide(rows: list[Row], h_idx: int, proj: list[str]) -> list[TableRecord
             table.budget = Budget(total=amount)
         if values.get("goal"):
             table.text_fields["年度目标"] = values["goal"]
+        if values.get("category"):
+            table.category = values["category"]
         table.header_fields = {k: v for k, v in values.items()}
         warnings.append(ParseWarning(line, "wide-sheet", "one sheet holds several projects: the project's columns "
                                      "are filled on its first row only; this table is the rows until the next project"))

@@ -26,7 +26,9 @@ _PIPES_ONLY = re.compile(r"^[|\s]+$")
 _SPACE_RUN = re.compile(r"(?:[ \t]*\u3000[ \t\u3000]*|[ ]{2,})")
 # one space after a CJK character (or a closing bracket/percent sign) before a non-space:
 # a cell boundary in space-separated exports
-_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%。])[ ](?=[^\s)）\]】(（])|(?<=\d)[ ](?=[\d≥≤=<>])")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff)）%。])[ ](?=[^\s)）\]】(（])|(?<=\d)[ ](?=[\d≥≤=<>])"
+                        r"|(?<=\d\.\d\d)[ ](?=[\u4e00-\u9fff])|(?<=\d,\d\d\d)[ ](?=[\u4e00-\u9fff])")
+# (an amount written with cents or thousands separators ends its cell: '1,030,700.00 保障我院…')
 # letter-spaced words ('产 出 指 标', '绩 效 目 标'): single characters with single spaces between
 _LETTER_SPACED = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff])")
 _TRAILING_PIPES = re.compile(r"^(?P<cell>[^|]*?)\s*\|[\s|]*$")
@@ -60,7 +62,9 @@ def split_cells(line: str) -> tuple[list[str], str]:
     if " " in stripped and _CJK_SPACE.search(stripped):
         cells = _CJK_SPACE.split(stripped)
         # prose has sentence marks; a table row may too, when it starts with a category label
-        if not _PROSE.search(stripped) or label_info(cells[0]) is not None:
+        if not _PROSE.search(stripped) or label_info(cells[0]) is not None or (
+                len(cells) >= 6 and any(label_info(c) is not None for c in cells[1:])):
+            # (a wide sheet's first row: a goal sentence in one cell, category labels after it)
             return cells, "spaces"
     return [stripped], "single"
 
