@@ -160,6 +160,8 @@ def read_row(row: Row, schema: Schema) -> RowParse | None:
     return rp
 
 
+_OP_WORDS_STRICT = frozenset({"≥", ">=", "≤", "<=", "=", ">", "<", "＝", "≧", "≦", "大于等于", "小于等于", "等于", "大于",
+                              "小于"})
 _UNIT_CELL = re.compile(r"^[^\d\s=≥≤<>]{1,6}$")
 _NUMBER_CELL = re.compile(r"^\d{1,4}(?:\.\d+)?%?$")
 
@@ -190,7 +192,9 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
     columns after the name, in the header's order (a cell that cannot be a column's value — a
     number as a unit, a word as an operator — leaves that column empty)."""
     k = 0
-    while k < len(ne) and k < 3 and kinds[k] == "label" and label_info(ne[k][1]) is not None:
+    while k < len(ne) and k < 3 and label_info(ne[k][1]) is not None and (
+            kinds[k] == "label" or (k + 1 < len(ne) and kinds[k + 1] not in ("target", "op") and k + 1 < len(ne) - 1)):
+        # ('可持续影响' reads like a qualitative value, but before a name it is the row's label)
         k += 1
     if k >= 2 and k < len(ne) and kinds[k] in ("target", "op") and \
             not compact(ne[k - 1][1]).endswith(("指标", "目标")):
@@ -204,8 +208,19 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
     roles = [(i, r) for i, r in enumerate(schema.roles) if i > schema.name_col and r not in ("blank", "l1", "l2", "name")]
     assigned: list[tuple[int, str, str]] = []  # (col, role, text)
     ri = 0
+    used_roles: set[str] = set()
     for j in rest[1:]:
         text, kind = ne[j][1], kinds[j]
+        t = compact(halfwidth(text))
+        # a direction (正向/反向) and an operator (大于等于) go to their own columns whichever order the
+        # header gives them (some templates print 正向 under 指标性质 and the operator under 指标方向)
+        special = "direction" if t in ("正向", "反向") else ("op" if t in _OP_WORDS_STRICT else None)
+        if special and any(r == special for _, r in roles) and special not in used_roles:
+            col = next(c for c, r in roles if r == special)
+            assigned.append((col, special, text))
+            used_roles.add(special)
+            ri = max(ri, next(i for i, (_, r) in enumerate(roles) if r == special) + 1) if special == "op" else ri
+            continue
         while ri < len(roles) and not _fits(roles[ri][1], text, kind):
             ri += 1
         if ri >= len(roles):
@@ -213,8 +228,8 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
         assigned.append((roles[ri][0], roles[ri][1], text))
         ri += 1
     targets = [a for a in assigned if a[1] == "target"]
-    if len(rest) > 1 and not targets:
-        return False
+    if len(rest) > 1 and not targets and not any(a[1] == "op" for a in assigned):
+        return False  # (a row whose value column is still to come — '… | 定性' / '长期' — is read in order)
     rp.labels = [ne[i] for i in range(k)]
     rp.name = ne[n_idx][1]
     for col, role, text in assigned:

@@ -311,7 +311,11 @@ def _read_wide(rows: list[Row], h_idx: int, proj: list[str]) -> list[TableRecord
         k = next((i for i, (_, t) in enumerate(ne) if (info := label_info(t)) is not None and 1 in info.levels), None)
         pre = [t for _, t in (ne if k is None else ne[:k])]
         if k is None:
-            if groups:
+            if groups and not re.match(r"(?:合计|小计|总计)", compact(r.text)):
+                # a row of the current project whose labels are merged above it, or a value wrapped
+                # onto its own line: the section reader joins or reads it
+                groups[-1][2].append(Row(line=r.line, cells=[t for _, t in ne], layout=r.layout))
+            elif groups:
                 groups[-1][3].append(ParseWarning(r.line, "not-indicator", f"row with no category label skipped "
                                                   f"(a subtotal or note): {r.text[:40]}"))
             continue
