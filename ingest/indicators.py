@@ -209,6 +209,15 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
     assigned: list[tuple[int, str, str]] = []  # (col, role, text)
     ri = 0
     used_roles: set[str] = set()
+    vals = [ne[j][1] for j in rest[1:]]
+    points_only = False
+    tail = [r for _, r in roles if r not in ("note", "extra", "blank")][-2:]
+    if len(vals) == 2 and tail == ["weight", "score"] and any(r == "actual" for _, r in roles) and \
+            all(re.fullmatch(r"\d{1,3}(?:\.\d+)?", compact(v)) for v in vals):
+        # a self-evaluation row with only two numbers ('指标1:工程质量合格 10 10'): the points and the
+        # score, which every row fills; its target and actual value were left empty
+        ri = next(i for i, (_, r) in enumerate(roles) if r == "weight")
+        points_only = True
     for j in rest[1:]:
         text, kind = ne[j][1], kinds[j]
         t = compact(halfwidth(text))
@@ -228,7 +237,7 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
         assigned.append((roles[ri][0], roles[ri][1], text))
         ri += 1
     targets = [a for a in assigned if a[1] == "target"]
-    if len(rest) > 1 and not targets and not any(a[1] == "op" for a in assigned):
+    if len(rest) > 1 and not targets and not points_only and not any(a[1] == "op" for a in assigned):
         return False  # (a row whose value column is still to come — '… | 定性' / '长期' — is read in order)
     rp.labels = [ne[i] for i in range(k)]
     rp.name = ne[n_idx][1]
@@ -580,6 +589,9 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
                 _SCORING_RULE.search(r.name):
             warnings.append(ParseWarning(r.line, "unsplit-row", f"a row whose cells could not be told apart (no "
                                          f"separator between name and value) is not read: {r.name[:40]}"))
+            continue
+        if r.target is None and is_placeholder(re.sub(r"[/／\s]", "", r.name)):
+            warnings.append(ParseWarning(r.line, "placeholder", f"template placeholder row skipped: {r.name}"))
             continue
         if _only_labels(r.name):
             warnings.append(ParseWarning(r.line, "label-only-row", f"row holds category labels but no indicator: "

@@ -585,6 +585,18 @@ def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[
                 cells[ne[k][0]] = ""
             r = Row(line=r.line, cells=cells, layout=r.layout, extra_lines=r.extra_lines)
         t = compact(r.text)
+        if not r.blank and len(r.nonempty()) == 1 and re.fullmatch(r"[\u4e00-\u9fff]{1,4}(?:指标|目标)", t) and \
+                not _LABEL_TAIL.match(t) and out and not out[-1].blank and out[-1].line == r.line - 1 and \
+                len(out[-1].nonempty()) == 1:
+            # '可持续影' / '响指标': a label broken inside a word at the end of a line
+            head = compact(out[-1].nonempty()[0][1])
+            if len(head) <= 8 and label_info(head) is None and label_info(head + t) is not None:
+                prev = out[-1]
+                out[-1] = Row(line=prev.line, cells=[head + t], layout=prev.layout,
+                              extra_lines=[*prev.extra_lines, r.line])
+                warnings.append(ParseWarning(r.line, "wrapped-label", f"'{t}' ends the category label on line "
+                                             f"{prev.line}: read as {head + t}"))
+                continue
         if not r.blank and _LABEL_TAIL.match(t):
             prev = next((x for x in reversed(out) if not x.blank), None)
             if prev is not None:
