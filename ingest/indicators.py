@@ -18,7 +18,7 @@ from ingest.targets import BARE_UNIT, NAME_SUFFIXES, looks_like_target, parse_ta
 from ingest.text import compact, halfwidth, squash
 from ingest.vocabulary import LabelInfo, core, header_role, label_info, looks_like_label
 
-_OP_CELL = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", "=": "=", ">": ">", "<": "<", "＝": "=",
+_OP_CELL = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", "=": "=", ">": ">", "<": "<", "＝": "=", "﹦": "=",
             "≧": "≥", "≦": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "=", "大于": ">", "小于": "<",
             "定性": None, "定量": None, "正向": "≥", "反向": "≤"}
 _PLACEHOLDER = re.compile(r"^(?:指标\s*\d+\s*[：:]?|[.…。·]{2,}|…+|\.{3,}|-{2,}|/|无|——)$")
@@ -160,7 +160,7 @@ def read_row(row: Row, schema: Schema) -> RowParse | None:
     return rp
 
 
-_OP_WORDS_STRICT = frozenset({"≥", ">=", "≤", "<=", "=", ">", "<", "＝", "≧", "≦", "大于等于", "小于等于", "等于", "大于",
+_OP_WORDS_STRICT = frozenset({"≥", ">=", "≤", "<=", "=", ">", "<", "＝", "﹦", "≧", "≦", "大于等于", "小于等于", "等于", "大于",
                               "小于"})
 _UNIT_CELL = re.compile(r"^[^\d\s=≥≤<>]{1,6}$")
 _NUMBER_CELL = re.compile(r"^\d{1,4}(?:\.\d+)?%?$")

@@ -396,6 +396,10 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
             # header cells wrapped onto the next lines ('实际 完成值 |' / '分值 | 得分 | …'): lines holding
             # only column names (none a category label or a value) continue the header row
             merged = list(cells)  # empty cells kept: they hold the columns' places
+            prev = rows[i - 1] if i > 0 else None
+            if prev is not None and len(prev.nonempty()) == 1 and header_role(prev.nonempty()[0][1]) == "l1" and \
+                    "l1" not in [header_role(c) for c in cells if c.strip()]:
+                merged = [prev.nonempty()[0][1]] + [c for c in cells if c.strip()]  # '一级 指标 |' on the line above
             j = i + 1
             while j < len(rows) and j <= i + 3 and not rows[j].blank and all(
                     header_role(t) is not None and label_info(t) is None and not looks_like_target(t)
