@@ -400,3 +400,24 @@ def test_document_preview_page_chunks_are_joined():
     assert [(i.l2, i.name, i.target.raw) for i in t.indicators] == [
         ("数量指标", "更新音响设备", "50件"), ("质量指标", "设备质量", "合格"),
         ("时效指标", "按时完成率", "100%")]  # from the second chunk: joined to the first
+
+
+def test_an_indented_tree_export_is_read_by_depth():
+    text = ("某市疾控中心2020年项目绩效目标批复表\n单位:元\n项目\n指标值\n绩效金额\n 某市疾病预防控制中心\n"
+            "  疫苗及药物采购\n3000000\n   产出指标\n    时效指标(必填)\n     疫苗提供及时率\n100%\n"
+            "     治疗及时率\n100%\n    数量指标(必填硬性指标)\n     疫苗使用率\n98%\n   满意度指标\n"
+            "    服务对象满意度指标(必填)\n     服务对象满意度\n95%\n附件下载:\n")
+    t = _one(text)
+    assert (t.title, t.unit, t.budget.total or t.budget.current_year) == ("疫苗及药物采购", "某市疾病预防控制中心", 3000000)
+    assert _rows(t) == [("产出指标", "时效指标(必填)", "疫苗提供及时率", "100%"),
+                        ("产出指标", "时效指标(必填)", "治疗及时率", "100%"),
+                        ("产出指标", "数量指标(必填硬性指标)", "疫苗使用率", "98%"),
+                        ("满意度指标", "服务对象满意度指标(必填)", "服务对象满意度", "95%")]
+
+
+def test_self_evaluation_rows_with_only_points_and_score():
+    t = _one("项目支出绩效自评表\n项目名称 水旱灾害防御经费\n二级指标 三级指标 年度指标值 实际完成值 分值 得分\n"
+             "数量指标 完成改造项目数量 1 1 10 10\n质量指标 工程质量合格 10 10\n时效指标 完成及时率 100% 100% 10 10\n")
+    assert [(i.name, i.target.raw if i.target else None, i.points, i.score) for i in t.indicators] == [
+        ("完成改造项目数量", "1", "10", "10"), ("工程质量合格", None, "10", "10"),  # never 10 as its target
+        ("完成及时率", "100%", "10", "10")]

@@ -110,9 +110,71 @@ def _join_page_chunks(lines: list[str]) -> list[str]:
     return out
 
 
+def _depth(line: str) -> int:
+    return len(line) - len(line.lstrip(" \u3000"))
+
+
+def _indented_tree(lines: list[str]) -> dict[int, list[str]] | None:
+    """A budget system's tree export ('项目 / 指标值 / 绩效金额', then one node per line indented by
+    its depth — unit, project, 一级, 二级, indicator — each value on the unindented line below it):
+    → {line index: cells} rows of 一级/二级/三级/指标值 plus the project's own fields. None when the
+    text is not such a tree: 一级 labels at one depth, 二级 labels one deeper, and indicators one
+    deeper still, each followed by a value."""
+    from ingest.targets import looks_like_target
+    nodes = [(k, _depth(x), x.strip()) for k, x in enumerate(lines) if x.strip()]
+    l1_depths = {d for _, d, t in nodes if d > 0 and (i := label_info(t)) is not None and 1 in i.levels}
+    l2_depths = {d for _, d, t in nodes if d > 0 and (i := label_info(t)) is not None and i.levels == {2}}
+    d1 = next((d for d in sorted(l1_depths) if d + 1 in l2_depths), None)
+    if d1 is None or d1 < 2:
+        return None
+    out: dict[int, list[str]] = {}
+    l1 = l2 = None
+    found = 0
+    for n, (k, d, t) in enumerate(nodes):
+        nxt = nodes[n + 1] if n + 1 < len(nodes) else None
+        value = nxt[2] if nxt is not None and nxt[1] < d1 - 2 + 1 and nxt[1] < d else None
+        if d == d1 - 2 and value is None:
+            out[k] = ["预算单位：", t]  # the unit, the tree's first level
+        elif d == d1 - 1:
+            out[k] = ["项目名称：", t]
+            if value is not None and re.fullmatch(r"[\d,]+(?:\.\d+)?", value):
+                out[nxt[0]] = ["绩效金额：", value]
+        elif d == d1 and label_info(t) is not None:
+            l1, l2 = t, None
+        elif d == d1 + 1 and label_info(t) is not None:
+            l2 = t
+        elif d == d1 + 2 and l1 is not None:
+            if value is not None and looks_like_target(value):
+                out[k] = [l1, l2 or "", t, value]
+                out[nxt[0]] = []
+                found += 1
+            else:
+                out[k] = [l1, l2 or "", t, ""]
+    if found < 3:
+        return None
+    first = min(out)
+    out[first] = ["一级指标", "二级指标", "三级指标", "指标值"] if not out[first] else out[first]
+    return out
+
+
 def read_rows(text: str) -> list[Row]:
     raw_lines = split_lines(text)
     lines = _join_page_chunks([clean_html(strip_controls(raw)) for raw in raw_lines])
+    tree = _indented_tree(lines)
+    if tree is not None:
+        header_at = min(k for k, c in tree.items() if len(c) == 4)
+        rows = []
+        for n, line in enumerate(lines, start=1):
+            k = n - 1
+            if k == header_at:
+                rows.append(Row(line=n, cells=["一级指标", "二级指标", "三级指标", "指标值"], layout="tab"))
+            if k in tree:
+                if tree[k]:
+                    rows.append(Row(line=n, cells=tree[k], layout="tab"))
+            else:
+                cells, layout = split_cells(line)
+                rows.append(Row(line=n, cells=cells, layout=layout))
+        return rows
     drop_single_blanks = _paragraph_spaced(lines)
     rows = []
     for n, line in enumerate(lines, start=1):
