@@ -116,6 +116,10 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
             # no heading and no 项目名称: an indicator section (一级指标 / 二级指标 / 三级指标 …) is a table
             h_idx, _schema, _glued = _find_indicator_header(rows)
             if h_idx is None:
+                # a page that holds only the middle of a table: its indicator rows (a label and a value
+                # in the same row) are the table
+                if _indicator_rows(rows) >= 3:
+                    return [(0, len(rows))]
                 return []
             first = max((i for i in range(h_idx) if rows[i].blank), default=0)
             first = next((i for i in range(first, -1, -1) if not rows[i].blank and len(compact(rows[i].text)) <= 60
@@ -137,7 +141,7 @@ def split_tables(rows: list[Row]) -> list[tuple[int, int]]:
 
 
 _ROLE_NAMES = {"l1": "一级指标", "l2": "二级指标", "name": "三级指标", "op": "指标性质", "target": "指标值",
-               "unit": "度量单位", "weight": "权重"}
+               "unit": "度量单位", "weight": "权重", "actual": "实际完成值", "score": "得分"}
 
 
 def _schema_from_rows(rows: list[Row]) -> Schema | None:
@@ -149,18 +153,27 @@ def _schema_from_rows(rows: list[Row]) -> Schema | None:
         if len(ne) < 5 or label_info(ne[0]) is None or label_info(ne[1]) is None or label_info(ne[2]) is not None:
             continue
         roles = ["l1", "l2", "name"]
+        trailing: list[str] = []
         for t in ne[3:]:
             c = compact(halfwidth(t))
+            if trailing and not re.fullmatch(r"\d{1,3}(?:\.\d+)?%?", c):
+                return None
             if c in ("=", "≥", "≤", ">", "<", "＝", ">=", "<=") and "op" not in roles and "target" not in roles:
                 roles.append("op")
             elif "target" not in roles and (looks_like_target(t) or c in ("定性", "定量")):
                 roles.append("target")
-            elif "target" in roles and "unit" not in roles and re.fullmatch(r"[%‰]|[^\d\s=≥≤<>]{1,6}", c):
+            elif "target" in roles and "unit" not in roles and not trailing and \
+                    re.fullmatch(r"[%‰]|[^\d\s=≥≤<>]{1,6}", c):
                 roles.append("unit")
-            elif "target" in roles and re.fullmatch(r"\d{1,3}(?:\.\d+)?", c):
-                roles.append("weight")
+            elif "target" in roles and re.fullmatch(r"\d{1,3}(?:\.\d+)?%?", c):
+                trailing.append(c)
             else:
                 return None
+        # numbers after the target: the weight; with two, the actual value and the weight; with
+        # three, the actual value, the weight and the score (a self-evaluation)
+        roles += {0: [], 1: ["weight"], 2: ["actual", "weight"], 3: ["actual", "weight", "score"]}.get(len(trailing), [])
+        if len(trailing) > 3:
+            return None
         if "target" not in roles or len(set(roles)) != len(roles):
             return None
         return Schema(roles, [_ROLE_NAMES[x] for x in roles])
