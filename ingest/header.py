@@ -139,6 +139,9 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
     cells = [part for c in cells for part in _unglue(c)]
     while len(cells) > 1 and _TABLE_NUMBER.match(compact(cells[0])):
         cells = cells[1:]  # a table number ('公开14表', '附表2') before the first key
+    if len(cells) > 2 and re.fullmatch(r"[\u4e00-\u9fff]{2,6}(?:基本情况|情况|信息)", compact(cells[0])) and \
+            _bare_key(cells[1]):
+        cells = cells[1:]  # a section title in the first column ('项目基本情况 | 项目名称 | …')
     out: list[tuple[str, str]] = []
     pending_key: str | None = None
     values: list[str] = []
