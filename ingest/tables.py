@@ -180,6 +180,19 @@ def _schema_from_rows(rows: list[Row]) -> Schema | None:
     return None
 
 
+def _join_header_cells(merged: list[str], more: list[str]) -> list[str]:
+    """Header cells continued on the next line; a lone '指标'/'目标' ends the cell before it
+    ('二级' / '指标': a column name split at its space)."""
+    out = list(merged)
+    for t in more:
+        c = compact(t)
+        if c in ("指标", "目标") and out and compact(out[-1]).endswith("级"):
+            out[-1] = compact(out[-1]) + c
+        else:
+            out.append(t)
+    return out
+
+
 def _wrapped_header_head(rows: list[Row], j: int) -> bool:
     """'年度' / '指标值', '实际' / '完成值': a column name wrapped over two cells, the first no name."""
     if j + 1 >= len(rows) or rows[j + 1].layout != "single":
@@ -417,7 +430,7 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
             while j < len(rows) and j <= i + 3 and not rows[j].blank and all(
                     header_role(t) is not None and label_info(t) is None and not looks_like_target(t)
                     and len(compact(t)) <= 16 for _, t in rows[j].nonempty()):
-                merged = [c for c in merged if c.strip()] + [t for _, t in rows[j].nonempty()]
+                merged = _join_header_cells([c for c in merged if c.strip()], [t for _, t in rows[j].nonempty()])
                 j += 1
             return j - 1, schema_from_header(_one_of_twin_headers(merged)), False
         if r.layout in ("tab", "pipe", "spaces") and any(header_role(c) == "l1" for c in cells):
@@ -427,10 +440,10 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
             j = i + 1
             while j < len(rows) and j <= i + 6 and not rows[j].blank and all(
                     header_role(t) is not None and label_info(t) is None for _, t in rows[j].nonempty()):
-                merged.extend(t for _, t in rows[j].nonempty())
+                merged = _join_header_cells(merged, [t for _, t in rows[j].nonempty()])
                 j += 1
             if j > i + 1 and is_header_row(merged):
-                return j - 1, schema_from_header(merged), False
+                return j - 1, schema_from_header(_one_of_twin_headers(merged)), False
         if r.layout == "single":
             glued = split_glued_header(r.text)
             if glued:
@@ -827,9 +840,11 @@ def _one_of_twin_headers(cells: list[str]) -> list[str]:
     """'一级 | 二级 | 三级 | 指标值 | 二级 | 三级 | 指标值': two column groups side by side (中期 | 年度);
     the rows are read against one group (_one_of_twin_groups reads each row once)."""
     ne = [compact(c) for c in cells if c.strip()]
+    roles = [header_role(c) for c in ne]
     for k in range(len(ne) // 2, 1, -1):
         s = len(ne) - 2 * k
-        if s >= 0 and ne[s:s + k] == ne[s + k:] and any(header_role(c) == "target" for c in ne[s:s + k]):
+        # the same columns twice, by their roles ('指标值(或计划水平)' and '计划指标值(或计划水平)' are both values)
+        if s >= 0 and roles[s:s + k] == roles[s + k:] and None not in roles[s:] and "target" in roles[s:s + k]:
             return ne[:s + k]
     return cells  # as given, empty cells and all
 

@@ -39,6 +39,13 @@ def test_second_real_set_does_not_regress():
     assert t["docs_found"] >= 13, t
 
 
+def test_reserve_set_does_not_regress():
+    # held out until its first score (33/82, 11 invented); development data since: 73/82, 1 invented
+    t = _totals("realdata_reserve")
+    assert t["right"] >= 71, t
+    assert t["invented"] <= 2, t
+
+
 def test_third_real_set_does_not_regress():
     # held out until its first score (71/171, 54 invented); development data since: 145/171, 12 invented
     t = _totals("realdata_heldout")
