@@ -138,12 +138,16 @@ class Jixiao:
 
             files = expand_paths(paths)
             errors: list[dict] = []
-            chunks: list[bytes] = []
+            prepared_ = []
             for _path, errs, prepared, _docs in _prepared_files(files, self.base_iri):
                 errors.extend(errs)
                 if prepared is not None:
-                    chunks.append(prepared.nquads)
-            report = audit.audit_memory(audit.memory_store(chunks), engine, settings_, rules)
+                    prepared_.append(prepared)
+            if engine == "pyshacl":  # the reference: every file in one graph
+                report = audit.audit_memory(audit.memory_store([p.nquads for p in prepared_]), engine,
+                                            settings_, rules)
+            else:  # each file on its own, as the ingest workers audit it (already done there)
+                report = audit.files_report(prepared_, settings_, rules)
             report.errors = errors
             return report
         report = audit.audit_store(self.store, engine, settings_, rules,
@@ -220,6 +224,12 @@ def prepare_file(path: str, base_iri: str | None) -> tuple[str, list[dict], obje
         prepared = prepare_source(record, Minter(base_iri))
     except Exception as exc:  # mapping failed: reported like a failed store, nothing written
         return path, [_error(path, None, "store", f"{type(exc).__name__}: {exc}")], None, []
+    try:  # the audit rules, table by table, stored with the source (a store audit gathers them)
+        from graph.audit import attach_findings
+
+        attach_findings(prepared, Minter(base_iri))
+    except Exception as exc:  # the file is still stored; `jixiao audit` audits its tables itself
+        errors.append(_error(path, None, "audit", f"audit at ingest failed: {type(exc).__name__}: {exc}"))
     doc_keys = [d.doc_number or d.title or "" for t in record.tables for d in (*t.legal_bases, *t.other_cited_documents)]
     return path, errors, prepared, doc_keys
 

@@ -159,7 +159,8 @@ class Finding:
                 "applicant": self.applicant}
 
     def key(self) -> tuple:
-        return (self.rule, self.project_iri, self.line, self.value if self.value and "://" in self.value else None)
+        return (self.rule, self.project_iri, self.file, self.line,
+                self.value if self.value and "://" in self.value else None)
 
 
 CSV_FIELDS = ("rule", "severity", "message", "file", "line", "project", "project_iri", "applicant")
@@ -412,6 +413,8 @@ def audit_store(store, engine: str = "sparql", settings: dict[str, Literal] | No
     """Audit every table in a :class:`graph.base.GraphStore` (the union of its graphs)."""
     from graph.validate import union_graph
 
+    if engine == "sparql":  # the findings stored at ingest, the rest audited now
+        return gather_stored(lambda q: store.query(q).raw, settings, rule_ids, focus)
     return audit_query(lambda q: store.query(q).raw, lambda: union_graph(store), engine, settings, rule_ids, focus)
 
 
@@ -443,6 +446,169 @@ def audit_memory(store: ox.Store, engine: str = "sparql", settings: dict[str, Li
     return audit_query(query, data, engine, settings, rule_ids)
 
 
+# ------------------------------------------------------------------------------ one source at a time
+
+@cache
+def _framework_quads() -> tuple[ox.Quad, ...]:
+    import ontology
+
+    return tuple(ox.parse(ontology.read_text("frameworks.ttl").encode("utf-8"), ox.RdfFormat.TURTLE))
+
+
+def audit_version(settings: dict[str, Literal] | None = None) -> str:
+    """A digest of what findings depend on besides the tables: the rules, the frameworks and
+    the settings. Findings stored with a source count only while it is the current one."""
+    import ontology
+
+    settings = default_settings() if settings is None else settings
+    h = hashlib.sha256()
+    for name in ("audit.ttl", "frameworks.ttl"):
+        h.update(ontology.read_text(name).encode("utf-8") + b"\x00")
+    for name, value in sorted(settings.items()):
+        h.update(f"{name}={_literal_sparql(value)}\x00".encode())
+    return h.hexdigest()[:16]
+
+
+def audit_source(nquads: bytes, settings: dict[str, Literal] | None = None,
+                 rule_ids: Sequence[str] = ()) -> list[Finding]:
+    """The rules over one mapped source alone (its N-Quads, :class:`graph.base.PreparedSource`)
+    with the frameworks, in a small in-memory store: each of its tables is audited against
+    its own rows, even where a table of another file has the same project IRI. The same
+    set-based queries as :func:`audit_query`, so the findings are the same as there."""
+    store = ox.Store()
+    store.extend(_framework_quads())
+    store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+
+    def query(q: str):
+        return store.query(q, use_default_graph_as_union=True)
+
+    settings = default_settings() if settings is None else settings
+    raw = _run_sparql(query, _select_rules(rule_ids), settings, None)
+    return _findings(raw, query)[0]
+
+
+def attach_findings(prepared: Any, minter: Any = None) -> Any:
+    """Audit a :class:`graph.base.PreparedSource` (default settings) and add its findings to
+    its graph as an ``sh:ValidationReport`` (``Minter.source_audit_report``) carrying the
+    :func:`audit_version`: what the ingest workers do, so that a store audit only gathers
+    them (:func:`gather_stored`). The findings are also kept in ``prepared.findings``."""
+    from graph.iris import Minter
+
+    minter = minter or Minter()
+    findings = audit_source(prepared.nquads)
+    report_iri = str(minter.source_audit_report(prepared.sha256))
+    n, lit = ox.NamedNode, ox.Literal
+    r = n(report_iri)
+    triples = [ox.Triple(r, n(str(RDF.type)), n(str(SH.ValidationReport))),
+               ox.Triple(r, n(str(SH.conforms)), lit("false" if findings else "true", datatype=n(str(XSD.boolean)))),
+               ox.Triple(r, n(str(JXA.rulesVersion)), lit(audit_version()))]
+    by_id = {x.id: x for x in rules()}
+    for f in findings:
+        triples += _result_triples(r, report_iri, f, by_id)
+    g = f"<{prepared.graph}>"
+    extra = "".join(f"{t.subject} {t.predicate} {t.object} {g} .\n" for t in triples)
+    prepared.nquads += extra.encode("utf-8")
+    prepared.quads += len(triples)
+    prepared.triples += len(set(triples))
+    prepared.findings = findings
+    return prepared
+
+
+def files_report(prepared: Sequence[Any], settings: dict[str, Literal] | None = None,
+                 rule_ids: Sequence[str] = ()) -> AuditReport:
+    """The audit of some mapped files (:class:`graph.base.PreparedSource`), each on its own:
+    the findings the ingest workers found (:func:`attach_findings`, default settings), or
+    found now for files audited with other settings or not at all."""
+    settings = default_settings() if settings is None else settings
+    selected = {r.id for r in _select_rules(rule_ids)}
+    default = audit_version(settings) == audit_version()
+    t0 = time.perf_counter()
+    out: list[Finding] = []
+    for p in prepared:
+        found = p.findings if default and p.findings is not None else audit_source(p.nquads, settings, rule_ids)
+        out += [f for f in found if f.rule in selected]
+    out.sort(key=_sort_key)
+    return AuditReport(out, "sparql", time.perf_counter() - t0, sum(p.tables for p in prepared), dict(settings))
+
+
+_STORED = f"""SELECT ?g ?version ?rule ?message ?project ?line ?value WHERE {{ GRAPH ?g {{
+  ?report a <{SH}ValidationReport> ; <{JXA}rulesVersion> ?version .
+  OPTIONAL {{ ?report <{SH}result> ?r . ?r <{JX_IRI}rule> ?rule ; <{SH}resultMessage> ?message ;
+              <{SH}focusNode> ?project .
+              OPTIONAL {{ ?r <{JX_IRI}sourceLine> ?line }} OPTIONAL {{ ?r <{SH}value> ?value }} }} }} }}"""
+_SOURCE_PROJECTS = f"""SELECT ?g ?p ?path WHERE {{ GRAPH ?g {{ ?p a <{JX_IRI}Project> .
+  OPTIONAL {{ ?p <http://www.w3.org/ns/prov#wasDerivedFrom>/<{JX_IRI}path> ?path }} }} }}"""
+
+
+def _focus_values(focus: Sequence[str] | None, var: str) -> str:
+    return "" if focus is None else f"VALUES ?{var} {{ {' '.join(f'<{p}>' for p in focus)} }}"
+
+
+def _with_focus(query: str, focus: Sequence[str] | None, var: str) -> str:
+    if focus is None:
+        return query
+    m = _WHERE.search(query)
+    assert m is not None
+    return query[:m.end()] + " " + _focus_values(focus, var) + query[m.end():]
+
+
+def gather_stored(query: Callable[[str], Any], settings: dict[str, Literal] | None = None,
+                  rule_ids: Sequence[str] = (), focus: Sequence[str] | None = None) -> AuditReport:
+    """The findings stored with each source at ingest (:func:`attach_findings`), gathered by
+    one query; the tables of sources without current findings (stored by an older version,
+    other settings, or written without the ingest workers) are audited now by
+    :func:`audit_query`, the set-based engine, limited to them."""
+    settings = default_settings() if settings is None else settings
+    selected = {r.id for r in _select_rules(rule_ids)}
+    version = audit_version(settings)
+    t0 = time.perf_counter()
+    current: set[str] = set()
+    stored: list[tuple[str, str, str, str, int | None, str | None]] = []
+    for sol in query(_STORED):
+        if sol["version"].value != version:
+            continue
+        g = sol["g"].value
+        current.add(g)
+        if sol["rule"] is not None and sol["rule"].value in selected:
+            stored.append((g, sol["rule"].value, sol["message"].value, sol["project"].value,
+                           _opt_int(sol, "line"), _opt(sol, "value")))
+    paths: dict[str, str | None] = {}
+    projects: set[str] = set()
+    stale: set[str] = set()
+    for sol in query(_with_focus(_SOURCE_PROJECTS, focus, "p")):
+        g, p = sol["g"].value, sol["p"].value
+        projects.add(p)
+        if g in current:
+            if paths.get(g) is None:
+                paths[g] = _opt(sol, "path")
+        else:
+            stale.add(p)
+    context: dict[str, tuple[str | None, str | None]] = {}
+    for sol in query(_with_focus(_CONTEXT, focus, "p")):
+        p = sol["p"].value
+        if p not in context or context[p][0] is None:
+            context[p] = (_opt(sol, "title"), _opt(sol, "applicant"))
+    by_id = {r.id: r for r in rules()}
+    keep = projects - stale
+    seen: set[tuple] = set()
+    out: list[Finding] = []
+    for g, rid, message, p, line, value in stored:
+        if p not in keep:
+            continue
+        title, applicant = context.get(p, (None, None))
+        f = Finding(rule=rid, severity=by_id[rid].severity, message=message, file=paths.get(g), line=line,
+                    project=title, project_iri=p, value=None if value == p else value, applicant=applicant)
+        if f.key() not in seen:
+            seen.add(f.key())
+            out.append(f)
+    if stale:  # audited now, over the union of their graphs
+        rest = audit_query(query, None, "sparql", settings, rule_ids,
+                           focus=None if stale == projects and focus is None else sorted(stale))
+        out += rest.findings
+    out.sort(key=_sort_key)
+    return AuditReport(out, "sparql", time.perf_counter() - t0, len(projects), dict(settings))
+
+
 # ------------------------------------------------------------------------------ the report as RDF
 
 def report_triples(report: AuditReport, report_iri: str) -> list[ox.Triple]:
@@ -464,24 +630,32 @@ def report_triples(report: AuditReport, report_iri: str) -> list[ox.Triple]:
         out.append(ox.Triple(n(str(JXA.settings)), n(str(JXA[name])),
                              lit(str(value), datatype=n(str(value.datatype or XSD.string)))))
     for f in report.findings:
-        key = hashlib.sha256("\x1f".join(map(str, f.key())).encode("utf-8")).hexdigest()[:20]
-        res = n(f"{report_iri}/result/{key}")
-        out += [ox.Triple(r, n(sh + "result"), res),
-                ox.Triple(res, n(str(RDF.type)), n(sh + "ValidationResult")),
-                ox.Triple(res, n(sh + "focusNode"), n(f.project_iri)),
-                ox.Triple(res, n(sh + "resultSeverity"), n(SEVERITIES[f.severity])),
-                ox.Triple(res, n(sh + "sourceShape"), n(by_id[f.rule].iri)),
-                ox.Triple(res, n(sh + "sourceConstraintComponent"), n(sh + "SPARQLConstraintComponent")),
-                ox.Triple(res, n(sh + "resultMessage"), lit(f.message, language="zh")),
-                ox.Triple(res, n(str(JX.rule)), lit(f.rule))]
-        if f.line is not None:
-            out.append(ox.Triple(res, n(str(JX.sourceLine)), lit(str(f.line), datatype=n(str(XSD.integer)))))
-        if not f.value:  # as a SHACL engine reports it: the focus node is the value
-            out.append(ox.Triple(res, n(sh + "value"), n(f.project_iri)))
-        elif f.value.startswith(("http://", "https://", "urn:")):
-            out.append(ox.Triple(res, n(sh + "value"), n(f.value)))
-        else:
-            out.append(ox.Triple(res, n(sh + "value"), lit(f.value)))
+        out += _result_triples(r, report_iri, f, by_id)
+    return out
+
+
+def _result_triples(r: ox.NamedNode, report_iri: str, f: Finding, by_id: dict[str, Rule]) -> list[ox.Triple]:
+    """One finding as an ``sh:ValidationResult`` of the report ``r``."""
+    n, lit = ox.NamedNode, ox.Literal
+    sh = str(SH)
+    key = hashlib.sha256("\x1f".join(map(str, f.key())).encode("utf-8")).hexdigest()[:20]
+    res = n(f"{report_iri}/result/{key}")
+    out = [ox.Triple(r, n(sh + "result"), res),
+           ox.Triple(res, n(str(RDF.type)), n(sh + "ValidationResult")),
+           ox.Triple(res, n(sh + "focusNode"), n(f.project_iri)),
+           ox.Triple(res, n(sh + "resultSeverity"), n(SEVERITIES[f.severity])),
+           ox.Triple(res, n(sh + "sourceShape"), n(by_id[f.rule].iri)),
+           ox.Triple(res, n(sh + "sourceConstraintComponent"), n(sh + "SPARQLConstraintComponent")),
+           ox.Triple(res, n(sh + "resultMessage"), lit(f.message, language="zh")),
+           ox.Triple(res, n(str(JX.rule)), lit(f.rule))]
+    if f.line is not None:
+        out.append(ox.Triple(res, n(str(JX.sourceLine)), lit(str(f.line), datatype=n(str(XSD.integer)))))
+    if not f.value:  # as a SHACL engine reports it: the focus node is the value
+        out.append(ox.Triple(res, n(sh + "value"), n(f.project_iri)))
+    elif f.value.startswith(("http://", "https://", "urn:")):
+        out.append(ox.Triple(res, n(sh + "value"), n(f.value)))
+    else:
+        out.append(ox.Triple(res, n(sh + "value"), lit(f.value)))
     return out
 
 

@@ -62,6 +62,7 @@ class PreparedSource:
     warnings: list[dict] = field(default_factory=list)
     version: str = MAPPING_VERSION
     replaces: list[str] = field(default_factory=list)  # graphs of earlier versions this one replaces
+    findings: list | None = None  # its tables' audit findings, once audited (graph.audit.attach_findings)
 
     def result(self, changed: bool, triples: int | None = None) -> ReplaceResult:
         return ReplaceResult(graph=self.graph, changed=changed, triples=self.triples if triples is None else triples,

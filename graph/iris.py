@@ -83,6 +83,10 @@ class Minter:
     def audit_report(self) -> URIRef:
         return self._iri("audit/report")
 
+    def source_audit_report(self, sha256: str) -> URIRef:
+        """The findings of one source's tables, stored in the source's graph at ingest."""
+        return self._iri(f"audit/source/{self.source_id(sha256)}")
+
     def reuse_graph(self) -> URIRef:
         return self._iri("graph/reuse")
 
