@@ -126,12 +126,91 @@ def test_rerun_replaces_the_stored_report(tmp_path):
         jx.close()
 
 
+def _stored_reports(jx) -> list[dict]:
+    sh = "http://www.w3.org/ns/shacl#"
+    return jx.store.select(f"""SELECT ?g ?r ?v WHERE {{ GRAPH ?g {{
+        ?r a <{sh}ValidationReport> ; <{audit.JXA}rulesVersion> ?v }} }}""")
+
+
+def _tamper(jx, graph: str, rule: str, message: str) -> None:
+    """Overwrite the stored message of a finding of ``rule`` in a source's graph."""
+    sh = "http://www.w3.org/ns/shacl#"
+    jx.store.update(f"""DELETE {{ GRAPH <{graph}> {{ ?x <{sh}resultMessage> ?m }} }}
+        INSERT {{ GRAPH <{graph}> {{ ?x <{sh}resultMessage> "{message}"@zh }} }}
+        WHERE {{ GRAPH <{graph}> {{ ?x jx:rule "{rule}" ; <{sh}resultMessage> ?m }} }}""")
+
+
+def test_store_audit_gathers_the_findings_stored_at_ingest(tmp_path):
+    """Ingest audits each file's tables in its workers and stores the findings with the
+    source; a store audit gathers them (the same findings as every rule run over the whole
+    store now) and audits again only the sources whose stored findings are not current."""
+    jx = Jixiao(data=tmp_path)
+    try:
+        names = ["duplicate-indicator", "missing-satisfaction", "no-legal-basis", "base"]
+        jx.ingest([FIXTURES / f"{n}.txt" for n in names], index=False)
+        stored = _stored_reports(jx)
+        assert len(stored) == len(names) and {r["v"] for r in stored} == {audit.audit_version()}
+        everything = audit.audit_query(lambda q: jx.store.query(q).raw)  # every rule, whole store, now
+        gathered = jx.audit()
+        assert [f.to_dict() for f in gathered.findings] == [f.to_dict() for f in everything.findings]
+        assert {f.rule for f in gathered.findings} >= {"duplicate-indicator", "missing-satisfaction", "no-legal-basis"}
+        graph_of = {Path(f.file).stem: g for f in gathered.findings
+                    for g in [next(r["g"] for r in stored if jx.store.ask(
+                        f'ASK {{ GRAPH <{r["g"]}> {{ ?s jx:path "{f.file}" }} }}'))]}
+        # gathered, not recomputed: a message changed in the store is what the audit shows
+        _tamper(jx, graph_of["duplicate-indicator"], "duplicate-indicator", "stored")
+        # a source whose findings come from other rules (another version) is audited again
+        _tamper(jx, graph_of["no-legal-basis"], "no-legal-basis", "stale")
+        jx.store.update(f"""DELETE {{ GRAPH ?g {{ ?r <{audit.JXA}rulesVersion> ?v }} }}
+            INSERT {{ GRAPH ?g {{ ?r <{audit.JXA}rulesVersion> "older" }} }}
+            WHERE {{ GRAPH ?g {{ ?r <{audit.JXA}rulesVersion> ?v }} VALUES ?g {{ <{graph_of["no-legal-basis"]}> }} }}""")
+        messages = {f.rule: f.message for f in jx.audit().findings}
+        assert messages["duplicate-indicator"] == "stored"
+        assert messages["no-legal-basis"] == "表中没有立项依据"
+        # other settings: nothing stored applies, every table is audited now
+        cost = {f.rule: f.message for f in jx.audit(settings=SETTINGS).findings}
+        assert cost["duplicate-indicator"] != "stored" and cost["no-legal-basis"] == "表中没有立项依据"
+    finally:
+        jx.close()
+
+
+def test_tables_sharing_a_project_iri_are_audited_each_at_its_own_file_and_line(tmp_path):
+    """Two files with the same year, applicant and title are one project (one IRI); each
+    table is still audited against its own rows, and each finding names its file and line."""
+    base = (FIXTURES / "base.txt").read_text(encoding="utf-8").split("\n")
+    dup = next(i for i, line in enumerate(base) if "培训合格率" in line)
+    a = tmp_path / "a.txt"
+    a.write_text("\n".join(base[:dup + 1] + [base[dup]] + base[dup + 1:]), encoding="utf-8")
+    b = tmp_path / "b.txt"  # two lines more before the heading; no satisfaction row
+    b.write_text("\n".join(["", ""] + [line for line in base if "满意度" not in line]), encoding="utf-8")
+    # the weights of each table are summed on their own: 120 in a, 80 in b (at the heading)
+    expected = [("a.txt", 1, "weights-not-100"), ("a.txt", dup + 2, "duplicate-indicator"),
+                ("b.txt", 3, "missing-satisfaction"), ("b.txt", 3, "weights-not-100")]
+
+    def found(report) -> list[tuple]:
+        return sorted((Path(f.file).name, f.line, f.rule) for f in report.findings)
+
+    jx = Jixiao(data=tmp_path / "d")
+    try:
+        files = jx.audit(paths=[a, b])
+        assert found(files) == expected
+        assert len({f.project_iri for f in files.findings}) == 1  # one project: the IRIs merge them
+        jx.ingest([a, b], index=False)
+        assert found(jx.audit()) == expected
+    finally:
+        jx.close()
+
+
 @pytest.mark.slow
 def test_pyshacl_reference_engine_gives_the_same_findings(audited):
     jx, report = audited
     reference = jx.audit(settings=SETTINGS, engine="pyshacl")
     assert {f.key() for f in reference.findings} == {f.key() for f in report.findings}
     assert len(reference.findings) == len(report.findings)
+    # with the default settings: the findings stored at ingest, gathered
+    reference, gathered = jx.audit(engine="pyshacl"), jx.audit()
+    assert {f.key() for f in reference.findings} == {f.key() for f in gathered.findings}
+    assert len(reference.findings) == len(gathered.findings)
 
 
 def test_pyshacl_runs_the_shapes_file_as_written(tmp_path):
