@@ -1,19 +1,26 @@
-"""Audit benchmark: the audit rules (ontology/audit.ttl) on a synthetic corpus, by stage.
+"""Audit benchmark: the audit rules (ontology/audit.ttl) on a synthetic corpus, as a user runs them.
 
-    python benchmarks/bench_audit.py --corpus /tmp/c10k            # a folder from synth.py
-    python benchmarks/bench_audit.py --tables 1000                 # generate one first
-    python benchmarks/bench_audit.py --corpus /tmp/c10k --store /tmp/d10k --json out.json
+    python benchmarks/bench_audit.py --tables 10000 --work /tmp/bench-audit    # generate, then measure
+    python benchmarks/bench_audit.py --corpus /tmp/c10k --work /tmp/bench-audit --json out.json
 
-Stages (wall and CPU seconds of this process; parsing runs in two worker processes, so its
-CPU is theirs): parse and map the files (``jixiao audit PATH`` does the same), load the
-mapped triples into an in-memory Oxigraph store, run every rule (set-based SPARQL engine),
-per rule and in all. ``--store`` also times the same audit over an ingested on-disk store
-(``jixiao audit --data``). The machine's load average is recorded with each run.
+Stages (wall and CPU seconds of this process, and the machine's load average):
+
+- ``files``: ``jixiao audit PATH…`` — every file parsed, mapped and audited on its own in
+  the two worker processes (their CPU is theirs, not counted here), the findings gathered.
+- ``store_write``: the prepared sources, findings included, written to a fresh on-disk store
+  by the ingest's write path (``GraphStore.write_sources``), as ``jixiao ingest`` does.
+- ``store_audit``: ``jixiao audit`` on that store — the findings stored at ingest gathered
+  (``graph.audit.gather_stored``); ``store_audit_save`` also replaces its audit graph (the
+  CLI's default ``--save``).
+- ``compare``: on the first ``--compare`` files, in this process, the audit itself measured
+  both ways as a ratio: every rule over all their tables in one in-memory store (the
+  whole-graph engine, loading included) against each file audited on its own.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -39,69 +46,105 @@ def _load() -> list[float]:
         return []
 
 
-def run_rules(query, label: str) -> dict:
+def _corpus(args) -> Path:
+    if args.corpus is not None:
+        return args.corpus
+    import importlib.util
+
+    corpus = args.work / f"corpus-{args.tables}"
+    if (corpus / "manifest.json").exists():
+        return corpus
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    synth = importlib.util.module_from_spec(spec)
+    sys.modules["synth"] = synth
+    spec.loader.exec_module(synth)
+    synth.generate(args.tables, seed=1, out=corpus)
+    return corpus
+
+
+def compare(prepared: list, files: int) -> dict:
+    """The whole-graph engine against file-by-file on the same files (CPU of this process)."""
     from graph import audit
 
-    settings = audit.default_settings()
-    per, raw_total = {}, 0
-    t_all = _clock()
-    for rule in audit.rules():
-        t = _clock()
-        raw = audit._run_sparql(query, [rule], settings, None)
-        per[rule.id] = {**_since(t), "findings": len(raw)}
-        raw_total += len(raw)
-        print(f"  {label} {rule.id}: {per[rule.id]}", file=sys.stderr, flush=True)
-    return {"rules": _since(t_all), "per_rule": per, "raw_findings": raw_total}
+    part = prepared[:files]
+    t = _clock()
+    whole = audit.audit_memory(audit.memory_store(p.nquads for p in part))
+    whole_t = _since(t)
+    t = _clock()
+    each = [f for p in part for f in audit.audit_source(p.nquads)]
+    each_t = _since(t)
+    keys = sorted(f.key() for f in whole.findings) == sorted(f.key() for f in each)
+    return {"files": len(part), "tables": sum(p.tables for p in part), "whole_graph": whole_t,
+            "file_by_file": each_t, "findings": len(each), "same_findings": keys,
+            "cpu_ratio": round(each_t["cpu_s"] / whole_t["cpu_s"], 2) if whole_t["cpu_s"] else None}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, help="folder of tables (benchmarks/synth.py output)")
-    ap.add_argument("--tables", type=int, help="generate a corpus of this many tables first")
-    ap.add_argument("--store", type=Path, help="also audit this ingested data folder (on disk)")
+    ap.add_argument("--tables", type=int, default=10000, help="generate a corpus of this many tables (default 10000)")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "jixiao-bench-audit",
+                    help="corpus and store folder (the store is written afresh)")
+    ap.add_argument("--compare", type=int, default=250, help="files for the engine comparison (0: skip)")
     ap.add_argument("--json", type=Path, help="write the results here")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     from api.app import Jixiao, _prepared_files
     from graph import audit
+    from graph.store import EmbeddedStore
     from ingest.pipeline import expand_paths
 
-    corpus = args.corpus
-    if corpus is None:
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-        synth = importlib.util.module_from_spec(spec)
-        sys.modules["synth"] = synth
-        spec.loader.exec_module(synth)
-        corpus = Path(tempfile.mkdtemp(prefix="bench-audit-"))
-        synth.generate(args.tables or 1000, seed=1, out=corpus)
+    args.work.mkdir(parents=True, exist_ok=True)
+    corpus = _corpus(args)
     out: dict = {"corpus": str(corpus), "load_before": _load()}
     files = expand_paths([corpus])
+
     t = _clock()
-    chunks = [p.nquads for _path, _errs, p, _docs in _prepared_files(files, None) if p is not None]
-    out["parse_map"] = {**_since(t), "files": len(files)}
+    prepared = [p for _path, _errs, p, _docs in _prepared_files(files, None) if p is not None]
+    report = audit.files_report(prepared)
+    out["files"] = {**_since(t), "files": len(files), "tables": report.projects, "findings": len(report.findings),
+                    "counts": report.counts()}
+    print("files", out["files"]["wall_s"], file=sys.stderr, flush=True)
+
+    data = args.work / "data"
+    shutil.rmtree(data, ignore_errors=True)
     t = _clock()
-    mem = audit.memory_store(chunks)
-    del chunks
-    out["load_memory"] = {**_since(t), "quads": len(mem)}
-    out["memory"] = run_rules(lambda q: mem.query(q, use_default_graph_as_union=True), "memory")
-    t = _clock()
-    report = audit.audit_memory(mem)
-    out["memory_full_audit"] = {**_since(t), "findings": len(report.findings), "tables": report.projects,
-                                "counts": report.counts()}
-    if args.store:
-        jx = Jixiao(data=args.store, read_only=True)
-        try:
-            out["store"] = run_rules(lambda q: jx.store.query(q).raw, "store")
-        finally:
-            jx.close()
+    store = EmbeddedStore(data)
+    try:
+        failed = [o for _i, o in store.write_sources(iter(prepared)) if isinstance(o, Exception)]
+        store.publish()
+    finally:
+        store.close()
+    out["store_write"] = {**_since(t), "failed": len(failed)}
+    print("store_write", out["store_write"]["wall_s"], file=sys.stderr, flush=True)
+
+    jx = Jixiao(data=data, read_only=True)
+    try:
+        t = _clock()
+        stored = jx.audit()
+        out["store_audit"] = {**_since(t), "findings": len(stored.findings), "tables": stored.projects,
+                              "same_as_files": sorted(f.key() for f in stored.findings)
+                              == sorted(f.key() for f in report.findings)}
+    finally:
+        jx.close()
+    print("store_audit", out["store_audit"]["wall_s"], file=sys.stderr, flush=True)
+    jx = Jixiao(data=data)
+    try:
+        t = _clock()
+        saved = jx.audit(save=True)
+        out["store_audit_save"] = {**_since(t), "findings": len(saved.findings)}
+    finally:
+        jx.close()
+    print("store_audit_save", out["store_audit_save"]["wall_s"], file=sys.stderr, flush=True)
+    if args.compare:
+        out["compare"] = compare(prepared, args.compare)
     out["load_after"] = _load()
     text = json.dumps(out, ensure_ascii=False, indent=1)
     print(text)
     if args.json:
         args.json.write_text(text, encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

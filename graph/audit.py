@@ -152,6 +152,7 @@ class Finding:
     project_iri: str
     value: str | None = None  # the offending node (an indicator or a document) or value
     applicant: str | None = None  # the table's 申报单位 (the issuer of the table)
+    result: str | None = None  # its sh:ValidationResult stored with the source, when gathered from there
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "severity": self.severity, "message": self.message, "file": self.file,
@@ -531,11 +532,14 @@ def files_report(prepared: Sequence[Any], settings: dict[str, Literal] | None = 
     return AuditReport(out, "sparql", time.perf_counter() - t0, sum(p.tables for p in prepared), dict(settings))
 
 
-_STORED = f"""SELECT ?g ?version ?rule ?message ?project ?line ?value WHERE {{ GRAPH ?g {{
+_STORED = f"""SELECT ?g ?version ?r ?rule ?message ?project ?line ?value WHERE {{ GRAPH ?g {{
   ?report a <{SH}ValidationReport> ; <{JXA}rulesVersion> ?version .
   OPTIONAL {{ ?report <{SH}result> ?r . ?r <{JX_IRI}rule> ?rule ; <{SH}resultMessage> ?message ;
               <{SH}focusNode> ?project .
               OPTIONAL {{ ?r <{JX_IRI}sourceLine> ?line }} OPTIONAL {{ ?r <{SH}value> ?value }} }} }} }}"""
+_TITLES = f"""SELECT ?p ?title ?applicant WHERE {{ ?p a <{JX_IRI}Project> .
+  OPTIONAL {{ ?p <{JX_IRI}applicant>/<http://www.w3.org/2004/02/skos/core#prefLabel> ?applicant }}
+  OPTIONAL {{ ?p <{DCTERMS.title}> ?title }} }}"""
 _SOURCE_PROJECTS = f"""SELECT ?g ?p ?path WHERE {{ GRAPH ?g {{ ?p a <{JX_IRI}Project> .
   OPTIONAL {{ ?p <http://www.w3.org/ns/prov#wasDerivedFrom>/<{JX_IRI}path> ?path }} }} }}"""
 
@@ -563,14 +567,14 @@ def gather_stored(query: Callable[[str], Any], settings: dict[str, Literal] | No
     version = audit_version(settings)
     t0 = time.perf_counter()
     current: set[str] = set()
-    stored: list[tuple[str, str, str, str, int | None, str | None]] = []
+    stored: list[tuple[str, str, str, str, str, int | None, str | None]] = []
     for sol in query(_STORED):
         if sol["version"].value != version:
             continue
         g = sol["g"].value
         current.add(g)
         if sol["rule"] is not None and sol["rule"].value in selected:
-            stored.append((g, sol["rule"].value, sol["message"].value, sol["project"].value,
+            stored.append((g, sol["r"].value, sol["rule"].value, sol["message"].value, sol["project"].value,
                            _opt_int(sol, "line"), _opt(sol, "value")))
     paths: dict[str, str | None] = {}
     projects: set[str] = set()
@@ -584,7 +588,7 @@ def gather_stored(query: Callable[[str], Any], settings: dict[str, Literal] | No
         else:
             stale.add(p)
     context: dict[str, tuple[str | None, str | None]] = {}
-    for sol in query(_with_focus(_CONTEXT, focus, "p")):
+    for sol in query(_with_focus(_TITLES, focus, "p")):
         p = sol["p"].value
         if p not in context or context[p][0] is None:
             context[p] = (_opt(sol, "title"), _opt(sol, "applicant"))
@@ -592,12 +596,13 @@ def gather_stored(query: Callable[[str], Any], settings: dict[str, Literal] | No
     keep = projects - stale
     seen: set[tuple] = set()
     out: list[Finding] = []
-    for g, rid, message, p, line, value in stored:
+    for g, iri, rid, message, p, line, value in stored:
         if p not in keep:
             continue
         title, applicant = context.get(p, (None, None))
         f = Finding(rule=rid, severity=by_id[rid].severity, message=message, file=paths.get(g), line=line,
-                    project=title, project_iri=p, value=None if value == p else value, applicant=applicant)
+                    project=title, project_iri=p, value=None if value == p else value, applicant=applicant,
+                    result=iri)
         if f.key() not in seen:
             seen.add(f.key())
             out.append(f)
@@ -614,7 +619,8 @@ def gather_stored(query: Callable[[str], Any], settings: dict[str, Literal] | No
 def report_triples(report: AuditReport, report_iri: str) -> list[ox.Triple]:
     """The findings as an ``sh:ValidationReport`` (``report_iri``) with one ``sh:ValidationResult``
     each: ``sh:focusNode`` the table, ``sh:value`` the row or document, ``jx:sourceLine`` the
-    line, ``jx:rule`` the rule id, plus severity, message and source shape."""
+    line, ``jx:rule`` the rule id, plus severity, message and source shape. A finding gathered
+    from its source's graph (stored at ingest) is linked by ``sh:result``, not copied."""
     n, lit = ox.NamedNode, ox.Literal
     r = n(report_iri)
     sh = str(SH)
@@ -630,7 +636,10 @@ def report_triples(report: AuditReport, report_iri: str) -> list[ox.Triple]:
         out.append(ox.Triple(n(str(JXA.settings)), n(str(JXA[name])),
                              lit(str(value), datatype=n(str(value.datatype or XSD.string)))))
     for f in report.findings:
-        out += _result_triples(r, report_iri, f, by_id)
+        if f.result:  # stored with its source at ingest: the report points at it
+            out.append(ox.Triple(r, n(sh + "result"), n(f.result)))
+        else:
+            out += _result_triples(r, report_iri, f, by_id)
     return out
 
 
@@ -668,9 +677,10 @@ def save_report(store, report: AuditReport) -> str:
 
 
 def saved_findings_query(graph: str) -> str:
-    """SPARQL listing the findings stored by :func:`save_report` (for researchers and tests)."""
+    """SPARQL listing the findings of the report saved by :func:`save_report` (its results are
+    in the audit graph, or in the sources' graphs where they were stored at ingest)."""
     return f"""PREFIX sh: <{SH}>
-SELECT ?rule ?severity ?message ?project ?line ?value WHERE {{ GRAPH <{graph}> {{
-  ?report a sh:ValidationReport ; sh:result ?r .
+SELECT ?rule ?severity ?message ?project ?line ?value WHERE {{
+  GRAPH <{graph}> {{ ?report a sh:ValidationReport ; sh:result ?r . }}
   ?r jx:rule ?rule ; sh:resultSeverity ?severity ; sh:resultMessage ?message ; sh:focusNode ?project .
-  OPTIONAL {{ ?r jx:sourceLine ?line }} OPTIONAL {{ ?r sh:value ?value }} }} }} ORDER BY ?project ?line ?rule"""
+  OPTIONAL {{ ?r jx:sourceLine ?line }} OPTIONAL {{ ?r sh:value ?value }} }} ORDER BY ?project ?line ?rule"""

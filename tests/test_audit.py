@@ -115,7 +115,7 @@ def test_rerun_replaces_the_stored_report(tmp_path):
     try:
         jx.ingest([FIXTURES / "missing-cost.txt", FIXTURES / "duplicate-indicator.txt"], index=False)
         graph = str(jx.store.minter.audit_graph())
-        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?r jx:rule ?rule }} }}"
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?report <{audit.SH}result> ?r }} ?r jx:rule ?rule }}"
         first = jx.audit(settings=SETTINGS, save=True)
         assert sorted(f.rule for f in first.findings) == ["duplicate-indicator", "missing-cost", "weights-not-100"]
         assert jx.store.select(count)[0]["n"] == 3
@@ -151,8 +151,11 @@ def test_store_audit_gathers_the_findings_stored_at_ingest(tmp_path):
         stored = _stored_reports(jx)
         assert len(stored) == len(names) and {r["v"] for r in stored} == {audit.audit_version()}
         everything = audit.audit_query(lambda q: jx.store.query(q).raw)  # every rule, whole store, now
-        gathered = jx.audit()
+        gathered = jx.audit(save=True)
         assert [f.to_dict() for f in gathered.findings] == [f.to_dict() for f in everything.findings]
+        # the saved report points at the results stored with the sources
+        saved = jx.store.select(audit.saved_findings_query(str(jx.store.minter.audit_graph())))
+        assert sorted((r["rule"], r["line"]) for r in saved) == sorted((f.rule, f.line) for f in gathered.findings)
         assert {f.rule for f in gathered.findings} >= {"duplicate-indicator", "missing-satisfaction", "no-legal-basis"}
         graph_of = {Path(f.file).stem: g for f in gathered.findings
                     for g in [next(r["g"] for r in stored if jx.store.ask(
