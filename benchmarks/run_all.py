@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--full", action="store_true", help="also 10k ingest end to end, 1M search, 100k corpus")
     ap.add_argument("--only", help="comma-separated parts: synth,accuracy,ingest,sparql,serve,load,search,store,"
-                                   "analytics")
+                                   "analytics,audit")
     ap.add_argument("--render", action="store_true", help="only rewrite BENCHMARKS.md from results.json")
     ap.add_argument("--reuse", action="store_true", help="reuse result files of parts already in benchmarks/out/")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("JIXIAO_BENCH_WORK", "/tmp/jixiao-bench")))
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
     parts = set(args.only.split(",")) if args.only else {"synth", "accuracy", "ingest", "sparql", "serve", "load",
-                                                           "search", "analytics"}
+                                                           "search", "analytics", "audit"}
     if args.full and not args.only:
         parts.add("store")
     previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
@@ -218,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         res["search"] = {"status": "ok" if r.returncode == 0 else f"failed (exit {r.returncode})",
                          "seconds": round(time.perf_counter() - t0, 1), "rows": parse_search_table(r.stdout),
                          "text": r.stdout[-3000:]}
+    if "audit" in parts:  # issue 19: the audit of a 10k-table corpus, files and store (~3 min on 2 cores)
+        res["audit"] = run_part("audit", [f"{py}/bench_audit.py", "--tables", "10000", "--work", str(args.work / "audit"),
+                                          "--json", str(OUT / "audit.json")], 1800, OUT / "audit.json")
     if "store" in parts:
         t0 = time.perf_counter()
         r = subprocess.run([sys.executable, f"{py}/bench_store.py", "--copies", "100", "--skip-rdflib",
@@ -473,6 +476,10 @@ def render(res: dict[str, Any]) -> str:
         add(_status(res.get("load")) or "no result")
     add("")
     add(analytics_section(res))
+    add("### Audit (benchmarks/bench_audit.py, issue 19)")
+    add("")
+    add(_audit_section(res.get("audit")))
+    add("")
     add("### Search (benchmarks/bench_search.py)")
     add("")
     srch = res.get("search") or {}
@@ -543,6 +550,29 @@ def analytics_section(res: dict[str, Any]) -> str:
                  f"{same if same == 'all' else 'differ: ' + same} |")
     L.append("")
     return "\n".join(L)
+
+
+def _audit_section(part: dict[str, Any] | None) -> str:
+    r = _get(part, "result")
+    if not r:
+        return _status(part) or "not run"
+    f, st, sv, cmp_ = r.get("files", {}), r.get("store_audit", {}), r.get("store_audit_save", {}), r.get("compare")
+    rows = ["| stage | wall | CPU of this process | |", "|---|---|---|---|",
+            f"| `jixiao audit PATH` on {f.get('files')} files ({f.get('tables')} tables): parse, map and audit "
+            f"each file in two workers | {f.get('wall_s')} s | {f.get('cpu_s')} s | {f.get('findings')} findings |",
+            f"| the same files written to a fresh store by the ingest's write path, findings included "
+            f"| {_get(r, 'store_write', 'wall_s')} s | {_get(r, 'store_write', 'cpu_s')} s | |",
+            f"| **`jixiao audit` on that store** (the findings stored at ingest, gathered) | **{st.get('wall_s')} s** "
+            f"| {st.get('cpu_s')} s | {st.get('findings')} findings, same as the files: {st.get('same_as_files')} |",
+            f"| … and its audit graph replaced (`--save`, the CLI's default) | {sv.get('wall_s')} s "
+            f"| {sv.get('cpu_s')} s | |"]
+    if cmp_:
+        rows.append(f"| ratio on {cmp_['tables']} tables: each file audited on its own / every rule over all of "
+                    f"them in one in-memory store (loading included), CPU | | {cmp_['cpu_ratio']}× | same findings: "
+                    f"{cmp_['same_findings']} |")
+    rows.append("")
+    rows.append(f"Load average before / after: {r.get('load_before')} / {r.get('load_after')}.")
+    return "\n".join(rows)
 
 
 def write_md(body: str) -> None:

@@ -19,6 +19,7 @@ findings as an ``sh:ValidationReport`` for the store's audit graph.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import re
@@ -275,11 +276,26 @@ def _message(template: str, get: Callable[[str], Any]) -> str:
 Raw = tuple[str, str, str | None, str]  # (rule id, focus IRI, value (IRI or lexical form) or None, message)
 
 
+@functools.lru_cache(maxsize=256)
+def _cached_query(rule: Rule, settings: tuple[tuple[str, str], ...]) -> str:
+    return set_based_query(rule, {k: _parse_literal(v) for k, v in settings})
+
+
+def _parse_literal(n3: str) -> Literal:
+    from rdflib.util import from_n3
+
+    lit = from_n3(n3)
+    assert isinstance(lit, Literal)
+    return lit
+
+
 def _run_sparql(query: Callable[[str], Any], selected: Sequence[Rule], settings: dict[str, Literal],
                 focus: Sequence[str] | None) -> list[Raw]:
     out: list[Raw] = []
+    frozen = tuple(sorted((k, _literal_sparql(v)) for k, v in settings.items()))
     for rule in selected:
-        solutions = query(set_based_query(rule, settings, focus))
+        text = set_based_query(rule, settings, focus) if focus is not None else _cached_query(rule, frozen)
+        solutions = query(text)
         names = {v.value for v in solutions.variables}
         for sol in solutions:
             row = {name: sol[name] for name in names}
