@@ -550,11 +550,12 @@ def files_report(prepared: Sequence[Any], settings: dict[str, Literal] | None = 
     return AuditReport(out, "sparql", time.perf_counter() - t0, sum(p.tables for p in prepared), dict(settings))
 
 
-_STORED = f"""SELECT ?g ?version ?r ?rule ?message ?project ?line ?value WHERE {{ GRAPH ?g {{
-  ?report a <{SH}ValidationReport> ; <{JXA}rulesVersion> ?version .
-  OPTIONAL {{ ?report <{SH}result> ?r . ?r <{JX_IRI}rule> ?rule ; <{SH}resultMessage> ?message ;
-              <{SH}focusNode> ?project .
-              OPTIONAL {{ ?r <{JX_IRI}sourceLine> ?line }} OPTIONAL {{ ?r <{SH}value> ?value }} }} }} }}"""
+_VERSIONS = f"""SELECT ?g ?version WHERE {{ GRAPH ?g {{
+  ?report a <{SH}ValidationReport> ; <{JXA}rulesVersion> ?version }} }}"""
+_STORED = f"""SELECT ?g ?r ?rule ?message ?project ?line ?value WHERE {{ GRAPH ?g {{
+  ?report <{JXA}rulesVersion> ?version ; <{SH}result> ?r .
+  ?r <{SH}focusNode> ?project ; <{JX_IRI}rule> ?rule ; <{SH}resultMessage> ?message .
+  OPTIONAL {{ ?r <{JX_IRI}sourceLine> ?line }} OPTIONAL {{ ?r <{SH}value> ?value }} }} }}"""
 _TITLES = f"""SELECT ?p ?title ?applicant WHERE {{ ?p a <{JX_IRI}Project> .
   OPTIONAL {{ ?p <{JX_IRI}applicant>/<http://www.w3.org/2004/02/skos/core#prefLabel> ?applicant }}
   OPTIONAL {{ ?p <{DCTERMS.title}> ?title }} }}"""
@@ -584,14 +585,11 @@ def gather_stored(query: Callable[[str], Any], settings: dict[str, Literal] | No
     selected = {r.id for r in _select_rules(rule_ids)}
     version = audit_version(settings)
     t0 = time.perf_counter()
-    current: set[str] = set()
     stored: list[tuple[str, str, str, str, str, int | None, str | None]] = []
-    for sol in query(_STORED):
-        if sol["version"].value != version:
-            continue
+    current = {sol["g"].value for sol in query(_VERSIONS) if sol["version"].value == version}
+    for sol in query(_with_focus(_STORED, focus, "project")):
         g = sol["g"].value
-        current.add(g)
-        if sol["rule"] is not None and sol["rule"].value in selected:
+        if g in current and sol["rule"].value in selected:
             stored.append((g, sol["r"].value, sol["rule"].value, sol["message"].value, sol["project"].value,
                            _opt_int(sol, "line"), _opt(sol, "value")))
     paths: dict[str, str | None] = {}

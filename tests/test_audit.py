@@ -153,6 +153,9 @@ def test_store_audit_gathers_the_findings_stored_at_ingest(tmp_path):
         everything = audit.audit_query(lambda q: jx.store.query(q).raw)  # every rule, whole store, now
         gathered = jx.audit(save=True)
         assert [f.to_dict() for f in gathered.findings] == [f.to_dict() for f in everything.findings]
+        one = gathered.findings[0].project_iri  # a project page: its findings alone
+        assert [f.to_dict() for f in jx.audit(focus=[one]).findings] == \
+            [f.to_dict() for f in gathered.findings if f.project_iri == one]
         # the saved report points at the results stored with the sources
         saved = jx.store.select(audit.saved_findings_query(str(jx.store.minter.audit_graph())))
         assert sorted((r["rule"], r["line"]) for r in saved) == sorted((f.rule, f.line) for f in gathered.findings)
