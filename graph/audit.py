@@ -552,14 +552,15 @@ def files_report(prepared: Sequence[Any], settings: dict[str, Literal] | None = 
 
 _VERSIONS = f"""SELECT ?g ?version WHERE {{ GRAPH ?g {{
   ?report a <{SH}ValidationReport> ; <{JXA}rulesVersion> ?version }} }}"""
-_STORED = f"""SELECT ?g ?r ?rule ?message ?project ?line ?value WHERE {{ GRAPH ?g {{
+_STORED = f"""SELECT ?g ?r ?rule ?message ?project ?line ?value WHERE {{ GRAPH ?g {{ #FOCUS
   ?report <{JXA}rulesVersion> ?version ; <{SH}result> ?r .
   ?r <{SH}focusNode> ?project ; <{JX_IRI}rule> ?rule ; <{SH}resultMessage> ?message .
   OPTIONAL {{ ?r <{JX_IRI}sourceLine> ?line }} OPTIONAL {{ ?r <{SH}value> ?value }} }} }}"""
 _TITLES = f"""SELECT ?p ?title ?applicant WHERE {{ ?p a <{JX_IRI}Project> .
   OPTIONAL {{ ?p <{JX_IRI}applicant>/<http://www.w3.org/2004/02/skos/core#prefLabel> ?applicant }}
   OPTIONAL {{ ?p <{DCTERMS.title}> ?title }} }}"""
-_SOURCE_PROJECTS = f"""SELECT ?g ?p ?path WHERE {{ GRAPH ?g {{ ?p a <{JX_IRI}Project> .
+_SOURCE_PROJECTS = f"""SELECT ?g ?p ?path WHERE {{ GRAPH ?g {{ #FOCUS
+  ?p a <{JX_IRI}Project> .
   OPTIONAL {{ ?p <http://www.w3.org/ns/prov#wasDerivedFrom>/<{JX_IRI}path> ?path }} }} }}"""
 
 
@@ -568,6 +569,10 @@ def _focus_values(focus: Sequence[str] | None, var: str) -> str:
 
 
 def _with_focus(query: str, focus: Sequence[str] | None, var: str) -> str:
+    """``VALUES ?var`` for the focus, where the query marks it (``#FOCUS``, inside a ``GRAPH``
+    block, so that Oxigraph starts from it) or after its ``WHERE {``."""
+    if "#FOCUS" in query:
+        return query.replace("#FOCUS", _focus_values(focus, var))
     if focus is None:
         return query
     m = _WHERE.search(query)
