@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -31,12 +32,16 @@ sys.path.insert(0, str(ROOT))
 
 
 def _clock():
-    return time.perf_counter(), time.process_time()
+    kids = os.times()
+    return time.perf_counter(), time.process_time(), kids.children_user + kids.children_system
 
 
 def _since(t):
-    w, c = _clock()
-    return {"wall_s": round(w - t[0], 2), "cpu_s": round(c - t[1], 2)}
+    w, c, k = _clock()
+    out = {"wall_s": round(w - t[0], 2), "cpu_s": round(c - t[1], 2)}
+    if k - t[2] > 0.005:  # worker processes that ended in the stage
+        out["workers_cpu_s"] = round(k - t[2], 2)
+    return out
 
 
 def _load() -> list[float]:

@@ -559,7 +559,8 @@ def _audit_section(part: dict[str, Any] | None) -> str:
     f, st, sv, cmp_ = r.get("files", {}), r.get("store_audit", {}), r.get("store_audit_save", {}), r.get("compare")
     rows = ["| stage | wall | CPU of this process | |", "|---|---|---|---|",
             f"| `jixiao audit PATH` on {f.get('files')} files ({f.get('tables')} tables): parse, map and audit "
-            f"each file in two workers | {f.get('wall_s')} s | {f.get('cpu_s')} s | {f.get('findings')} findings |",
+            f"each file in two workers | {f.get('wall_s')} s | {f.get('cpu_s')} s (workers: {f.get('workers_cpu_s')} s) "
+            f"| {f.get('findings')} findings |",
             f"| the same files written to a fresh store by the ingest's write path, findings included "
             f"| {_get(r, 'store_write', 'wall_s')} s | {_get(r, 'store_write', 'cpu_s')} s | |",
             f"| **`jixiao audit` on that store** (the findings stored at ingest, gathered) | **{st.get('wall_s')} s** "
