@@ -10,6 +10,11 @@ give the same findings (``tests/test_audit.py`` checks it on every fixture):
   store's own SPARQL engine (Oxigraph), with ``$this`` joined to the shape's target class
   instead of pre-bound table by table — the standard way to run SHACL-SPARQL at scale.
   Only ``sh:SPARQLConstraint`` on ``sh:targetClass`` shapes is supported (all rules are).
+  It runs file by file (:func:`audit_source`: one file's triples and the frameworks in a
+  small in-memory store) in the ingest's parse workers, which store the findings with the
+  source (:func:`attach_findings`), and for ``jixiao audit PATH…``; a store audit gathers
+  the stored findings (:func:`gather_stored`) and runs the rules over the store only for
+  tables without current ones (:func:`audit_query`).
 
 Settings (``jxa:settings``) are triples for pyshacl and are substituted into the queries
 for the ``sparql`` engine. A finding's line is the line of its row (``?value`` is an
@@ -472,15 +477,18 @@ def _framework_quads() -> tuple[ox.Quad, ...]:
     return tuple(ox.parse(ontology.read_text("frameworks.ttl").encode("utf-8"), ox.RdfFormat.TURTLE))
 
 
+@cache
+def _rules_text() -> bytes:
+    import ontology
+
+    return b"".join(ontology.read_text(name).encode("utf-8") + b"\x00" for name in ("audit.ttl", "frameworks.ttl"))
+
+
 def audit_version(settings: dict[str, Literal] | None = None) -> str:
     """A digest of what findings depend on besides the tables: the rules, the frameworks and
     the settings. Findings stored with a source count only while it is the current one."""
-    import ontology
-
     settings = default_settings() if settings is None else settings
-    h = hashlib.sha256()
-    for name in ("audit.ttl", "frameworks.ttl"):
-        h.update(ontology.read_text(name).encode("utf-8") + b"\x00")
+    h = hashlib.sha256(_rules_text())
     for name, value in sorted(settings.items()):
         h.update(f"{name}={_literal_sparql(value)}\x00".encode())
     return h.hexdigest()[:16]
@@ -582,10 +590,10 @@ def _with_focus(query: str, focus: Sequence[str] | None, var: str) -> str:
 
 def gather_stored(query: Callable[[str], Any], settings: dict[str, Literal] | None = None,
                   rule_ids: Sequence[str] = (), focus: Sequence[str] | None = None) -> AuditReport:
-    """The findings stored with each source at ingest (:func:`attach_findings`), gathered by
-    one query; the tables of sources without current findings (stored by an older version,
-    other settings, or written without the ingest workers) are audited now by
-    :func:`audit_query`, the set-based engine, limited to them."""
+    """The findings stored with each source at ingest (:func:`attach_findings`), gathered
+    (three queries: versions, findings, projects and titles); the tables of sources without
+    current findings (stored by an older version, with other settings, or written without
+    the ingest workers) are audited now by :func:`audit_query`, limited to them."""
     settings = default_settings() if settings is None else settings
     selected = {r.id for r in _select_rules(rule_ids)}
     version = audit_version(settings)
