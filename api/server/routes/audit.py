@@ -1,8 +1,9 @@
 """The audit: findings by rule and by issuer ↔ ``/api/audit`` (JSON, or CSV with ``format=csv``).
 
-The audit runs on the server's (read-only) store with the default settings; the whole-store
+The audit runs on the server's (read-only) store with the default settings: it gathers the
+findings the ingest stored with each source (``graph.audit.gather_stored``); the whole-store
 report is kept for ``AUDIT_TTL`` seconds, so a new ingest shows up within that time. One
-project's findings (on its page) are computed for that project alone.
+project's findings (on its page) are gathered for that project alone.
 """
 from __future__ import annotations
 
