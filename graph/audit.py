@@ -317,6 +317,8 @@ def _run_pyshacl(data: Graph, selected: Sequence[Rule], settings: dict[str, Lite
 
     from ontology import load
 
+    # the settings are the ones asked for: not those of a report saved in the store earlier
+    data.remove((JXA.settings, None, None))
     shapes = Graph()
     wanted = {r.iri for r in selected}
     full = load("audit.ttl")
