@@ -678,7 +678,9 @@ def _result_triples(r: ox.NamedNode, report_iri: str, f: Finding, by_id: dict[st
     """One finding as an ``sh:ValidationResult`` of the report ``r``."""
     n, lit = ox.NamedNode, ox.Literal
     sh = str(SH)
-    key = hashlib.sha256("\x1f".join(map(str, f.key())).encode("utf-8")).hexdigest()[:20]
+    # not by the file's path: IRIs stay when a data folder moves (unique within one report)
+    where = (f.rule, f.project_iri, f.line, f.value if f.value and "://" in f.value else None)
+    key = hashlib.sha256("\x1f".join(map(str, where)).encode("utf-8")).hexdigest()[:20]
     res = n(f"{report_iri}/result/{key}")
     out = [ox.Triple(r, n(sh + "result"), res),
            ox.Triple(res, n(str(RDF.type)), n(sh + "ValidationResult")),
