@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         res["search"] = {"status": "ok" if r.returncode == 0 else f"failed (exit {r.returncode})",
                          "seconds": round(time.perf_counter() - t0, 1), "rows": parse_search_table(r.stdout),
                          "text": r.stdout[-3000:]}
-    if "audit" in parts:  # issue 19: the audit of a 10k-table corpus, files and store (~3 min on 2 cores)
+    if "audit" in parts:  # issue 19: the audit of a 10k-table corpus, files and store (~4 min on 2 idle cores)
         res["audit"] = run_part("audit", [f"{py}/bench_audit.py", "--tables", "10000", "--work", str(args.work / "audit"),
                                           "--json", str(OUT / "audit.json")], 1800, OUT / "audit.json")
     if "store" in parts:
