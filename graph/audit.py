@@ -317,7 +317,7 @@ def _run_pyshacl(data: Graph, selected: Sequence[Rule], settings: dict[str, Lite
 
     from ontology import load
 
-    # the settings are the ones asked for: not those of a report saved in the store earlier
+    # the settings are the ones asked for, not those of a report saved in the store earlier
     data.remove((JXA.settings, None, None))
     shapes = Graph()
     wanted = {r.iri for r in selected}
@@ -327,12 +327,12 @@ def _run_pyshacl(data: Graph, selected: Sequence[Rule], settings: dict[str, Lite
     for r in rules():  # deactivate the rules not asked for
         if r.iri not in wanted:
             shapes.add((URIRef(r.iri), SH.deactivated, Literal(True)))
-    ont = Graph()
+    # into the data graph itself (a copy): pyshacl's ont_graph only brings class and property
+    # definitions across ("inoculation"), not the settings' triples
     for name, lit in settings.items():
-        ont.add((JXA.settings, JXA[name], lit))
+        data.add((JXA.settings, JXA[name], lit))
     _conforms, results, _text_report = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ont if len(ont) else None, inference="none", advanced=True,
-        allow_warnings=True, allow_infos=True)
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True)
     by_iri = {r.iri: r for r in rules()}
     out: list[Raw] = []
     for res in results.subjects(RDF.type, SH.ValidationResult):
