@@ -55,6 +55,7 @@ class Jixiao:
         limits = IngestLimits.from_env()
         admitted = [0]  # indicators of the files handed to the store so far (max_ingest_indicators)
         summary = IngestSummary()
+        ingested: dict[str, dict] | None = {}  # source graph → its index rows (None: one has none)
         errors_at: list[list[dict]] = [[] for _ in files]
         results_at: dict[int, object] = {}
         docs_at: dict[int, list[str]] = {}
@@ -98,6 +99,11 @@ class Jixiao:
                 errors_at[i].append(_error(files[i], None, "store", f"{type(outcome).__name__}: {outcome}"))
                 continue
             result = outcome
+            if ingested is not None:
+                if item.index_rows is None:
+                    ingested = None
+                else:
+                    ingested[item.graph] = item.index_rows
             results_at[i] = result
             summary.changed += result.changed
             summary.unchanged += not result.changed
@@ -116,7 +122,8 @@ class Jixiao:
         if hasattr(self.store, "publish"):
             self.store.publish()  # readers (the web server) switch to the new snapshot
         if index:
-            summary.index = self._sync_index()
+            summary.index_report = self.searcher.sync(ingested=ingested)
+            summary.index = _index_line(summary.index_report)
         return summary
 
     def audit(self, paths: Iterable[str | Path] | None = None, engine: str = "sparql",
@@ -158,12 +165,6 @@ class Jixiao:
                 self.store.publish()
         return report
 
-    def _sync_index(self) -> str:
-        """Reconcile the search index with the graph; a one-line report for the summary."""
-        result = self.searcher.sync()
-        return ", ".join(f"{k}={v}" for k, v in result.items()
-                         if k in ("indicators", "added", "removed", "changed", "seconds"))
-
     def close(self) -> None:
         for name in ("searcher", "store"):
             obj = self.__dict__.pop(name, None)
@@ -185,7 +186,14 @@ class IngestSummary:
     errors: list[dict] = field(default_factory=list)
     results: list = field(default_factory=list)  # graph.base.ReplaceResult per stored source
     index: str | None = None  # what happened to the search index
+    index_report: dict | None = None  # Searcher.sync's report (embedded, rows_from, …)
     outdated: int = 0  # sources still written by an earlier mapping version (re-ingest them)
+
+
+def _index_line(report: dict) -> str:
+    """A sync report as one line for the ingest summary."""
+    return ", ".join(f"{k}={v}" for k, v in report.items()
+                     if k in ("indicators", "added", "removed", "changed", "embedded", "rows_from", "seconds"))
 
 
 def _error(path: str | Path, line: int | None, code: str, message: str) -> dict:
@@ -206,8 +214,9 @@ def prepare_file(path: str, base_iri: str | None) -> tuple[str, list[dict], obje
     its errors say why. Runs in a worker process (everything in and out is picklable).
     """
     import ingest as ingest_pkg
-    from graph.base import prepare_source
+    from graph.base import prepare
     from graph.iris import Minter
+    from graph.mapping import map_source
 
     errors: list[dict] = []
     try:
@@ -221,7 +230,9 @@ def prepare_file(path: str, base_iri: str | None) -> tuple[str, list[dict], obje
         # nothing a table is made of: neither 项目名称 nor indicators
         return path, [_error(path, None, "no-table", f"{path}: no performance-goal table found")], None, []
     try:
-        prepared = prepare_source(record, Minter(base_iri))
+        minter = Minter(base_iri)
+        mapped = map_source(record, minter)
+        prepared = prepare(mapped, str(minter.shared_graph()))
     except Exception as exc:  # mapping failed: reported like a failed store, nothing written
         return path, [_error(path, None, "store", f"{type(exc).__name__}: {exc}")], None, []
     try:  # the audit rules, table by table, stored with the source (a store audit gathers them)
@@ -230,6 +241,12 @@ def prepare_file(path: str, base_iri: str | None) -> tuple[str, list[dict], obje
         attach_findings(prepared, Minter(base_iri))
     except Exception as exc:  # the file is still stored; `jixiao audit` audits its tables itself
         errors.append(_error(path, None, "audit", f"audit at ingest failed: {type(exc).__name__}: {exc}"))
+    try:  # the search index's rows of this source, so the index needs not read them back
+        from search.graph_rows import source_rows
+
+        prepared.index_rows = source_rows(mapped.own, mapped.shared_ox)
+    except Exception:  # never fails the file: the sync then reads the rows from the graph
+        prepared.index_rows = None
     doc_keys = [d.doc_number or d.title or "" for t in record.tables for d in (*t.legal_bases, *t.other_cited_documents)]
     return path, errors, prepared, doc_keys
 

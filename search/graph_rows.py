@@ -1,8 +1,26 @@
-"""Read the indicators, with the context a search result shows, from the graph (SPARQL)."""
+"""The indicators, with the context a search result shows, as the search index's rows.
+
+Two ways to the same rows:
+
+- :func:`read_indicator_rows` reads them from the graph (five SPARQL queries joined in
+  Python): a fresh build, ``check()``, and any sync the ingest cannot feed;
+- :func:`source_rows` makes them from one mapped source's triples, in the ingest's worker
+  processes, so that ``Searcher.sync(ingested=…)`` needs no read-back. Both run the same
+  joins (:func:`assemble`) over the same bindings, and where the graph holds several values
+  for one field (a project in two files, an organization spelled two ways) both keep the
+  least one, so the order in which a store returns solutions never matters.
+
+A project whose rows depend on more than its own file (:func:`ambiguous_projects`) is read
+from the graph even when the ingest handed its rows over.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
+
+from graph.results import to_python
 
 JX = "https://w3id.org/jixiao/ontology#"
 
@@ -34,18 +52,141 @@ SELECT ?i ?raw ?op ?value ?unit ?qual WHERE { ?i jx:target ?t .
   OPTIONAL { ?t jx:unitLabel ?unit } OPTIONAL { ?t jx:qualitativeValue ?qual } }"""
 
 
-def read_indicator_rows(store) -> dict[str, dict[str, Any]]:
-    """IRI → {"iri", "name", "l1", "l2", "target", "project"} for every indicator in the graph."""
+def _restricted(query: str, var: str, iris: list[str]) -> str:
+    """``query`` with ``VALUES ?var { … }`` as the first pattern of its WHERE clause."""
+    values = "VALUES ?" + var + " { " + " ".join(f"<{i}>" for i in iris) + " } "
+    head, _, body = query.partition("WHERE {")
+    return f"{head}WHERE {{ {values}{body}"
+
+
+# the same joins, for some projects only (VALUES first: index lookups, not scans)
+PROJECT_INDICATORS_QUERY = PREFIXES + """
+SELECT ?i ?name ?p WHERE { ?p a jx:Project ; jx:hasIndicator ?i . ?i rdfs:label ?name }"""
+PROJECT_CATEGORIES_QUERY = PREFIXES + """
+SELECT ?i ?c2 WHERE { ?p jx:hasIndicator ?i . ?i jx:category ?c2 }"""
+PROJECT_TARGETS_QUERY = PREFIXES + """
+SELECT ?i ?raw ?op ?value ?unit ?qual WHERE { ?p jx:hasIndicator ?i . ?i jx:target ?t .
+  OPTIONAL { ?t jx:rawText ?raw } OPTIONAL { ?t jx:operator ?op } OPTIONAL { ?t jx:numericValue ?value }
+  OPTIONAL { ?t jx:unitLabel ?unit } OPTIONAL { ?t jx:qualitativeValue ?qual } }"""
+PROJECT_CATEGORY_LABELS_QUERY = PREFIXES + """
+SELECT DISTINCT ?c2 ?l1 ?l2 WHERE { ?p jx:hasIndicator ?x . ?x jx:category ?c2 .
+  ?c2 skos:prefLabel ?l2 . OPTIONAL { ?c2 skos:broader/skos:prefLabel ?l1 } }"""
+# Applicants with two labels (one name spelled two ways in two files), with their labels.
+AMBIGUOUS_ORGS_QUERY = PREFIXES + """
+SELECT DISTINCT ?o ?l WHERE { ?o skos:prefLabel ?l, ?b FILTER(?l != ?b) FILTER EXISTS { ?p jx:applicant ?o } }"""
+APPLICANTS_QUERY = PREFIXES + """
+SELECT ?p ?o WHERE { ?p a jx:Project ; jx:applicant ?o }"""
+SOURCE_GRAPHS_QUERY = PREFIXES + """
+SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a jx:Source } }"""
+SOURCE_PROJECTS_QUERY = PREFIXES + """
+SELECT ?g ?p WHERE { GRAPH ?g { ?s a jx:Source } OPTIONAL { GRAPH ?g { ?p a jx:Project } } }"""
+_VALUES_CHUNK = 2000  # IRIs per VALUES block
+
+
+def read_indicator_rows(store, projects: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    """IRI → {"iri", "name", "l1", "l2", "target", "project"} for every indicator in the
+    graph, or only for those of ``projects``."""
+    if projects is None:
+        return assemble(store.select(PROJECTS_QUERY), store.select(INDICATORS_QUERY),
+                        store.select(CATEGORY_LABELS_QUERY), store.select(CATEGORIES_QUERY),
+                        store.select(TARGETS_QUERY))
+    wanted = sorted(set(projects))
+    parts: list[list[dict]] = [[], [], [], [], []]
+    for start in range(0, len(wanted), _VALUES_CHUNK):
+        chunk = wanted[start:start + _VALUES_CHUNK]
+        for n, q in enumerate((PROJECTS_QUERY, PROJECT_INDICATORS_QUERY, PROJECT_CATEGORY_LABELS_QUERY,
+                               PROJECT_CATEGORIES_QUERY, PROJECT_TARGETS_QUERY)):
+            parts[n].extend(store.select(_restricted(q, "p", chunk)))
+    return assemble(*parts)
+
+
+def source_projects(store) -> dict[str, list[str]]:
+    """Every source graph in the store → the projects described in it."""
+    out: dict[str, list[str]] = {}
+    for b in store.select(SOURCE_PROJECTS_QUERY):
+        projects = out.setdefault(str(b["g"]), [])
+        if b.get("p") is not None:
+            projects.append(str(b["p"]))
+    return {g: sorted(set(ps)) for g, ps in out.items()}
+
+
+def source_graphs(store) -> set[str]:
+    """The named graphs of the sources in the store."""
+    return {str(b["g"]) for b in store.select(SOURCE_GRAPHS_QUERY)}
+
+
+def source_applicants(store) -> dict[str, list[str]]:
+    """Project → the organizations it names as applicant."""
+    out: dict[str, list[str]] = {}
+    for b in store.select(APPLICANTS_QUERY):
+        out.setdefault(str(b["p"]), []).append(str(b["o"]))
+    return {p: sorted(set(os)) for p, os in out.items()}
+
+
+def ambiguous_labels(store) -> dict[str, str]:
+    """Organizations with several labels (a name spelled two ways in two files) → the least
+    label, which is what :func:`read_indicator_rows` shows as the applicant."""
+    out: dict[str, str] = {}
+    for b in store.select(AMBIGUOUS_ORGS_QUERY):
+        o, label = str(b["o"]), _text(b["l"])
+        if o not in out or label < out[o]:
+            out[o] = label
+    return out
+
+
+def merge_rows(parts: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """The rows of several sources' :func:`source_rows` as :func:`assemble` would join them
+    over all of their triples: every field the least value, a project's fields over all of
+    its indicators' sources."""
+    if len(parts) == 1:
+        return parts[0]
+    out: dict[str, dict[str, Any]] = {}
     projects: dict[str, dict[str, Any]] = {}
-    for b in store.select(PROJECTS_QUERY):
+    for rows in parts:
+        for iri, row in rows.items():
+            p = row["project"]
+            have = projects.get(p["iri"])
+            if have is None:
+                projects[p["iri"]] = dict(p)
+            else:
+                for key in ("title", "applicant", "year"):
+                    if p.get(key) is not None and (have.get(key) is None or p[key] < have[key]):
+                        have[key] = p[key]
+            cur = out.get(iri)
+            if cur is None:
+                out[iri] = dict(row, target=dict(row["target"]) if row.get("target") else None)
+                continue
+            for key in ("name", "l1", "l2"):
+                if row.get(key) is not None and (cur.get(key) is None or row[key] < cur[key]):
+                    cur[key] = row[key]
+            if row.get("target"):
+                if cur.get("target") is None:
+                    cur["target"] = dict(row["target"])
+                else:
+                    for key, value in row["target"].items():
+                        if value is not None and (cur["target"].get(key) is None or value < cur["target"][key]):
+                            cur["target"][key] = value
+    for row in out.values():
+        row["project"] = dict(projects[row["project"]["iri"]])
+    return out
+
+
+def assemble(project_bindings: Iterable[dict], indicator_bindings: Iterable[dict],
+             label_bindings: Iterable[dict], category_bindings: Iterable[dict],
+             target_bindings: Iterable[dict]) -> dict[str, dict[str, Any]]:
+    """Join the bindings of the five queries into rows (several values for one field: the least)."""
+    projects: dict[str, dict[str, Any]] = {}
+    for b in project_bindings:
         proj = projects.setdefault(str(b["p"]), {"iri": str(b["p"]), "title": None, "applicant": None,
                                                   "year": None})
         _prefer(proj, "title", b.get("title"))
         _prefer(proj, "applicant", b.get("applicant"))
         if proj["year"] is None and b.get("year") is not None:
             proj["year"] = _year(b["year"])
+        elif b.get("year") is not None and _year(b["year"]) is not None:
+            proj["year"] = min(proj["year"], _year(b["year"]))
     out: dict[str, dict[str, Any]] = {}
-    for b in store.select(INDICATORS_QUERY):
+    for b in indicator_bindings:
         iri = str(b["i"])
         row = out.get(iri)
         if row is None:
@@ -55,24 +196,25 @@ def read_indicator_rows(store) -> dict[str, dict[str, Any]]:
                               "project": dict(project)}
         _prefer(row, "name", b.get("name"))
     labels: dict[str, list[dict[str, Any]]] = {}
-    for b in store.select(CATEGORY_LABELS_QUERY):
+    for b in label_bindings:
         labels.setdefault(str(b["c2"]), []).append(b)
-    for b in store.select(CATEGORIES_QUERY):
+    for b in category_bindings:
         row = out.get(str(b["i"]))
         if row is not None:
             for lab in labels.get(str(b["c2"]), ()):
                 _prefer(row, "l1", lab.get("l1"))
                 _prefer(row, "l2", lab.get("l2"))
-    for b in store.select(TARGETS_QUERY):
+    for b in target_bindings:
         row = out.get(str(b["i"]))
         if row is None:
             continue
         t = row["target"] or {"raw": None, "op": None, "value": None, "unit": None, "qualitative": None}
         for key, var in (("raw", "raw"), ("op", "op"), ("unit", "unit"), ("qualitative", "qual")):
-            if t[key] is None and b.get(var) is not None:
+            if b.get(var) is not None and (t[key] is None or _text(b[var]) < t[key]):
                 t[key] = _text(b[var])
-        if t["value"] is None and b.get("value") is not None:
-            t["value"] = _number(b["value"])
+        value = _number(b["value"]) if b.get("value") is not None else None
+        if value is not None and (t["value"] is None or value < t["value"]):
+            t["value"] = value
         row["target"] = t
     for proj in projects.values():
         _drop_private(proj)
@@ -80,16 +222,12 @@ def read_indicator_rows(store) -> dict[str, dict[str, Any]]:
 
 
 def _prefer(row: dict, key: str, value: Any) -> None:
-    """Keep the first value, but let a Chinese (or untagged) label replace another language's."""
+    """Keep the least of the values seen (whatever order the store returns them in)."""
     if value is None:
         return
-    lang = getattr(value, "language", None)
-    if row.get(key) is None or (lang in (None, "zh") and row.get(f"_{key}_lang") not in (None, "zh")):
-        row[key] = _text(value)
-        if lang:
-            row[f"_{key}_lang"] = lang
-        else:
-            row.pop(f"_{key}_lang", None)
+    text = _text(value)
+    if row.get(key) is None or text < row[key]:
+        row[key] = text
 
 
 def clean_rows(rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -127,3 +265,86 @@ def _number(v: Any) -> int | float | None:
         except ValueError:
             return None
     return int(f) if f.is_integer() else f
+
+
+# ------------------------------------------------------------------ rows of one mapped source
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_P = {k: v for k, v in (
+    ("project", f"{JX}Project"), ("has", f"{JX}hasIndicator"), ("label", "http://www.w3.org/2000/01/rdf-schema#label"),
+    ("title", "http://purl.org/dc/terms/title"), ("applicant", f"{JX}applicant"),
+    ("pref", "http://www.w3.org/2004/02/skos/core#prefLabel"), ("broader", "http://www.w3.org/2004/02/skos/core#broader"),
+    ("year", f"{JX}fiscalYear"), ("category", f"{JX}category"), ("target", f"{JX}target"),
+    ("raw", f"{JX}rawText"), ("op", f"{JX}operator"), ("value", f"{JX}numericValue"), ("unit", f"{JX}unitLabel"),
+    ("qual", f"{JX}qualitativeValue"))}
+
+
+class _Triples:
+    """(subject, predicate) → objects, over some pyoxigraph triples."""
+
+    def __init__(self, *parts: Iterable[tuple]) -> None:
+        self.sp: dict[tuple[str, str], list[Any]] = {}
+        for part in parts:
+            for s, p, o in part:
+                self.sp.setdefault((s.value, p.value), []).append(o)
+
+    def objects(self, s: str, p: str) -> list[Any]:
+        return self.sp.get((s, _P[p]), [])
+
+
+@lru_cache(maxsize=1)
+def _ontology() -> _Triples:
+    """The ontology graph's triples (category labels and their broader concepts)."""
+    import pyoxigraph as ox
+
+    import ontology
+    from graph.base import ONTOLOGY_FILES
+
+    text = "\n".join(ontology.read_text(n) for n in ONTOLOGY_FILES)
+    return _Triples((t.subject, t.predicate, t.object) for t in ox.parse(text.encode(), ox.RdfFormat.TURTLE))
+
+
+def source_rows(own: list[tuple], shared: list[tuple]) -> dict[str, Any]:
+    """One mapped source's rows, as :func:`read_indicator_rows` reads them from a graph
+    holding only this source (its own and shared triples, with the ontology):
+    ``{"projects": [project IRIs], "applicants": {project: [organization IRIs]},
+    "rows": {indicator IRI: row}}``. ``own``/``shared``: pyoxigraph triples
+    (``MappedSource.own`` / ``.shared_ox``)."""
+    g = _Triples(own, shared)
+    onto = _ontology()
+    projects = sorted(s.value for s, p, o in own if p.value == _RDF_TYPE and o.value == _P["project"])
+
+    def objects(s: str, p: str) -> list[Any]:
+        return g.objects(s, p) + onto.objects(s, p)
+
+    pb: list[dict] = []
+    ib: list[dict] = []
+    cb: list[dict] = []
+    tb: list[dict] = []
+    categories: set[str] = set()
+    for piri in projects:
+        pb.append({"p": piri, "title": None, "applicant": None, "year": None})
+        pb.extend({"p": piri, "title": to_python(t)} for t in objects(piri, "title"))
+        pb.extend({"p": piri, "applicant": to_python(label)}
+                  for org in objects(piri, "applicant") for label in objects(org.value, "pref"))
+        pb.extend({"p": piri, "year": to_python(y)} for y in objects(piri, "year"))
+        for i in objects(piri, "has"):
+            iri = i.value
+            ib.extend({"i": iri, "name": to_python(n), "p": piri} for n in objects(iri, "label"))
+            for c in objects(iri, "category"):
+                cb.append({"i": iri, "c2": c.value})
+                categories.add(c.value)
+            for t in objects(iri, "target"):
+                fields = {k: [to_python(x) for x in objects(t.value, k)] for k in ("raw", "op", "value", "unit", "qual")}
+                tb.append({"i": iri, **{k: None for k in fields}})
+                tb.extend({"i": iri, k: v} for k, vs in fields.items() for v in vs)
+    lb: list[dict] = []
+    for c in sorted(categories):
+        l2s = objects(c, "pref")
+        l1s = [label for b in objects(c, "broader") for label in objects(b.value, "pref")]
+        for l2 in l2s:
+            lb.append({"c2": c, "l2": to_python(l2), "l1": None})
+            lb.extend({"c2": c, "l2": to_python(l2), "l1": to_python(l1)} for l1 in l1s)
+    applicants = {p: sorted({o.value for o in objects(p, "applicant")}) for p in projects}
+    return {"projects": projects, "applicants": {p: os for p, os in applicants.items() if os},
+            "rows": assemble(pb, ib, lb, cb, tb)}

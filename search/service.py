@@ -1,7 +1,7 @@
 """``Searcher``: the search package's one entry point (used by ``api.app.Jixiao.searcher``).
 
     s = Searcher.open(data, store)           # loads DATA/index/ as written; embeds nothing
-    s.sync()                                  # reconcile with the graph, rebuild links/clusters
+    s.sync()                                  # reconcile with the graph, rebuild clusters
     s.search("满意度", k=10, mode="hybrid")   # → {"query", "results": [...]}
     s.similar(iri), s.clusters(), s.check()
 
@@ -20,8 +20,7 @@ import numpy as np
 from search import ranking, rdf_export
 from search.clusters import CLUSTER_THRESHOLD, cluster_summary, reuse_clusters
 from search.encoders import DEFAULT_ENCODER, Encoder, encoder_identity, load_encoder, same_model
-from search.graph_rows import read_indicator_rows
-from search.links import LINK_THRESHOLD, LINKS_PER_INDICATOR, link_array
+from search.links import LINK_THRESHOLD, LINKS_PER_INDICATOR
 from search.neighbours import text_neighbours
 from search.ranking import (
     MODES,
@@ -46,7 +45,7 @@ from search.storage import (
     publish_generation,
     remove_stale,
 )
-from search.sync import build_state
+from search.sync import build_state, graph_rows_and_sources, ingest_rows
 from search.vectors import HNSW_THRESHOLD
 from search.write_graph import apply_delta, read_graph_stamps, replace_named_graph
 
@@ -113,29 +112,44 @@ class Searcher:
 
     # ---------------------------------------------------------------- sync
 
-    def sync(self) -> dict[str, Any]:
-        """Reconcile the index with the graph's indicators; rebuild links and clusters.
+    def sync(self, ingested: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Reconcile the index with the graph's indicators; rebuild the reuse clusters.
+
+        ``ingested`` (from ``jixiao ingest``): source graph → the rows of that source
+        (``search.graph_rows.source_rows``) for the sources the ingest prepared; the rows
+        of the other sources then come from the index itself, and only projects described
+        by several changed sources are read from the graph (``search.sync.ingest_rows``).
+        Without it, or when the index cannot vouch for the other sources, every row is
+        read from the graph. Either way the index is the same.
 
         Report: {"indicators", "added", "removed", "changed", "embedded", "texts", "kind",
-        "generation", "unchanged", "links", "clusters", "seconds"}.
+        "generation", "unchanged", "rows_from" ("ingest" or "graph"), "reread_projects",
+        "clusters", "seconds"}.
         """
         started = time.perf_counter()
         root = index_root(self.data)
         live = current_generation(root)
         number = generation_number(live) + 1
         tmp, final = new_generation_folder(root, number)
-        graph_rows = read_indicator_rows(self.store)
+        got = ingest_rows(self.store, self.state, ingested) if ingested is not None else None
+        if got is not None:
+            graph_rows, sources, reread = got
+        else:
+            (graph_rows, sources), reread = graph_rows_and_sources(self.store), None
         new_state, report = build_state(graph_rows, self.state, self.encoder, self.encoder_spec,
                                         final.name, self.hnsw_threshold)
-        if new_state is None and "_graphs_from" in self.__dict__:
-            # rows already right after a withdrawal: links, clusters and graphs are not
+        report.update(rows_from="graph" if got is None else "ingest", reread_projects=reread)
+        if new_state is None and ("_graphs_from" in self.__dict__ or self.state.sources != sources):
+            # rows already right (after a withdrawal, or an index from before sources were
+            # recorded): the clusters, graphs or sources record are not
             state = self.state
             new_state = IndexState(manifest=dict(state.manifest, generation=final.name), rows=state.rows,
                                    texts=state.texts, text_vectors=state.text_vectors, vectors=state.vectors,
                                    lexical=state.lexical)
             report.update(unchanged=False, generation=final.name)
         if new_state is not None:
-            self._derive(new_state)  # before publishing: links and clusters are stored with it
+            new_state.sources = sources
+            self._derive(new_state)  # before publishing: clusters are stored with it
             new_state.save(tmp)
             publish_generation(root, tmp, final)  # the crash-safe switch
             previous, self.state = self.__dict__.pop("_graphs_from", None) or self.state, new_state
@@ -178,7 +192,8 @@ class Searcher:
         manifest = dict(state.manifest, generation=final.name, indicators=len(rows),
                         synced_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         pruned = IndexState(manifest=manifest, rows=rows, texts=state.texts, text_vectors=state.text_vectors,
-                            vectors=vectors, lexical=state.lexical, clusters=clusters, links=links)
+                            vectors=vectors, lexical=state.lexical, clusters=clusters, links=links,
+                            sources=state.sources)
         pruned.save(tmp)
         publish_generation(root, tmp, final)
         # the named similarity/reuse graphs were written from the state before the first
@@ -188,9 +203,10 @@ class Searcher:
         return len(gone)
 
     def _derive(self, state: IndexState) -> None:
-        """Compute a state's similarity links and reuse clusters (stored with the state)."""
+        """Compute a state's reuse clusters (stored with the state). Similarity links are
+        not materialised: ``similar()`` asks FAISS when someone wants them (docs/search.md)."""
         neighbours = text_neighbours(state.text_vectors, _NEIGHBOUR_FANOUT)
-        state.links = link_array(state.rows_of_text, state.text_vectors, neighbours)
+        state.links = None
         found = reuse_clusters(state.rows_of_text, state.texts, neighbours, CLUSTER_THRESHOLD)
         summaries = []
         for c in found:
@@ -200,24 +216,16 @@ class Searcher:
         state.clusters = summaries
 
     def _graph_texts(self, state: IndexState) -> dict[str, str]:
-        """N-Triples of the similarity and reuse graphs of a state."""
+        """N-Triples of the reuse graph of a state."""
         return {graph: text if isinstance(text, str) else "".join(text)
                 for graph, (text, _) in self._graph_chunks(state).items()}
 
     def _graph_chunks(self, state: IndexState) -> dict[str, tuple[str | Iterator[str], int | None]]:
         """graph IRI → (its N-Triples: text, or chunks made on demand; their number of lines
-        when known). The similarity graph (≈ 5 triples per link, millions at 10k tables) is
-        made chunk by chunk, so a bulk write never holds all of it."""
+        when known)."""
         generation = state.manifest["generation"]
-        links = state.links
-        iri_of = _iri_lookup(state)
-        sources = iri_of(links["source"])
-        others = iri_of(links["other"])
         shared = [c for c in state.clusters if c["projects"] >= 2]
         return {
-            rdf_export.similarity_graph_iri(self.base_iri):
-                (rdf_export.similarity_chunks(sources, others, links["score"].tolist(), self.base_iri, generation),
-                 5 * len(links) + 1),
             rdf_export.reuse_graph_iri(self.base_iri):
                 (rdf_export.reuse_triples(shared, self._close_matches(state, shared), self.base_iri, generation),
                  None),
@@ -229,9 +237,12 @@ class Searcher:
         generation's graph, else replaced whole. A re-ingest changes a few links; rewriting
         half a million triples would cost a minute."""
         new = self._graph_chunks(state)
-        stamps = read_graph_stamps(self.store, list(new))
+        retired = rdf_export.similarity_graph_iri(self.base_iri)
+        stamps = read_graph_stamps(self.store, [*new, retired])
+        if retired in stamps:  # written by an earlier version, which materialised the links
+            self.store.drop_graph(retired)
         old = {}
-        if (previous is not None and previous.links is not None and previous.clusters is not None
+        if (previous is not None and previous.clusters is not None
                 and any(stamps.get(g) == previous.manifest["generation"] for g in new)):
             old = self._graph_texts(previous)
         how = []
@@ -242,7 +253,7 @@ class Searcher:
             else:
                 replace_named_graph(self.store, graph, text, triples)
                 how.append("rebuilt")
-        return {"links": len(state.links), "clusters": sum(c["projects"] >= 2 for c in state.clusters),
+        return {"clusters": sum(c["projects"] >= 2 for c in state.clusters),
                 "graphs": "rebuilt" if "rebuilt" in how else "delta"}
 
     def _repair_graphs(self) -> dict[str, Any]:
@@ -250,16 +261,18 @@ class Searcher:
         between publishing the index and writing them, or someone dropped them)."""
         state = self.state
         if state is None:
-            return {"links": 0, "clusters": 0, "graphs": "none"}
-        stamps = read_graph_stamps(self.store, self._graph_iris())
-        if all(stamps.get(g) == state.manifest["generation"] for g in self._graph_iris()):
-            return {"links": None, "clusters": None, "graphs": "current"}
-        if state.links is None or state.clusters is None:
+            return {"clusters": 0, "graphs": "none"}
+        retired = rdf_export.similarity_graph_iri(self.base_iri)
+        stamps = read_graph_stamps(self.store, [*self._graph_iris(), retired])
+        if all(stamps.get(g) == state.manifest["generation"] for g in self._graph_iris()) and retired not in stamps:
+            return {"clusters": None, "graphs": "current"}
+        if state.clusters is None:
             self._derive(state)
         return self._write_graphs(state, None)
 
     def _graph_iris(self) -> list[str]:
-        return [rdf_export.similarity_graph_iri(self.base_iri), rdf_export.reuse_graph_iri(self.base_iri)]
+        """The named graphs the index writes (the reuse clusters)."""
+        return [rdf_export.reuse_graph_iri(self.base_iri)]
 
     def _close_matches(self, state: IndexState, clusters: list[dict]) -> list[tuple[str, str]]:
         if len(clusters) < 2:
@@ -416,25 +429,6 @@ class Searcher:
         from search.checks import check_index
 
         return check_index(self)
-
-
-def _iri_lookup(state: IndexState):
-    """ids (an int64 array) → their indicators' IRIs, as a list."""
-    ids = state.columns.ids
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
-    iris = [state.rows[i]["iri"] for i in order.tolist()]
-
-    def lookup(wanted: np.ndarray) -> list[str]:
-        if len(wanted) == 0:
-            return []
-        pos = np.searchsorted(sorted_ids, wanted)
-        if (pos >= len(sorted_ids)).any() or not np.array_equal(sorted_ids[np.minimum(pos, len(sorted_ids) - 1)],
-                                                                 wanted):
-            raise KeyError("a similarity link names an indicator id that is not in the index")
-        return [iris[p] for p in pos.tolist()]
-
-    return lookup
 
 
 def result_json(row: dict[str, Any], score: float, probability: float | None = None) -> dict[str, Any]:

@@ -30,6 +30,10 @@ class IndexState:
     lexical: LexicalIndex
     clusters: list[dict[str, Any]] | None = None  # reuse clusters computed at sync (clusters.json)
     links: np.ndarray | None = None  # similarity links computed at sync (links.npy, LINK_DTYPE)
+    # where the rows came from: {"ontology": digest, "graphs": {source graph: [projects]},
+    # "applicants": {project: [organizations]}} (sources.json); lets the next sync take
+    # the rows of the sources an ingest did not touch from this state (search.sync.ingest_rows)
+    sources: dict[str, Any] | None = None
     # derived lookups, rebuilt in __post_init__
     by_id: dict[int, dict[str, Any]] = field(init=False)
     by_iri: dict[str, dict[str, Any]] = field(init=False)
@@ -64,6 +68,8 @@ class IndexState:
             write_json(folder / "clusters.json", self.clusters)
         if self.links is not None:
             np.save(folder / "links.npy", self.links)
+        if self.sources is not None:
+            write_json(folder / "sources.json", self.sources)
 
     @classmethod
     def load(cls, folder: Path) -> IndexState:
@@ -90,6 +96,7 @@ class IndexState:
             lexical=LexicalIndex.load(folder / "lexical", len(texts)),
             clusters=read_json(folder / "clusters.json") if (folder / "clusters.json").exists() else None,
             links=np.load(folder / "links.npy") if (folder / "links.npy").exists() else None,
+            sources=read_json(folder / "sources.json") if (folder / "sources.json").exists() else None,
         )
         return state
 

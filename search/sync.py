@@ -116,3 +116,111 @@ def _updated_vector_index(old: IndexState | None, rows: list[dict], text_id: dic
         index.add(np.array([r["id"] for r in new_rows], dtype=np.int64),
                   vectors[[text_id[r["text"]] for r in new_rows]])
     return index
+
+
+# ---------------------------------------------------------------------------------------
+# The rows of a sync: from the ingest where it can hand them over, else from the graph
+
+def ontology_digest() -> str:
+    """The digest of the ontology files the category labels come from."""
+    import ontology
+    from graph.base import ONTOLOGY_FILES
+
+    return ontology.digest(*ONTOLOGY_FILES)
+
+
+def graph_rows_and_sources(store) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Every indicator row read from the graph, and the sources record of the state."""
+    from search.graph_rows import read_indicator_rows, source_applicants, source_projects
+
+    return read_indicator_rows(store), {"ontology": ontology_digest(), "graphs": source_projects(store),
+                                        "applicants": source_applicants(store)}
+
+
+def ingest_rows(store, old: IndexState | None, ingested: dict[str, dict[str, Any]],
+                ) -> tuple[dict[str, dict[str, Any]], dict[str, Any], int] | None:
+    """The rows of every indicator in the graph after an ingest, without reading them all back.
+
+    ``ingested``: source graph → ``search.graph_rows.source_rows`` of that source, for the
+    sources the ingest prepared (written or found unchanged). The other sources' rows come
+    from ``old``, the index before the ingest, whose ``sources`` record says which graphs
+    and projects it was built from. A project whose rows depend on more than one source
+    (the same project in two files) is joined from its sources' rows when the ingest
+    handed all of them over, and read from the graph when it did not or when the sources
+    that describe it changed; an applicant with several labels gets the least of them, as
+    :func:`search.graph_rows.read_indicator_rows` gives it. None when the old state cannot
+    say (no sources record, another ontology, a source neither ingested nor known to it):
+    the caller then reads everything from the graph.
+
+    Returns (rows, sources record, projects read from the graph).
+    """
+    from search.graph_rows import ambiguous_labels, merge_rows, read_indicator_rows, source_graphs
+
+    digest = ontology_digest()
+    if old is None:
+        old_sources: dict[str, Any] = {"ontology": digest, "graphs": {}, "applicants": {}}
+    else:
+        old_sources = old.sources or {}
+        if old_sources.get("ontology") != digest or "graphs" not in old_sources:
+            return None
+    old_graphs: dict[str, list[str]] = old_sources["graphs"]
+    stored = source_graphs(store)
+    graphs: dict[str, list[str]] = {}
+    for g in stored:
+        if g in ingested:
+            graphs[g] = ingested[g]["projects"]
+        elif g in old_graphs:
+            graphs[g] = old_graphs[g]
+        else:
+            return None  # a source the old index was not built from (e.g. ingested with --no-index)
+    where: dict[str, list[str]] = {}  # project → its graphs now
+    for g, projects in graphs.items():
+        for p in projects:
+            where.setdefault(p, []).append(g)
+    was: dict[str, list[str]] = {}  # project → its graphs when the old index was built
+    for g, projects in old_graphs.items():
+        for p in projects:
+            was.setdefault(p, []).append(g)
+    from_ingest: dict[str, list[str]] = {}  # project → the ingested graphs whose rows make it
+    from_old: set[str] = set()
+    reread: set[str] = set()
+    for p, gs in where.items():
+        if all(g in ingested for g in gs):
+            from_ingest[p] = gs
+        elif not any(g in ingested for g in gs) and sorted(was.get(p, [])) == sorted(gs):
+            from_old.add(p)
+        else:
+            reread.add(p)
+    rows: dict[str, dict[str, Any]] = {}
+    if old is not None:
+        for r in old.rows:
+            if r["project"]["iri"] in from_old:
+                rows[r["iri"]] = {k: v for k, v in r.items() if k not in ("id", "text")}
+    single = [ingested[g]["rows"] for g in graphs if g in ingested]
+    multi = {p for p, gs in from_ingest.items() if len(gs) > 1}
+    for part in single:
+        rows.update((iri, row) for iri, row in part.items()
+                    if row["project"]["iri"] in from_ingest and row["project"]["iri"] not in multi)
+    if multi:
+        parts = [{iri: row for iri, row in ingested[g]["rows"].items() if row["project"]["iri"] in multi}
+                 for g in sorted({g for p in multi for g in from_ingest[p]})]
+        rows.update(merge_rows(parts))
+    if reread:
+        rows.update(read_indicator_rows(store, reread))
+    applicants = {p: os for p, os in old_sources.get("applicants", {}).items() if p in where}
+    for g in graphs:
+        if g in ingested:
+            applicants.update(ingested[g].get("applicants", {}))
+    several = ambiguous_labels(store)
+    if several:
+        least: dict[str, str] = {}
+        for p, orgs in applicants.items():
+            labels = [several[o] for o in orgs if o in several]
+            if labels:
+                least[p] = min(labels)
+        for row in rows.values():
+            project = row["project"]
+            label = least.get(project["iri"])
+            if label is not None and (project.get("applicant") is None or label < project["applicant"]):
+                row["project"] = dict(project, applicant=label)
+    return rows, {"ontology": digest, "graphs": graphs, "applicants": applicants}, len(reread)
