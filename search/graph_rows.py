@@ -280,13 +280,30 @@ _P = {k: v for k, v in (
 
 
 class _Triples:
-    """(subject, predicate) → objects, over some pyoxigraph triples."""
+    """(subject, predicate) → objects, over the triples of some pyoxigraph triples whose
+    predicate the rows are made from; and the subjects typed ``jx:Project``."""
+
+    _WANTED = frozenset(_P.values()) | {_RDF_TYPE}
 
     def __init__(self, *parts: Iterable[tuple]) -> None:
         self.sp: dict[tuple[str, str], list[Any]] = {}
+        self.projects: set[str] = set()
+        wanted, sp, project = self._WANTED, self.sp, _P["project"]
         for part in parts:
             for s, p, o in part:
-                self.sp.setdefault((s.value, p.value), []).append(o)
+                k = p.value
+                if k not in wanted:
+                    continue
+                if k == _RDF_TYPE:
+                    if o.value == project:
+                        self.projects.add(s.value)
+                    continue
+                key = (s.value, k)
+                have = sp.get(key)
+                if have is None:
+                    sp[key] = [o]
+                else:
+                    have.append(o)
 
     def objects(self, s: str, p: str) -> list[Any]:
         return self.sp.get((s, _P[p]), [])
@@ -309,42 +326,64 @@ def source_rows(own: list[tuple], shared: list[tuple]) -> dict[str, Any]:
     holding only this source (its own and shared triples, with the ontology):
     ``{"projects": [project IRIs], "applicants": {project: [organization IRIs]},
     "rows": {indicator IRI: row}}``. ``own``/``shared``: pyoxigraph triples
-    (``MappedSource.own`` / ``.shared_ox``)."""
-    g = _Triples(own, shared)
+    (``MappedSource.own`` / ``.shared_ox``). The same joins as :func:`assemble` (the least
+    value where there are several), made straight from the triples: a test checks the two
+    agree."""
+    g = _Triples(own)
+    g_shared = _Triples(shared)  # descriptions of organizations (the applicants' labels)
     onto = _ontology()
-    projects = sorted(s.value for s, p, o in own if p.value == _RDF_TYPE and o.value == _P["project"])
+    projects = sorted(g.projects)
 
     def objects(s: str, p: str) -> list[Any]:
-        return g.objects(s, p) + onto.objects(s, p)
+        found = g.objects(s, p)
+        for more in (g_shared.objects(s, p), onto.objects(s, p)):
+            if more:
+                found = found + more
+        return found
 
-    pb: list[dict] = []
-    ib: list[dict] = []
-    cb: list[dict] = []
-    tb: list[dict] = []
-    categories: set[str] = set()
+    def least(values: Iterable[Any]) -> str | None:
+        return min((_text(to_python(v)) for v in values), default=None)
+
+    labels: dict[str, tuple[str | None, str | None]] = {}
+
+    def category_labels(c: str) -> tuple[str | None, str | None]:
+        if c not in labels:
+            l2 = least(objects(c, "pref"))
+            l1 = least(x for b in objects(c, "broader") for x in objects(b.value, "pref")) if l2 is not None else None
+            labels[c] = (l1, l2)
+        return labels[c]
+
+    rows: dict[str, dict[str, Any]] = {}
+    applicants: dict[str, list[str]] = {}
     for piri in projects:
-        pb.append({"p": piri, "title": None, "applicant": None, "year": None})
-        pb.extend({"p": piri, "title": to_python(t)} for t in objects(piri, "title"))
-        pb.extend({"p": piri, "applicant": to_python(label)}
-                  for org in objects(piri, "applicant") for label in objects(org.value, "pref"))
-        pb.extend({"p": piri, "year": to_python(y)} for y in objects(piri, "year"))
+        orgs = objects(piri, "applicant")
+        years = [y for y in (_year(to_python(v)) for v in objects(piri, "year")) if y is not None]
+        project = {"iri": piri, "title": least(objects(piri, "title")),
+                   "applicant": least(x for o in orgs for x in objects(o.value, "pref")),
+                   "year": min(years) if years else None}
+        if orgs:
+            applicants[piri] = sorted({o.value for o in orgs})
         for i in objects(piri, "has"):
             iri = i.value
-            ib.extend({"i": iri, "name": to_python(n), "p": piri} for n in objects(iri, "label"))
+            name = least(objects(iri, "label"))
+            if name is None:
+                continue  # no rdfs:label: not an indicator row (INDICATORS_QUERY)
+            row = rows.get(iri)
+            if row is None:
+                row = rows[iri] = {"iri": iri, "name": name, "l1": None, "l2": None, "target": None,
+                                   "project": dict(project)}
             for c in objects(iri, "category"):
-                cb.append({"i": iri, "c2": c.value})
-                categories.add(c.value)
+                for key, value in zip(("l1", "l2"), category_labels(c.value), strict=True):
+                    if value is not None and (row[key] is None or value < row[key]):
+                        row[key] = value
             for t in objects(iri, "target"):
-                fields = {k: [to_python(x) for x in objects(t.value, k)] for k in ("raw", "op", "value", "unit", "qual")}
-                tb.append({"i": iri, **{k: None for k in fields}})
-                tb.extend({"i": iri, k: v} for k, vs in fields.items() for v in vs)
-    lb: list[dict] = []
-    for c in sorted(categories):
-        l2s = objects(c, "pref")
-        l1s = [label for b in objects(c, "broader") for label in objects(b.value, "pref")]
-        for l2 in l2s:
-            lb.append({"c2": c, "l2": to_python(l2), "l1": None})
-            lb.extend({"c2": c, "l2": to_python(l2), "l1": to_python(l1)} for l1 in l1s)
-    applicants = {p: sorted({o.value for o in objects(p, "applicant")}) for p in projects}
-    return {"projects": projects, "applicants": {p: os for p, os in applicants.items() if os},
-            "rows": assemble(pb, ib, lb, cb, tb)}
+                target = row["target"] or {"raw": None, "op": None, "value": None, "unit": None, "qualitative": None}
+                for key, var in (("raw", "raw"), ("op", "op"), ("unit", "unit"), ("qualitative", "qual")):
+                    value = least(objects(t.value, var))
+                    if value is not None and (target[key] is None or value < target[key]):
+                        target[key] = value
+                numbers = [n for n in (_number(to_python(v)) for v in objects(t.value, "value")) if n is not None]
+                if numbers and (target["value"] is None or min(numbers) < target["value"]):
+                    target["value"] = min(numbers)
+                row["target"] = target
+    return {"projects": projects, "applicants": applicants, "rows": rows}

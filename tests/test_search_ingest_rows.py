@@ -121,3 +121,14 @@ def test_sources_the_index_does_not_know_are_read_from_the_graph(app, tmp_path):
     report = app.ingest([variant(tmp_path / "c.txt", *[("(2020年度)", "(2022年度)")] * 4)]).index_report
     assert report["rows_from"] == "ingest" and report["indicators"] == 600
     assert index_rows(app) == fresh_rows(app)
+
+
+@pytest.mark.slow
+def test_the_same_tables_in_many_formats_join_as_a_fresh_build(app):
+    """Every project of the sample in nine files (xlsx, xls, docx, pdf, html, csv …): each
+    project's rows are joined from nine sources' rows, all handed over by the ingest."""
+    summary = app.ingest([ROOT / "tests" / "data" / "formats", SAMPLE])
+    report = summary.index_report
+    assert report["rows_from"] == "ingest" and report["reread_projects"] == 0
+    assert index_rows(app) == fresh_rows(app)
+    assert app.searcher.check()["ok"]
