@@ -56,6 +56,8 @@ class Jixiao:
         admitted = [0]  # indicators of the files handed to the store so far (max_ingest_indicators)
         summary = IngestSummary()
         ingested: dict[str, dict] | None = {}  # source graph → its index rows (None: one has none)
+        # new wordings are embedded in the background while the store writes
+        prefetch = self.searcher.prefetch() if index else None
         errors_at: list[list[dict]] = [[] for _ in files]
         results_at: dict[int, object] = {}
         docs_at: dict[int, list[str]] = {}
@@ -104,6 +106,8 @@ class Jixiao:
                     ingested = None
                 else:
                     ingested[item.graph] = item.index_rows
+                    if prefetch is not None and result.changed:
+                        prefetch.add(r["name"] for r in item.index_rows["rows"].values())
             results_at[i] = result
             summary.changed += result.changed
             summary.unchanged += not result.changed
@@ -122,7 +126,7 @@ class Jixiao:
         if hasattr(self.store, "publish"):
             self.store.publish()  # readers (the web server) switch to the new snapshot
         if index:
-            summary.index_report = self.searcher.sync(ingested=ingested)
+            summary.index_report = self.searcher.sync(ingested=ingested, prefetched=prefetch)
             summary.index = _index_line(summary.index_report)
         return summary
 

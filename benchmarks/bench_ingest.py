@@ -517,6 +517,76 @@ def end_to_end(folder: Path, data: Path, timeout: float = 3600, store_url: str |
     return out
 
 
+def dump_quads(data: Path, out: Path) -> int:
+    """Every quad of an ingested data folder as one N-Quads file; the number of quads."""
+    import pyoxigraph as ox
+
+    from graph.store import open_store
+
+    store = open_store(data=data, read_only=True)
+    try:
+        with open(out, "wb") as fh:
+            ox.serialize(store._quads(), fh, ox.RdfFormat.N_QUADS)  # benchmark-only access
+        return store.triple_count()
+    finally:
+        store.close()
+
+
+_BULK_LOAD = """import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)
+store.flush()
+"""
+
+
+def paired(folder: Path, work: Path, rounds: int = 3, timeout: float = 3600) -> dict[str, Any]:
+    """The targets of issue 15 as ratios within one run, on a loaded machine: ``rounds``
+    rounds, each one ``jixiao ingest`` end to end, ``jixiao ingest --no-index`` and
+    pyoxigraph's ``bulk_load`` of the quads that ingest wrote (a fresh process each, into a
+    fresh folder), the order turned each round so that a change of load falls on all three."""
+    jixiao = str(Path(sys.executable).with_name("jixiao"))
+    nq = work / "paired.nq"
+    runs: dict[str, list[dict[str, Any]]] = {"full": [], "no_index": [], "bulk_load": []}
+    quads = None
+
+    def run(kind: str) -> None:
+        nonlocal quads
+        data = work / f"paired-{kind}"
+        shutil.rmtree(data, ignore_errors=True)
+        if kind == "bulk_load":
+            if quads is None:
+                run("no_index")
+            data.mkdir(parents=True)
+            r = run_measured([sys.executable, "-c", _BULK_LOAD, str(data / "store"), str(nq)], timeout)
+        else:
+            extra = ["--no-index"] if kind == "no_index" else []
+            r = run_measured([jixiao, "ingest", str(folder), "--data", str(data), *extra], timeout)
+            if kind == "no_index" and quads is None and r["returncode"] == 0:
+                quads = dump_quads(data, nq)
+        if r["returncode"] != 0:
+            raise RuntimeError(f"{kind} failed: {r['stderr_tail'][-600:]}")
+        runs[kind].append({"wall_s": round(r["wall_s"], 2), "peak_rss_mib": round(r["peak_rss_mib"], 1),
+                           "cpu_s": round(r["user_s"] + r["sys_s"], 2), "load": round(os.getloadavg()[0], 2)})
+
+    orders = [("no_index", "full", "bulk_load"), ("full", "bulk_load", "no_index"), ("bulk_load", "no_index", "full")]
+    for n in range(rounds):
+        for kind in orders[n % len(orders)]:
+            run(kind)
+    runs["no_index"] = runs["no_index"][-rounds:]  # the first one may only have made the quads
+
+    def median(xs: list[float]) -> float:
+        xs = sorted(xs)
+        return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+    wall = {k: median([r["wall_s"] for r in v]) for k, v in runs.items()}
+    per_round = [(f["wall_s"] / n["wall_s"], n["wall_s"] / b["wall_s"])
+                 for f, n, b in zip(runs["full"], runs["no_index"], runs["bulk_load"], strict=False)]
+    return {"rounds": rounds, "quads": quads, "runs": runs, "median_wall_s": wall,
+            "full_over_no_index": round(wall["full"] / wall["no_index"], 3),
+            "no_index_over_bulk_load": round(wall["no_index"] / wall["bulk_load"], 3),
+            "per_round": [[round(a, 3), round(b, 3)] for a, b in per_round]}
+
+
 # ---------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -538,6 +608,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stages-upto", choices=STAGES, default="index",
                     help="last stage measured on its own (the end-to-end run includes them all)")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--paired", type=int, default=0, metavar="ROUNDS",
+                    help="the ratios of issue 15: end to end, --no-index and pyoxigraph's bulk_load, alternated")
     ap.add_argument("--oxigraph-server", action="store_true",
                     help="also ingest end to end into an empty `oxigraph serve` process (--store URL)")
     args = ap.parse_args(argv)
@@ -573,6 +645,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_e2e:
                 entry["end_to_end"] = end_to_end(folder, args.work / f"data-e2e-{n}", args.timeout)
                 print(f"end to end {n}: {entry['end_to_end']}", flush=True)
+            if args.paired:
+                entry["paired"] = paired(folder, args.work, args.paired, args.timeout)
+                print(f"paired {n}: {json.dumps(entry['paired'])}", flush=True)
             if args.oxigraph_server:
                 from bench_sparql import OxigraphServer
 

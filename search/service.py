@@ -10,6 +10,8 @@ The index records the encoder that built it. Opening it with another encoder rai
 """
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -56,6 +58,66 @@ _NEIGHBOUR_FANOUT = 16
 
 class ModelMismatchError(RuntimeError):
     """The index was built by another encoder than the one requested."""
+
+
+class WordingPrefetch:
+    """Embeds the wordings an ingest brings, in a background thread, while it writes.
+
+    The encoder loads (seconds) and the wordings the index has no vector for are embedded
+    as their sources are stored, so the sync after the ingest finds them done: an
+    embedding cache by wording, filled while the store is busy. Wordings the index knows
+    are never embedded again; each new one once. A failure here is not reported: the sync
+    embeds whatever is missing itself.
+    """
+
+    _BATCH = 256
+
+    def __init__(self, searcher: Searcher) -> None:
+        from search.text import normalise
+
+        self._normalise = normalise
+        self._searcher = searcher
+        state = searcher.state
+        self._known: set[str] = set(state.texts) if state is not None else set()
+        self.vectors: dict[str, np.ndarray] = {}
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="jixiao-embed", daemon=True)
+        self._thread.start()
+
+    def add(self, names: Iterable[str | None]) -> None:
+        """Wordings of a stored source (indicator names as written)."""
+        texts = {self._normalise(n or "") for n in names} - self._known
+        if texts:
+            self._known.update(texts)
+            self._queue.put(sorted(texts))
+
+    def _run(self) -> None:
+        try:
+            encoder = self._searcher.encoder
+            done = False
+            while not done:
+                texts = []
+                batch = self._queue.get()
+                while True:
+                    if batch is None:
+                        done = True
+                        break
+                    texts.extend(batch)
+                    if len(texts) >= self._BATCH or self._queue.empty():
+                        break
+                    batch = self._queue.get()
+                for start in range(0, len(texts), self._BATCH):
+                    chunk = texts[start:start + self._BATCH]
+                    for t, v in zip(chunk, encoder.encode(chunk), strict=True):
+                        self.vectors[t] = v
+        except Exception:  # the sync embeds what is missing, and reports a real failure
+            return
+
+    def finish(self) -> dict[str, np.ndarray]:
+        """Wait for the wordings given so far; their vectors."""
+        self._queue.put(None)
+        self._thread.join()
+        return self.vectors
 
 
 class Searcher:
@@ -112,7 +174,12 @@ class Searcher:
 
     # ---------------------------------------------------------------- sync
 
-    def sync(self, ingested: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    def prefetch(self) -> WordingPrefetch:
+        """Start embedding the new wordings of an ingest in the background (see WordingPrefetch)."""
+        return WordingPrefetch(self)
+
+    def sync(self, ingested: dict[str, dict[str, Any]] | None = None,
+             prefetched: WordingPrefetch | None = None) -> dict[str, Any]:
         """Reconcile the index with the graph's indicators; rebuild the reuse clusters.
 
         ``ingested`` (from ``jixiao ingest``): source graph → the rows of that source
@@ -121,6 +188,8 @@ class Searcher:
         by several changed sources are read from the graph (``search.sync.ingest_rows``).
         Without it, or when the index cannot vouch for the other sources, every row is
         read from the graph. Either way the index is the same.
+
+        ``prefetched``: the vectors of new wordings embedded while the ingest wrote.
 
         Report: {"indicators", "added", "removed", "changed", "embedded", "texts", "kind",
         "generation", "unchanged", "rows_from" ("ingest" or "graph"), "reread_projects",
@@ -136,8 +205,9 @@ class Searcher:
             graph_rows, sources, reread = got
         else:
             (graph_rows, sources), reread = graph_rows_and_sources(self.store), None
+        embedded = prefetched.finish() if prefetched is not None else None
         new_state, report = build_state(graph_rows, self.state, self.encoder, self.encoder_spec,
-                                        final.name, self.hnsw_threshold)
+                                        final.name, self.hnsw_threshold, embedded)
         report.update(rows_from="graph" if got is None else "ingest", reread_projects=reread)
         if new_state is None and ("_graphs_from" in self.__dict__ or self.state.sources != sources):
             # rows already right (after a withdrawal, or an index from before sources were

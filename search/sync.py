@@ -23,8 +23,9 @@ _EMBED_BATCH = 256
 
 def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, encoder: Encoder,
                 encoder_spec: str, generation: str, hnsw_threshold: int = HNSW_THRESHOLD,
-                ) -> tuple[IndexState | None, dict[str, Any]]:
-    """A new state, or None when the index already matches the graph; and the report."""
+                embedded: dict[str, np.ndarray] | None = None) -> tuple[IndexState | None, dict[str, Any]]:
+    """A new state, or None when the index already matches the graph; and the report.
+    ``embedded``: vectors of new wordings made already (``search.service.WordingPrefetch``)."""
     started = time.perf_counter()
     old_rows = old.by_iri if old is not None else {}
     next_id = old.manifest["next_id"] if old is not None else 1
@@ -70,10 +71,17 @@ def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, e
     if old is not None and texts:
         for i, t in enumerate(texts[:len(texts) - len(fresh)]):
             vectors[i] = old.text_vectors[old.text_id[t]]
-    for start in range(0, len(fresh), _EMBED_BATCH):
-        chunk = fresh[start:start + _EMBED_BATCH]
-        offset = len(texts) - len(fresh) + start
-        vectors[offset:offset + len(chunk)] = encoder.encode(chunk)
+    first = len(texts) - len(fresh)
+    missing = []
+    for n, t in enumerate(fresh):
+        v = embedded.get(t) if embedded else None
+        if v is None:
+            missing.append(n)
+        else:
+            vectors[first + n] = v
+    for start in range(0, len(missing), _EMBED_BATCH):
+        chunk = missing[start:start + _EMBED_BATCH]
+        vectors[[first + n for n in chunk]] = encoder.encode([fresh[n] for n in chunk])
     report["embedded"] = len(fresh)
 
     text_id = {t: i for i, t in enumerate(texts)}
