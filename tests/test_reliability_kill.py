@@ -129,7 +129,7 @@ def test_a_writer_stopped_between_the_graph_write_and_the_sync_leaves_no_stale_i
     class Stopped(BaseException):
         pass
 
-    def stop(self):  # the process ends here, as if killed: nothing after this point runs
+    def stop(self, *args, **kwargs):  # the process ends here, as if killed: nothing after this point runs
         raise Stopped
 
     jx = Jixiao(data=data)
