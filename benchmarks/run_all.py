@@ -168,9 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         sizes = ["--tables", "1000"] + (["--tables", "10000"] if args.full else [])
         # the default suite measures the search index stage once, inside the end-to-end run
         upto = [] if args.full else ["--stages-upto", "store"]
+        # --paired: the ratios of issue 15 (end to end / --no-index / bulk_load), alternated
         res["ingest"] = run_part("ingest", [f"{py}/bench_ingest.py", *sizes, "--defect-rate", "0.05", *upto,
-                                            "--json", str(OUT / "ingest.json")], 7200 if args.full else 480,
-                                 OUT / "ingest.json")
+                                            "--paired", "2", "--json", str(OUT / "ingest.json")],
+                                 7200 if args.full else 900, OUT / "ingest.json")
     # Default sizes keep the suite near 10 minutes on 2 cores: the heavy aggregations take
     # tens of seconds each at 10k tables there, and a search sync of a fresh 10k folder far
     # longer (BENCHMARKS.md). --full runs the 10k sizes of issue 9.
@@ -353,6 +354,30 @@ def render(res: dict[str, Any]) -> str:
                 f"{k} {d} {v['accuracy']:.2%} of {v['rows']}" for k, d, v in worst_d) + ".")
     else:
         add(_status(res.get("accuracy")) or "no result")
+    add("")
+
+    # issue 15: ingest ratios within one run
+    add("### Targets (issue 15, ingest)")
+    add("")
+    add("| target | measured | verdict |")
+    add("|---|---|---|")
+    paired_rows = [(n, e["paired"]) for n, e in ing.items() if e.get("paired")]
+    for n, pr in paired_rows:
+        w = pr["median_wall_s"]
+        add(f"| {n} tables: `jixiao ingest` ≤ 1.6× `--no-index` | {pr['full_over_no_index']}× ({w['full']} s / "
+            f"{w['no_index']} s, medians of {pr['rounds']} alternated rounds; per round "
+            f"{', '.join(str(r[0]) for r in pr['per_round'])}) | {_verdict(pr['full_over_no_index'], 1.6)} |")
+        add(f"| {n} tables: `--no-index` ≤ 1.5× pyoxigraph `bulk_load` of the same {pr['quads']:,} quads | "
+            f"{pr['no_index_over_bulk_load']}× ({w['no_index']} s / {w['bulk_load']} s; per round "
+            f"{', '.join(str(r[1]) for r in pr['per_round'])}) | {_verdict(pr['no_index_over_bulk_load'], 1.5)} |")
+    if not paired_rows:
+        add("| end to end ≤ 1.6× `--no-index` ≤ 1.5× bulk_load | not measured | " + (_status(res.get("ingest")) or "?") + " |")
+    if e2e10:
+        add(f"| 10k tables end to end ≤ 45 s | {e2e10['wall_s']} s | {_verdict(e2e10['wall_s'], 45)} |")
+        add(f"| … peak RSS ≤ 1.5 GiB | {e2e10['peak_rss_mib']:.0f} MiB | {_verdict(e2e10['peak_rss_mib'], 1536)} |")
+    else:
+        add("| 10k tables end to end ≤ 45 s, ≤ 1.5 GiB | not run in this profile (`make bench` runs 1k; "
+            "`run_all.py --full` runs 10k) | — |")
     add("")
 
     # ingest
