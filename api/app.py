@@ -57,7 +57,12 @@ class Jixiao:
         summary = IngestSummary()
         ingested: dict[str, dict] | None = {}  # source graph → its index rows (None: one has none)
         # new wordings are embedded in the background while the store writes
-        prefetch = self.searcher.prefetch() if index else None
+        prefetch = None
+        if index:
+            try:
+                prefetch = self.searcher.prefetch()
+            except Exception:  # e.g. an index of another model: the sync reports it, after the writes
+                prefetch = None
         errors_at: list[list[dict]] = [[] for _ in files]
         results_at: dict[int, object] = {}
         docs_at: dict[int, list[str]] = {}
