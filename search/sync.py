@@ -111,19 +111,28 @@ def _updated_vector_index(old: IndexState | None, rows: list[dict], text_id: dic
                           vectors: np.ndarray, dim: int, drop_ids: list[int], new_ids: set[int],
                           hnsw_threshold: int) -> VectorIndex:
     kind = VectorIndex.kind_for(len(rows), hnsw_threshold)
-    all_ids = np.array([r["id"] for r in rows], dtype=np.int64)
     if old is None or old.vectors.kind != kind or (kind == "hnsw" and old.vectors.needs_rebuild(len(drop_ids))):
         # first build, a change of kind, or an HNSW graph holding too many deleted vectors
-        return VectorIndex.build(all_ids, vectors[[text_id[r["text"]] for r in rows]], dim, kind)
+        index = VectorIndex.empty(dim, kind)
+        _add_rows(index, rows, text_id, vectors)
+        return index
     # incremental: copy the previous index (it may still be serving queries), then edit it
     index = old.vectors.copy()
     if drop_ids:
         index.remove(np.array(drop_ids, dtype=np.int64))
-    new_rows = [r for r in rows if r["id"] in new_ids]
-    if new_rows:
-        index.add(np.array([r["id"] for r in new_rows], dtype=np.int64),
-                  vectors[[text_id[r["text"]] for r in new_rows]])
+    _add_rows(index, [r for r in rows if r["id"] in new_ids], text_id, vectors)
     return index
+
+
+_ADD_CHUNK = 16_384  # rows per FAISS add: a vector per indicator, so never the whole matrix at once
+
+
+def _add_rows(index: VectorIndex, rows: list[dict], text_id: dict[str, int], vectors: np.ndarray) -> None:
+    """Add the rows' vectors (their texts' vectors) to ``index`` chunk by chunk: at 10k tables
+    the matrix of one vector per indicator is 400 MB, which FAISS copies again."""
+    for start in range(0, len(rows), _ADD_CHUNK):
+        part = rows[start:start + _ADD_CHUNK]
+        index.add(np.array([r["id"] for r in part], dtype=np.int64), vectors[[text_id[r["text"]] for r in part]])
 
 
 # ---------------------------------------------------------------------------------------
