@@ -55,7 +55,7 @@ class Jixiao:
         limits = IngestLimits.from_env()
         admitted = [0]  # indicators of the files handed to the store so far (max_ingest_indicators)
         summary = IngestSummary()
-        ingested: dict[str, dict] | None = {}  # source graph → its index rows (None: one has none)
+        ingested: dict[str, dict] | None = {} if index else None  # source graph → its index rows
         # new wordings are embedded in the background while the store writes
         prefetch = None
         if index:
@@ -71,7 +71,7 @@ class Jixiao:
 
         def items():
             for n, (path, errors, prepared, doc_keys) in enumerate(
-                    _prepared_files(files, self.store.minter.base), start=1):
+                    _prepared_files(files, self.store.minter.base, index_rows=index), start=1):
                 summary.sources += 1
                 errors_at[n - 1].extend(errors)
                 if prepared is not None and admitted[0] + prepared.indicators > limits.max_ingest_indicators:
@@ -216,7 +216,8 @@ POOL_WORKERS = 2
 POOL_AHEAD = 384  # files parsed ahead of the writer: workers keep going during a batch write (~60 MB)
 
 
-def prepare_file(path: str, base_iri: str | None) -> tuple[str, list[dict], object | None, list[str]]:
+def prepare_file(path: str, base_iri: str | None, index_rows: bool = False,
+                 ) -> tuple[str, list[dict], object | None, list[str]]:
     """Parse one file and map it for the store: ``(path, errors, PreparedSource or None, doc keys)``.
 
     None when the file cannot be stored (unreadable, no table, a parser or mapping error);
@@ -250,23 +251,24 @@ def prepare_file(path: str, base_iri: str | None) -> tuple[str, list[dict], obje
         attach_findings(prepared, Minter(base_iri))
     except Exception as exc:  # the file is still stored; `jixiao audit` audits its tables itself
         errors.append(_error(path, None, "audit", f"audit at ingest failed: {type(exc).__name__}: {exc}"))
-    try:  # the search index's rows of this source, so the index needs not read them back
-        from search.graph_rows import source_rows
+    if index_rows:
+        try:  # the search index's rows of this source, so the index needs not read them back
+            from search.graph_rows import source_rows
 
-        prepared.index_rows = source_rows(mapped.own, mapped.shared_ox)
-    except Exception:  # never fails the file: the sync then reads the rows from the graph
-        prepared.index_rows = None
+            prepared.index_rows = source_rows(mapped.own, mapped.shared_ox)
+        except Exception:  # never fails the file: the sync then reads the rows from the graph
+            prepared.index_rows = None
     doc_keys = [d.doc_number or d.title or "" for t in record.tables for d in (*t.legal_bases, *t.other_cited_documents)]
     return path, errors, prepared, doc_keys
 
 
-def _prepared_files(files: list[Path], base_iri: str | None):
+def _prepared_files(files: list[Path], base_iri: str | None, index_rows: bool = False):
     """``prepare_file`` for each file, in order; in two worker processes when there are many."""
     import os
 
     if len(files) < POOL_MIN_FILES or (os.cpu_count() or 1) < 2:
         for f in files:
-            yield prepare_file(str(f), base_iri)
+            yield prepare_file(str(f), base_iri, index_rows)
         return
     import multiprocessing
     from collections import deque
@@ -286,7 +288,7 @@ def _prepared_files(files: list[Path], base_iri: str | None):
             nonlocal broken
             if not broken:
                 try:
-                    return pool.submit(prepare_file, str(f), base_iri)
+                    return pool.submit(prepare_file, str(f), base_iri, index_rows)
                 except Exception:  # BrokenProcessPool, shutdown: parse here from now on
                     broken = True
             return None
@@ -306,4 +308,4 @@ def _prepared_files(files: list[Path], base_iri: str | None):
                 yield fut.result()
             except Exception:  # a worker died (killed, out of memory): this file in this process
                 broken = True
-                yield prepare_file(str(f), base_iri)
+                yield prepare_file(str(f), base_iri, index_rows)
