@@ -33,8 +33,9 @@ from graph.store import EmbeddedStore
 log = logging.getLogger("jixiao.replica")
 
 # In-memory Oxigraph bytes per byte of the (compacted) RocksDB snapshot on disk, measured at
-# 10k synthetic tables (BENCHMARKS.md); a margin above it, so a copy never outgrows its budget.
-MEMORY_PER_DISK_BYTE = 1.6
+# 10k synthetic tables (1.10: 2,837 MiB for a 2,579 MiB snapshot of 8.6 M quads, BENCHMARKS.md),
+# with a margin, so a copy never outgrows its budget.
+MEMORY_PER_DISK_BYTE = 1.25
 POLL_SECONDS = 2.0  # how often the loader looks for a newly published snapshot
 LOADER_NICE = 10  # the copy is made with what CPU the server's start and its visitors leave
 
