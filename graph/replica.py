@@ -68,6 +68,18 @@ def snapshot_dump(snapshots: Path, name: str) -> Path:
     return dump
 
 
+def published_dump(store: object) -> Path | None:
+    """The N-Quads file of the snapshot a read-only embedded store is on (written once, shared
+    with the query workers' copies); None for other stores (they export themselves)."""
+    if not isinstance(store, EmbeddedStore) or not store.read_only:
+        return None
+    store._refresh_reader()
+    name = store._snapshot_id
+    if name is None or not (store.snapshots / name).is_dir():
+        return None
+    return snapshot_dump(store.snapshots, name)
+
+
 def remove_stale_dumps(snapshots: Path) -> None:
     """Dumps (and their locks) of snapshots the writer has removed."""
     for f in snapshots.glob("*.nq*"):

@@ -167,7 +167,7 @@ def test_row_cap(server):
     assert r.headers["x-sparql-maxrows"] == str(MAX_ROWS)
 
 
-def test_service_description_and_void(server):
+def test_service_description_and_void(server, data_dir):
     r = server.get("/sparql", headers={"Accept": "text/turtle"})
     assert r.status_code == 200 and "sparql-service-description#Service" in r.text
     v = server.get("/.well-known/void", headers={"Accept": "application/n-triples"})
@@ -179,6 +179,15 @@ def test_service_description_and_void(server):
     dump = server.get("/dumps/jixiao.nq")
     assert dump.status_code == 200 and dump.headers["content-type"].startswith("application/n-quads")
     assert "<https://w3id.org/jixiao/ontology#Project>" in dump.text
+    again = server.get("/dumps/jixiao.nq")  # the snapshot's shared file, the same content
+    assert again.status_code == 200 and sorted(again.text.splitlines()) == sorted(dump.text.splitlines())
+    from graph.store import open_store
+
+    reader = open_store(data=data_dir, read_only=True)  # every quad of the store, exported by it
+    try:
+        assert sorted(dump.text.splitlines()) == sorted(reader.export("nq").decode("utf-8").splitlines())
+    finally:
+        reader.close()
 
 
 @pytest.mark.parametrize("example", gallery.EXAMPLES, ids=lambda e: e.id)

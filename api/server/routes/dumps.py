@@ -16,7 +16,14 @@ router = APIRouter()
 @router.get("/dumps/jixiao.nq", tags=["SPARQL"], summary="Download the dataset (N-Quads, one graph per source file)",
             response_class=FileResponse)
 def dump(store=Depends(get_store)) -> FileResponse:
-    # written to a private temporary file, streamed, then deleted: no client-chosen path
+    from graph.replica import published_dump
+
+    # the published snapshot's N-Quads file, which the SPARQL workers' in-memory copies are
+    # loaded from: written once per snapshot (reading RocksDB term by term is slow at 10k+)
+    shared = published_dump(store)
+    if shared is not None:
+        return FileResponse(shared, media_type="application/n-quads", filename="jixiao.nq")
+    # other stores: written to a private temporary file, streamed, then deleted
     fd, path = tempfile.mkstemp(prefix="jixiao-dump-", suffix=".nq")
     os.close(fd)
     try:
