@@ -99,3 +99,38 @@ def test_docs_give_the_start_up_numbers_the_code_uses():
     doc = " ".join((Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8").split())
     assert f"`search_wait` ({ServerConfig().search_wait:g} s, `ServerConfig`)" in doc
     assert f"Retry-After: {SEARCH_RETRY_AFTER}`" in doc
+
+
+def test_home_figures_kept_per_snapshot_and_follow_a_publish(data_dir, tmp_path):
+    """The home page's counts are computed once per published snapshot and kept beside it
+    (graph.replica.per_snapshot): a restarted server reads them back; a publish makes new ones."""
+    import shutil
+
+    from graph.store import open_store
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data)
+
+    def stats() -> dict:
+        jx = Jixiao(data=data, read_only=True)
+        try:
+            with ServerThread(create_app(jx, ServerConfig(workers=1, replica_mb=0))) as url:
+                r = httpx.get(url + "/api/stats", timeout=60)
+                assert r.status_code == 200
+                return r.json()["stats"]
+        finally:
+            jx.close()
+
+    first = stats()
+    name = (data / "snapshots" / "CURRENT").read_text(encoding="utf-8").strip()
+    kept = data / "snapshots" / f"{name}.overview.json"
+    assert kept.exists() and first["projects"] == 4
+    assert stats() == first  # read back by a new server
+
+    writer = open_store(data=data)
+    try:
+        writer.update('INSERT DATA { GRAPH <urn:test:new> { <urn:test:p> a jx:Project } }')
+        writer.publish()
+    finally:
+        writer.close()
+    assert stats()["projects"] == 5  # the new snapshot's own figures, not the kept ones

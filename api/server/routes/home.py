@@ -38,7 +38,10 @@ QUESTIONS = [
 
 
 def home_data(store) -> dict:
-    return {"stats": views.overview(store), "questions": QUESTIONS}
+    from graph.replica import per_snapshot
+
+    # computed once per published snapshot, kept beside it: a restarted server has it at once
+    return {"stats": per_snapshot(store, "overview", lambda: views.overview(store)), "questions": QUESTIONS}
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
