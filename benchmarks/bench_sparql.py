@@ -58,8 +58,8 @@ QUERIES: dict[str, str] = {
     # heavier analytical ones
     "a1_target_distribution_per_category": """SELECT ?l2label ?op (COUNT(?i) AS ?n) (AVG(?v) AS ?mean)
        (MIN(?v) AS ?min) (MAX(?v) AS ?max) WHERE {
-  ?i a jx:Indicator ; jx:category ?l2 . ?l2 skos:prefLabel ?l2label .
-  OPTIONAL { ?i jx:target ?t . OPTIONAL { ?t jx:operator ?op } OPTIONAL { ?t jx:numericValue ?v } }
+  ?i a jx:Indicator ; jx:category ?l2 ; jx:target ?t . ?l2 skos:prefLabel ?l2label .
+  ?t jx:numericValue ?v . OPTIONAL { ?t jx:operator ?op }
 } GROUP BY ?l2label ?op ORDER BY ?l2label ?op""",
     "a2_documents_cited_most": """SELECT ?num (SAMPLE(?t) AS ?title) (COUNT(DISTINCT ?p) AS ?projects) WHERE {
   ?p jx:legalBasis ?doc . ?doc eli:id_local ?num . OPTIONAL { ?doc dcterms:title ?t }

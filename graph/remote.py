@@ -40,6 +40,7 @@ import json
 import math
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from urllib.parse import parse_qsl, unquote, urldefrag, urlencode, urlsplit, urlunsplit
 
@@ -55,7 +56,10 @@ __all__ = ["RemoteStore", "ServerAuth", "StoreURL", "TruncatedAnswerError", "par
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
+TURTLE = "text/turtle"
+RS = "http://www.w3.org/2005/sparql-results#"  # the result-set vocabulary of a Turtle SELECT answer
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 USER_ENV, PASSWORD_ENV = "JIXIAO_STORE_USER", "JIXIAO_STORE_PASSWORD"
 _FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
@@ -65,6 +69,12 @@ _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _NOT_KEYWORDS = re.compile(r'<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|#[^\n]*')
 MIN_PROBED_ROWS = 1_000  # graph answers smaller than this are taken as whole (no server caps so low)
 GRAPH_BATCH = 64  # graphs read per request by export
+# Errors a server reports for a transaction it rolled back and that may pass when sent again:
+# Virtuoso's deadlock (SQL state 40001, SR172) and transaction time-out (SR171), both seen
+# under load. Every request jixiao sends is safe to repeat (DROP SILENT, INSERT/DELETE DATA,
+# Graph Store POSTs of triples without blank nodes, queries).
+_TRANSIENT = re.compile(r"(40001|SR171|SR172)|Transaction (deadlocked|timed out)")
+RETRY_DELAYS = (1.0, 3.0, 10.0, 30.0)  # seconds before each repeat of a transient failure
 
 
 class TruncatedAnswerError(RuntimeError):
@@ -159,16 +169,28 @@ class RemoteStore(GraphStore):
         return "virtuoso" in (self._server or "").lower()
 
     @property
+    def _virtuoso(self) -> bool:
+        """Is the server Virtuoso (known from its first answer's Server header)? Its SPARQL JSON
+        and XML results writers are slow: a SELECT of 30,000 rows of Chinese text took 25 s of
+        wall time (5 s of the server's CPU) as JSON against 1.5 s as its Turtle result set
+        (docs/scaling.md), so jixiao reads Virtuoso's SELECT answers as Turtle."""
+        return "virtuoso" in (self._server or "").lower()
+
+    @property
     def max_update_triples(self) -> int | None:
         """Triples per ``INSERT DATA``/``DELETE DATA`` request (None: no limit)."""
         return remote_writes.UPDATE_TRIPLES if self.chunked else None
 
     # ------------------------------------------------------------------ HTTP
     def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
-        try:
-            resp = self._http.request(method, url, **kwargs)
-        except httpx.HTTPError as e:
-            raise ConnectionError(f"SPARQL server {self.url} unreachable: {e}") from e
+        for delay in (*RETRY_DELAYS, None):
+            try:
+                resp = self._http.request(method, url, **kwargs)
+            except httpx.HTTPError as e:
+                raise ConnectionError(f"SPARQL server {self.url} unreachable: {e}") from e
+            if delay is None or resp.status_code < 500 or not _TRANSIENT.search(resp.text[:2000]):
+                break
+            time.sleep(delay)  # the server rolled the transaction back: send it again
         if self._server is None:
             self._server = resp.headers.get("server", "")
         if resp.status_code in (401, 403):
@@ -224,15 +246,17 @@ class RemoteStore(GraphStore):
                 ("named-graph-uri", g) for g in named_graphs or []]
         prologue = self._prologue + _base(base_iri)
         params = [("query", prologue + sparql), *dataset]
+        form = _query_form(sparql)
+        rows_as_turtle = form == "SELECT" and self._virtuoso
         # Virtuoso answers a CONSTRUCT in SPARQL JSON results if those come first in Accept.
-        accept = (f"{N_TRIPLES}, text/turtle;q=0.8" if _query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
-                  else f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8")
+        accept = (f"{N_TRIPLES}, text/turtle;q=0.8" if form in ("CONSTRUCT", "DESCRIBE")
+                  else TURTLE if rows_as_turtle else f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8")
         resp = self._post(self.query_url, params, accept)
         _check_complete(resp, self.url)
         capped = resp.headers.get("x-sparql-maxrows")
         ctype = resp.headers.get("content-type", "").split(";")[0].strip()
-        if ctype in (RESULTS_JSON, "application/json"):
-            answer = _server_bnodes(json.loads(resp.content))
+        if ctype in (RESULTS_JSON, "application/json") or (rows_as_turtle and ctype == TURTLE):
+            answer = _server_bnodes(json.loads(resp.content) if ctype != TURTLE else _turtle_results(resp.content))
             if capped:
                 self._row_cap = int(capped)
             if capped and "boolean" not in answer:
@@ -288,9 +312,12 @@ class RemoteStore(GraphStore):
         offset = 0
         while True:
             paged = f"{prologue}SELECT {names} WHERE {{ {{ {inner} }} }} OFFSET {offset} LIMIT {page}"
-            resp = self._post(self.query_url, [("query", our_prologue + paged), *dataset], RESULTS_JSON)
+            turtle = self._virtuoso
+            resp = self._post(self.query_url, [("query", our_prologue + paged), *dataset],
+                              TURTLE if turtle else RESULTS_JSON)
             _check_complete(resp, self.url)
-            got = _server_bnodes(json.loads(resp.content))["results"]["bindings"]
+            got = _server_bnodes(_turtle_results(resp.content) if turtle else json.loads(resp.content)
+                                 )["results"]["bindings"]
             rows.extend(got)
             if len(got) < page:
                 return {"head": {"vars": variables}, "results": {"bindings": rows}}
@@ -424,6 +451,51 @@ def _check_complete(resp: httpx.Response, url: str) -> None:
     if state.startswith("S1TAT"):
         raise TruncatedAnswerError(f"{url} gave a partial answer ({resp.headers.get('x-sql-message', state)}): "
                                    f"raise its MaxQueryExecutionTime")
+
+
+def _turtle_results(content: bytes) -> dict:
+    """A SELECT answer written in Turtle with the result-set vocabulary (``res:solution``,
+    ``res:binding``, ``res:variable``, ``res:value``), as SPARQL JSON results: solutions in the
+    order written (so ORDER BY holds), each term as the JSON writer gives it (blank nodes as
+    Virtuoso names them there, ``nodeID://…``)."""
+    variables: list[str] = []
+    order: dict[str, int] = {}  # solution node → its row
+    solution_of: dict[str, str] = {}  # binding node → its solution node
+    name_of: dict[str, str] = {}
+    value_of: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+    solution, binding, variable, value = RS + "solution", RS + "binding", RS + "variable", RS + "value"
+    for t in ox.parse(content, ox.RdfFormat.TURTLE):  # nodes keyed by label: cheaper than by term
+        p = t.predicate.value
+        if p == value:
+            value_of[t.subject.value] = t.object
+        elif p == variable:
+            name_of[t.subject.value] = t.object.value
+        elif p == binding:
+            sol = t.subject.value
+            order.setdefault(sol, len(order))
+            solution_of[t.object.value] = sol
+        elif p == solution:
+            order.setdefault(t.object.value, len(order))
+        elif p == RS + "resultVariable":
+            variables.append(t.object.value)
+    rows: list[dict] = [{} for _ in order]
+    for b, sol in solution_of.items():
+        if b in value_of:
+            rows[order[sol]][name_of[b]] = _json_term(value_of[b])
+    return {"head": {"vars": variables}, "results": {"bindings": rows}}
+
+
+def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": "nodeID://" + term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
 
 
 def _server_bnodes(answer: dict) -> dict:
