@@ -58,6 +58,9 @@ RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 TURTLE = "text/turtle"
 RS = "http://www.w3.org/2005/sparql-results#"  # the result-set vocabulary of a Turtle SELECT answer
+_BARE_NUMBERS = ("http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#decimal")
+# Aggregates answer few rows, most of them numbers: asked for as JSON at once.
+_AGGREGATE = re.compile(r"\b(COUNT|SUM|AVG|MIN|MAX|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 USER_ENV, PASSWORD_ENV = "JIXIAO_STORE_USER", "JIXIAO_STORE_PASSWORD"
@@ -238,7 +241,9 @@ class RemoteStore(GraphStore):
 
     # ------------------------------------------------------------------ primitives
     def _run_query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-                   base_iri: str | None = None):
+                   base_iri: str | None = None, numbers: bool = False):
+        """``numbers``: the answer is expected to hold numbers (ask for JSON at once, see
+        ``_select_answer``)."""
         if default_graphs is None and named_graphs is None:
             dataset = self._dataset_params(sparql)
         else:  # the caller's dataset, as the protocol's parameters
@@ -247,20 +252,22 @@ class RemoteStore(GraphStore):
         prologue = self._prologue + _base(base_iri)
         params = [("query", prologue + sparql), *dataset]
         form = _query_form(sparql)
-        rows_as_turtle = form == "SELECT" and self._virtuoso
+        turtle = (form == "SELECT" and self._virtuoso and not numbers
+                  and not _AGGREGATE.search(_NOT_KEYWORDS.sub(" ", sparql)))
         # Virtuoso answers a CONSTRUCT in SPARQL JSON results if those come first in Accept.
         accept = (f"{N_TRIPLES}, text/turtle;q=0.8" if form in ("CONSTRUCT", "DESCRIBE")
-                  else TURTLE if rows_as_turtle else f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8")
-        resp = self._post(self.query_url, params, accept)
+                  else f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8")
+        resp, answer = self._select_answer(params, turtle) if turtle else (self._post(self.query_url, params, accept),
+                                                                            None)
         _check_complete(resp, self.url)
         capped = resp.headers.get("x-sparql-maxrows")
         ctype = resp.headers.get("content-type", "").split(";")[0].strip()
-        if ctype in (RESULTS_JSON, "application/json") or (rows_as_turtle and ctype == TURTLE):
-            answer = _server_bnodes(json.loads(resp.content) if ctype != TURTLE else _turtle_results(resp.content))
+        if answer is not None or ctype in (RESULTS_JSON, "application/json"):
+            answer = answer or _server_bnodes(json.loads(resp.content))
             if capped:
                 self._row_cap = int(capped)
             if capped and "boolean" not in answer:
-                answer = self._select_pages(sparql, answer["head"]["vars"], int(capped), prologue, dataset)
+                answer = self._select_pages(sparql, answer["head"]["vars"], int(capped), prologue, dataset, turtle)
             return ox.parse_query_results(json.dumps(answer).encode("utf-8"), ox.QueryResultsFormat.JSON)
         fmt = ox.RdfFormat.from_media_type(ctype)
         if fmt is None:
@@ -272,6 +279,21 @@ class RemoteStore(GraphStore):
             raise TruncatedAnswerError(f"{self.url} cut a graph answer at {cap} triples (its ResultSetMaxRows); "
                                        f"raise that limit, or use SELECT, which jixiao reads in pages")
         return triples
+
+    def _select_answer(self, params: list[tuple[str, str]], turtle: bool) -> tuple[httpx.Response, dict]:
+        """A SELECT answer as SPARQL JSON results (a dict), read from Virtuoso's Turtle result
+        set where that is exact. Its Turtle writer puts numbers bare — ``5`` for an
+        ``xsd:decimal`` 5, ``1.5`` for an ``xsd:double`` — so an answer holding an integer or a
+        decimal is asked for again as JSON, whose writer keeps the datatype but is slow."""
+        if turtle:
+            resp = self._post(self.query_url, params, TURTLE)
+            _check_complete(resp, self.url)
+            if resp.headers.get("content-type", "").startswith(TURTLE):
+                answer = _turtle_results(resp.content)
+                if answer is not None:
+                    return resp, _server_bnodes(answer)
+        resp = self._post(self.query_url, params, RESULTS_JSON)
+        return resp, _server_bnodes(json.loads(resp.content))
 
     def _row_cap_within(self, n: int) -> int | None:
         """The server's cap on answer rows if it is at most ``n``, else None. Learnt from a capped
@@ -291,7 +313,7 @@ class RemoteStore(GraphStore):
         return None
 
     def _select_pages(self, sparql: str, variables: list[str], page: int, our_prologue: str,
-                      dataset: list[tuple[str, str]]) -> dict:
+                      dataset: list[tuple[str, str]], turtle: bool = False) -> dict:
         """Re-read a SELECT whose answer the server capped at ``page`` rows, ``page`` rows at a time.
 
         The query becomes a sorted subquery with OFFSET/LIMIT outside it (Virtuoso's own
@@ -312,12 +334,9 @@ class RemoteStore(GraphStore):
         offset = 0
         while True:
             paged = f"{prologue}SELECT {names} WHERE {{ {{ {inner} }} }} OFFSET {offset} LIMIT {page}"
-            turtle = self._virtuoso
-            resp = self._post(self.query_url, [("query", our_prologue + paged), *dataset],
-                              TURTLE if turtle else RESULTS_JSON)
+            resp, answer = self._select_answer([("query", our_prologue + paged), *dataset], turtle)
             _check_complete(resp, self.url)
-            got = _server_bnodes(_turtle_results(resp.content) if turtle else json.loads(resp.content)
-                                 )["results"]["bindings"]
+            got = answer["results"]["bindings"]
             rows.extend(got)
             if len(got) < page:
                 return {"head": {"vars": variables}, "results": {"bindings": rows}}
@@ -344,7 +363,8 @@ class RemoteStore(GraphStore):
             if small:
                 values = " ".join(f"<{g}>" for g in small)
                 for s in self._run_query(
-                        f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
+                        f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+                        numbers=True):
                     yield ox.Quad(s["s"], s["p"], s["o"], s["g"])
             for g in big:
                 graph = ox.NamedNode(g)
@@ -359,10 +379,9 @@ class RemoteStore(GraphStore):
         cap = self._row_cap or count
         triples: set[ox.Triple] = set()
         for offset in range(0, count + cap, cap):
-            resp = self._post(self.query_url, [("query", f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
-                                                         f"OFFSET {offset} LIMIT {cap}")], RESULTS_JSON)
+            resp, answer = self._select_answer([("query", f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
+                                                          f"OFFSET {offset} LIMIT {cap}")], False)
             _check_complete(resp, self.url)
-            answer = _server_bnodes(json.loads(resp.content))
             rows = ox.parse_query_results(json.dumps(answer).encode("utf-8"), ox.QueryResultsFormat.JSON)
             got = [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
             triples.update(got)
@@ -453,11 +472,12 @@ def _check_complete(resp: httpx.Response, url: str) -> None:
                                    f"raise its MaxQueryExecutionTime")
 
 
-def _turtle_results(content: bytes) -> dict:
+def _turtle_results(content: bytes) -> dict | None:
     """A SELECT answer written in Turtle with the result-set vocabulary (``res:solution``,
     ``res:binding``, ``res:variable``, ``res:value``), as SPARQL JSON results: solutions in the
     order written (so ORDER BY holds), each term as the JSON writer gives it (blank nodes as
-    Virtuoso names them there, ``nodeID://…``)."""
+    Virtuoso names them there, ``nodeID://…``). None if the answer holds an ``xsd:integer`` or
+    ``xsd:decimal``: written bare, their datatype is unsure (see ``_select_answer``)."""
     variables: list[str] = []
     order: dict[str, int] = {}  # solution node → its row
     solution_of: dict[str, str] = {}  # binding node → its solution node
@@ -481,7 +501,10 @@ def _turtle_results(content: bytes) -> dict:
     rows: list[dict] = [{} for _ in order]
     for b, sol in solution_of.items():
         if b in value_of:
-            rows[order[sol]][name_of[b]] = _json_term(value_of[b])
+            term = value_of[b]
+            if isinstance(term, ox.Literal) and term.datatype.value in _BARE_NUMBERS:
+                return None
+            rows[order[sol]][name_of[b]] = _json_term(term)
     return {"head": {"vars": variables}, "results": {"bindings": rows}}
 
 
