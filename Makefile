@@ -60,7 +60,7 @@ $(COMUNICA):
 test: $(STAMP) browser virtuoso comunica  ## run the test suite
 	$(BIN)/python -m pytest -q -m "not e2e"
 
-e2e: $(STAMP) virtuoso  ## the Virtuoso end-to-end comparison at 800 tables (> 15,000 indicators); the 400-table one is in make test
+e2e: $(STAMP) virtuoso  ## the Virtuoso end-to-end comparison at 400 and 800 tables (a 60-table one is in make test)
 	$(BIN)/python -m pytest -q -m e2e
 
 lint: $(STAMP)

@@ -80,12 +80,13 @@ def server_times(url: str, sparql: str, pid: int | None, runs: int) -> dict[str,
 
     query_url = parse_store_url(url).query
     walls, cpus = [], []
-    for _ in range(runs + 1):  # the first is a warm-up
-        c0, t0 = cpu_seconds(pid), time.perf_counter()
-        r = httpx.post(query_url, data={"query": sparql}, headers={"Accept": "text/turtle"}, timeout=600)
-        r.raise_for_status()
-        walls.append(time.perf_counter() - t0)
-        cpus.append(cpu_seconds(pid) - c0)
+    with httpx.Client(timeout=600) as client:
+        for _ in range(runs + 1):  # the first is a warm-up
+            c0, t0 = cpu_seconds(pid), time.perf_counter()
+            r = client.post(query_url, data={"query": sparql}, headers={"Accept": "text/turtle"})
+            r.raise_for_status()
+            walls.append(time.perf_counter() - t0)
+            cpus.append(cpu_seconds(pid) - c0)
     return {"server_median_ms": round(statistics.median(walls[1:]) * 1000, 1),
             "server_cpu_median_s": round(statistics.median(cpus[1:]), 2), "answer_bytes": len(r.content)}
 

@@ -360,8 +360,19 @@ class RemoteStore(GraphStore):
             counts = self.graph_triple_counts(batch)
             big = [g for g in batch if self._row_cap_within(counts.get(g, 0)) is not None]
             small = [g for g in batch if g not in big]
-            if small:
-                values = " ".join(f"<{g}>" for g in small)
+            # As many graphs a request as fit under the server's cap: a capped answer would be
+            # re-read in sorted pages, each sorting the whole answer again.
+            cap = self._row_cap_within(sum(counts.get(g, 0) for g in small))
+            groups: list[list[str]] = []
+            rows = 0
+            for g in small:
+                if not groups or (cap is not None and rows + counts.get(g, 0) >= cap):
+                    groups.append([])
+                    rows = 0
+                groups[-1].append(g)
+                rows += counts.get(g, 0)
+            for group in groups:
+                values = " ".join(f"<{g}>" for g in group)
                 for s in self._run_query(
                         f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
                         numbers=True):
