@@ -58,7 +58,9 @@ RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 TURTLE = "text/turtle"
 RS = "http://www.w3.org/2005/sparql-results#"  # the result-set vocabulary of a Turtle SELECT answer
-_BARE_NUMBERS = ("http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#decimal")
+# Virtuoso's Turtle writes these bare (5, 1.5): an xsd:decimal 5 reads back as an integer, a double 1.5 as a decimal.
+_BARE_NUMBERS = ("http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#decimal",
+                 "http://www.w3.org/2001/XMLSchema#double")
 # Aggregates answer few rows, most of them numbers: asked for as JSON at once.
 _AGGREGATE = re.compile(r"\b(COUNT|SUM|AVG|MIN|MAX|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -249,7 +251,7 @@ class RemoteStore(GraphStore):
         else:  # the caller's dataset, as the protocol's parameters
             dataset = [("default-graph-uri", g) for g in default_graphs or []] + [
                 ("named-graph-uri", g) for g in named_graphs or []]
-        prologue = self._prologue + _base(base_iri)
+        prologue = _base(base_iri) + self._prologue
         params = [("query", prologue + sparql), *dataset]
         form = _query_form(sparql)
         turtle = (form == "SELECT" and self._virtuoso and not numbers
@@ -343,7 +345,7 @@ class RemoteStore(GraphStore):
             offset += page
 
     def _run_update(self, sparql: str, base_iri: str | None = None) -> None:
-        self._post(self.update_url, [("update", self._prologue + _base(base_iri) + sparql)])
+        self._post(self.update_url, [("update", _base(base_iri) + self._prologue + sparql)])
 
     def jixiao_graphs(self) -> list[str]:
         """The named graphs jixiao wrote (sources, shared, ontology, search), not the server's own."""
@@ -372,15 +374,36 @@ class RemoteStore(GraphStore):
                 groups[-1].append(g)
                 rows += counts.get(g, 0)
             for group in groups:
-                values = " ".join(f"<{g}>" for g in group)
-                for s in self._run_query(
-                        f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
-                        numbers=True):
-                    yield ox.Quad(s["s"], s["p"], s["o"], s["g"])
+                yield from self._group_quads(group)
             for g in big:
                 graph = ox.NamedNode(g)
                 for t in self._big_graph(g, counts[g]):
                     yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+    def _group_quads(self, graphs: list[str]) -> Iterator[ox.Quad]:
+        """The quads of a few graphs whose answer fits under the server's cap. On Virtuoso the
+        answer comes as Turtle, except the triples whose object is a number written bare there
+        (its datatype unsure, see ``_select_answer``): those few come again as JSON."""
+        values = " ".join(f"<{g}>" for g in graphs)
+        every = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        if self._virtuoso:
+            resp = self._post(self.query_url, [("query", self._prologue + every)], TURTLE)
+            _check_complete(resp, self.url)
+            if (resp.headers.get("content-type", "").startswith(TURTLE)
+                    and not resp.headers.get("x-sparql-maxrows")):
+                answer = _turtle_results(resp.content, bare_numbers=False)
+                if answer is not None:
+                    numbers = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} " \
+                              f"FILTER(isNumeric(?o)) }}"
+                    numeric = [r for r in self._run_query(numbers, numbers=True)
+                               if isinstance(r["o"], ox.Literal) and r["o"].datatype.value in _BARE_NUMBERS]
+                    rows = ox.parse_query_results(json.dumps(_server_bnodes(answer)).encode("utf-8"),
+                                                  ox.QueryResultsFormat.JSON)
+                    for r in (*rows, *numeric):
+                        yield ox.Quad(r["s"], r["p"], r["o"], r["g"])
+                    return
+        for r in self._run_query(every, numbers=True):
+            yield ox.Quad(r["s"], r["p"], r["o"], r["g"])
 
     def _big_graph(self, graph: str, count: int) -> list[ox.Triple]:
         """A graph larger than the server's answer cap. Pages in the server's own scan order
@@ -460,7 +483,8 @@ class RemoteStore(GraphStore):
 
 
 def _base(base_iri: str | None) -> str:
-    """A BASE declaration for the remote server (it follows the PREFIX lines of the prologue)."""
+    """A BASE declaration for the remote server, put before the PREFIX lines of the prologue:
+    SPARQL allows either order, Virtuoso only BASE first (SP030 otherwise)."""
     return f"BASE <{ox.NamedNode(base_iri).value}>\n" if base_iri else ""
 
 
@@ -483,13 +507,15 @@ def _check_complete(resp: httpx.Response, url: str) -> None:
                                    f"raise its MaxQueryExecutionTime")
 
 
-def _turtle_results(content: bytes) -> dict | None:
+def _turtle_results(content: bytes, bare_numbers: bool = True) -> dict | None:
     """A SELECT answer written in Turtle with the result-set vocabulary (``res:solution``,
     ``res:binding``, ``res:variable``, ``res:value``), as SPARQL JSON results: solutions in the
     order written (so ORDER BY holds), each term as the JSON writer gives it (blank nodes as
     Virtuoso names them there, ``nodeID://…``). None if the answer holds an ``xsd:integer`` or
-    ``xsd:decimal``: written bare, their datatype is unsure (see ``_select_answer``)."""
+    ``xsd:decimal``: written bare, their datatype is unsure (see ``_select_answer``); with
+    ``bare_numbers=False`` the solutions holding one are left out instead."""
     variables: list[str] = []
+    dropped: set[int] = set()
     order: dict[str, int] = {}  # solution node → its row
     solution_of: dict[str, str] = {}  # binding node → its solution node
     name_of: dict[str, str] = {}
@@ -514,8 +540,12 @@ def _turtle_results(content: bytes) -> dict | None:
         if b in value_of:
             term = value_of[b]
             if isinstance(term, ox.Literal) and term.datatype.value in _BARE_NUMBERS:
-                return None
+                if bare_numbers:
+                    return None
+                dropped.add(order[sol])
             rows[order[sol]][name_of[b]] = _json_term(term)
+    if dropped:
+        rows = [r for i, r in enumerate(rows) if i not in dropped]
     return {"head": {"vars": variables}, "results": {"bindings": rows}}
 
 

@@ -15,6 +15,7 @@ from graph.store import open_store
 from tests.test_graph_store import make_record
 
 BASE = "https://w3id.org/jixiao/id/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def quads(store) -> list[str]:
@@ -40,6 +41,25 @@ def test_empty_server_reads_without_crashing(virtuoso_url, tmp_path):
         assert store.sources() == [] and store.jixiao_graphs() == []
         assert store.export("nq") in (b"", None)
         assert store.select("SELECT ?g WHERE { GRAPH ?g { } }") in ([], [{"g": None}])
+
+
+def test_answers_keep_their_terms_and_a_base_resolves(virtuoso_url):
+    # SELECT answers come as Turtle where that is exact, else as JSON: either way the terms are
+    # the server's (an xsd:decimal 5 stays a decimal, a double a double). And jixiao serve sends
+    # a BASE with the prologue: Virtuoso takes it only before the PREFIX lines.
+    with RemoteStore(virtuoso_url, read_only=True) as store:
+        q = """SELECT ?i ?s ?lang ?d ?dec ?dbl ?y WHERE { BIND(<rel> AS ?i) BIND("字" AS ?s) BIND("字"@zh AS ?lang)
+               BIND(xsd:decimal(5) AS ?dec) BIND(xsd:double(1.5) AS ?dbl) BIND("2020"^^xsd:gYear AS ?y) }"""
+        rows = list(store.query(q, base_iri="http://example.org/a/").raw)
+        assert len(rows) == 1
+        row = rows[0]
+        assert row["i"] == ox.NamedNode("http://example.org/a/rel")
+        assert row["s"] == ox.Literal("字") and row["lang"] == ox.Literal("字", language="zh")
+        assert row["dec"] == ox.Literal("5", datatype=ox.NamedNode(XSD + "decimal"))
+        assert row["dbl"].datatype == ox.NamedNode(XSD + "double")
+        assert row["y"] == ox.Literal("2020", datatype=ox.NamedNode(XSD + "gYear"))
+        ordered = 'SELECT ?n WHERE { VALUES ?n { "丙" "甲" "乙" "c" "a" } } ORDER BY DESC(?n)'  # read as Turtle
+        assert [r["n"] for r in store.select(ordered)] == sorted(["丙", "甲", "乙", "c", "a"], reverse=True)
 
 
 def test_credentials_from_the_url_or_the_environment(virtuoso_url, tmp_path, monkeypatch):
