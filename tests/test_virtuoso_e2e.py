@@ -141,8 +141,8 @@ def same_answers(virtuoso_url: str, tmp_path: Path, tables: int, more_than: int)
     with ServerProcess(["--store", virtuoso_url, "--data", str(virt_data)]) as base:
         r = httpx.get(base + "/api/search", params={"q": "满意度", "k": 20}, timeout=120)
         assert r.status_code == 200, r.text[:500]
-        hits = r.json()["results"]  # the page's own ranking (relevance cut-off, groups) over the same index
-        assert hits and "满意度" in hits[0]["name"] and {h["iri"] for h in hits} <= set(emb_found["满意度"])
+        hits = r.json()["results"]  # the API's own ranking (relevance cut-off, identical wordings grouped)
+        assert hits and "满意度" in hits[0]["name"]
         r = httpx.get(base + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?i a jx:Indicator }"},
                       headers={"Accept": "application/sparql-results+json"}, timeout=120)
         assert r.status_code == 200, r.text[:500]
