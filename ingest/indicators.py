@@ -233,6 +233,14 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
         while ri < len(roles) and not _fits(roles[ri][1], text, kind):
             ri += 1
         if ri >= len(roles):
+            rest_vals = [ne[x][1] for x in rest[rest.index(j):]]
+            if any(a[1] == "target" for a in assigned) and any(a[1] == "unit" for a in assigned) and \
+                    len(rest_vals) <= 3 and all(re.fullmatch(r"\d{1,6}(?:\.\d*)?%?", compact(v)) for v in rest_vals):
+                # numbers after the header's last column (its 实际完成值 / 分值 / 得分 cells were lost
+                # from the header): kept as unnamed columns, the row is read
+                for k2, v in enumerate(rest_vals):
+                    rp.extra[f"列{len(schema.roles) + k2 + 1}"] = v
+                break
             return False  # more cells than the header has columns: not this row's shape
         assigned.append((roles[ri][0], roles[ri][1], text))
         ri += 1
