@@ -180,6 +180,26 @@ def _schema_from_rows(rows: list[Row]) -> Schema | None:
     return None
 
 
+def _lower_tier(rows: list[Row], i: int) -> tuple[int, list[str]] | None:
+    """The lower tier of a two-tier header under row i (which has no 一级 column but a 年度指标值
+    one): within three lines, a row of 一级/二级/三级 names and the columns the value splits into
+    (指标性质 / 指标值 / 度量单位), perhaps with its 一级 cell on the line above it."""
+    top = [c for c in rows[i].cells if c.strip()]
+    roles = [header_role(c) for c in top]
+    if "l1" in roles or "l2" in roles or "target" not in roles:
+        return None
+    for k in range(i + 1, min(i + 4, len(rows))):
+        cells = [c for c in rows[k].cells if c.strip()]
+        sub_roles = [header_role(c) for c in cells]
+        if ("l2" in sub_roles or "l1" in sub_roles) and "target" in sub_roles and None not in sub_roles:
+            prev = rows[k - 1]
+            if "l1" not in sub_roles and k - 1 > i and len(prev.nonempty()) == 1 and \
+                    header_role(prev.nonempty()[0][1]) == "l1":
+                cells = [prev.nonempty()[0][1], *cells]
+            return k, cells
+    return None
+
+
 def _join_header_cells(merged: list[str], more: list[str]) -> list[str]:
     """Header cells continued on the next line; a lone '指标'/'目标' ends the cell before it
     ('二级' / '指标': a column name split at its space)."""
@@ -418,6 +438,13 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
 def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
     for i, r in enumerate(rows):
         cells = [c for c in r.cells]
+        if r.layout in ("tab", "pipe", "spaces") and is_header_row(cells) and (lower := _lower_tier(rows, i)):
+            # a two-tier header: '绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分' above '一级指标 | 二级指标 |
+            # 三级指标 | 指标性质 | 指标值 | 度量单位': the lower tier takes the place of the columns it splits
+            k, sub = lower
+            top = [c for c in cells if c.strip()]
+            t_at = next(x for x, c in enumerate(top) if header_role(c) == "target")
+            return k, schema_from_header(sub + top[t_at + 1:]), False
         if r.layout in ("tab", "pipe", "spaces") and is_header_row(cells):
             # header cells wrapped onto the next lines ('实际 完成值 |' / '分值 | 得分 | …'): lines holding
             # only column names (none a category label or a value) continue the header row
