@@ -16,9 +16,9 @@ is left unread: the caller warns ``unsplit-row`` rather than guessing. Nothing h
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
+from ingest.layouts import label_words
 from ingest.targets import QUALITATIVE_WORDS
 from ingest.text import compact, halfwidth
 from ingest.vocabulary import label_info
@@ -33,13 +33,13 @@ _COLUMNS: tuple[tuple[str, str], ...] = tuple(sorted({
     "全年实际值": "actual", "实际完成值": "actual", "全年实际完成值": "actual", "实际值": "actual",
     "全年完成值": "actual",
     "指标解释": "explain", "指标说明": "explain", "绩效标准": "explain_or_target", "评价标准": "explain",
-    "未完成原因及改进措施": "free", "未完成原因和改进措施": "free", "未完成原因及拟采取的改进措施": "free",
-    "未完成原因分析及改进措施": "free", "原因分析": "free", "偏差原因分析及改进措施": "free",
-    "偏差原因": "free", "备注": "free", "保障绩效目标实现措施": "skip",
+    "原因分析": "free", "备注": "free", "保障绩效目标实现措施": "skip",
     "绩效指标性质": "op", "指标性质": "op", "计算符号": "op", "绩效指标值": "value", "绩效度量单位": "unit",
     "度量单位": "unit", "计量单位": "unit", "指标方向性": "direction", "指标方向": "direction",
 }.items(), key=lambda kv: len(kv[0]), reverse=True))
-_COLUMN_RE = re.compile("|".join(re.escape(w) for w, _ in _COLUMNS))
+# the free-text column, however a template words it ('未完成原因及拟采取的改进措施', '偏差原因分析及改进措施')
+_FREE_COLUMN = r"(?:未完成|偏差)原因(?:[\u4e00-\u9fff]{0,10}?措施|分析)?"
+_COLUMN_RE = re.compile(_FREE_COLUMN + "|" + "|".join(re.escape(w) for w, _ in _COLUMNS))
 _KIND = dict(_COLUMNS)
 
 # Units a target may carry (closed list: a unit glued to the next name must not swallow it).
@@ -58,22 +58,10 @@ _EXPLAIN_START = ("反映", "衡量", "考核", "体现", "用于", "是否", "�
 _QUALITATIVE = tuple(sorted({w for w in QUALITATIVE_WORDS if len(w) >= 2}, key=len, reverse=True))
 
 
-@dataclass
-class GluedRow:
-    labels: list[str]
-    cells: list[str]  # name, then one cell per value column
-
-
 @cache
 def _labels() -> tuple[str, ...]:
-    """Category labels written in full (…指标 / …目标): the only words a run is cut at."""
-    import json
-    from importlib import resources
-    data = json.loads(resources.files("ingest").joinpath("data/categories.json").read_text("utf-8"))
-    words = set()
-    for w in list(data["l1"]) + list(data["l2"]):
-        words.update({w + "指标", w + "类指标"})
-    return tuple(sorted(words, key=len, reverse=True))
+    """Category labels written in full (…指标): the only words a run is cut at."""
+    return tuple(w for w in label_words() if w.endswith("指标"))
 
 
 _SCORE_NOTE = re.compile(r"[（(]\s*\d{1,3}(?:\s*[-~]\s*\d{1,3})?\s*分?\s*[）)]\s*分?")
@@ -93,7 +81,7 @@ def header_columns(text: str) -> tuple[int, int, list[str], list[str]] | None:
         mm = _COLUMN_RE.match(t, pos)
         if mm is None:
             break
-        cols.append((_KIND[mm.group(0)], mm.group(0)))
+        cols.append((_KIND.get(mm.group(0), "free"), mm.group(0)))
         pos = mm.end()
         while pos < len(t) and t[pos] in "*＊":
             pos += 1  # '一级指标*': a required-field mark
@@ -326,7 +314,7 @@ _HEADING_IN_TEXT = re.compile(r"[^。，,:：;；\s]{0,30}?(?:绩效目标(?:申
 def _key_re() -> re.Pattern[str]:
     """Header keys a glued line is cut at: the reader's key vocabulary, longest first."""
     from ingest.header import BARE_KEYS
-    keys = set(BARE_KEYS) | {"项目负责人及电话", "资金情况", "其中本年财政拨款", "其中财政拨款", "本年财政拨款", "其他资金",
+    keys = set(BARE_KEYS) | {"资金情况", "其中本年财政拨款", "其中财政拨款", "本年财政拨款", "其他资金",
                              "年度总体目标", "项目分类", "资金用途", "项目开始日期", "项目完成日期", "中央补助安排",
                              "省级财政安排", "预算申报数", "基本情况", "项目立项必要性", "保证项目实施的制度措施",
                              "组织实施单位", "监督管理单位", "其他依据", "需要说明的其他问题", "填报日期", "上年结转资金",

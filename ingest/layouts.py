@@ -20,7 +20,7 @@ _TARGET_TAIL = re.compile(
 
 
 @cache
-def _label_words() -> list[str]:
+def label_words() -> list[str]:
     data = json.loads(resources.files("ingest").joinpath("data/categories.json").read_text("utf-8"))
     words = set()
     for w in list(data["l1"]) + list(data["l2"]):
@@ -33,7 +33,7 @@ def split_glued(text: str) -> list[str] | None:
     rest = compact(text)
     cells: list[str] = []
     for _ in range(2):
-        for w in _label_words():
+        for w in label_words():
             if rest.startswith(w) and len(rest) > len(w) + 1:
                 cells.append(w)
                 rest = rest[len(w):]

@@ -1,6 +1,9 @@
 """Check the hand-made gold in expected.json against the stored table texts.
 
-Run: python3 tests/data/realdata_more/verify_gold.py  (exit status 1 on any problem)
+Run: python3 tests/data/realdata_more/verify_gold.py [DIR]  (exit status 1 on any problem)
+
+DIR defaults to this file's directory; any directory holding ``tables/`` and ``expected.json``
+in the same format (realdata, realdata_more, realdata_heldout, realdata_reserve) can be given.
 
 Every gold string must appear verbatim in its file, compared with all whitespace
 removed (SOURCES.md, "Conventions"): indicator names, targets, the split columns
@@ -115,8 +118,10 @@ def verify(expected_path: Path = EXPECTED, tables: Path = TABLES) -> tuple[list[
     return problems, counts
 
 
-def main() -> int:
-    problems, counts = verify()
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    here = Path(args[0]).resolve() if args else HERE
+    problems, counts = verify(here / "expected.json", here / "tables")
     for p in problems:
         print("FAIL", p)
     print(json.dumps(counts, ensure_ascii=False))
