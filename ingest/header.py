@@ -226,8 +226,9 @@ def parse_amount(key: str, value: str) -> int | float | None:
     m = re.search(r"([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万)?", v)
     if not m:
         return None
-    if re.match(r"[%％‰]", v[m.end():]):
-        return None  # '202010100.00%10': several cells glued together, no amount can be told apart
+    if re.match(r"[%％‰]|\.\d", v[m.end():]):
+        # '202010100.00%10', '194.9194.9100%': several cells glued together, no amount can be told apart
+        return None
     n = to_number(m.group(1))
     if n is None:
         return None

@@ -961,7 +961,8 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
     budget = Budget()
     unit_rank = 99
     # '金额单位：万元' in the header: amounts written without a unit are in 万元
-    in_wan = any("金额单位" in f.key and "万" in f.value for f in fields)
+    in_wan = any(("金额单位" in f.key or compact(f.key) in ("单位", "资金单位")) and compact(f.value) in ("万元", "万")
+                 or ("金额单位" in f.key and "万" in f.value) for f in fields)
     # a section key in 万元 with no amount of its own ('项目资金申请（万元）') sets the unit of the amounts below it
     wan_after = next((i for i, f in enumerate(fields) if "万元" in f.key and hdr.parse_amount(f.key, f.value) is None), None)
     for fi, f in enumerate(fields):
@@ -976,7 +977,7 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
                 continue  # '项目名称 | 金额 | 备注': the column header of a list (an 安排表), not a project
             table.title = value or None
         elif rank is not None:
-            value = _SEAL.sub("", value).strip()
+            value = _unit_value(_SEAL.sub("", value).strip())
             if _is_unit_noise(value):
                 continue
             if value and rank < unit_rank:
@@ -1061,13 +1062,35 @@ def _unit_subheading(head_rows: list[Row]) -> list[hdr.HeaderField]:
 _WAN_SECTION = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:资金|金额|预算)[\u4e00-\u9fff]{0,6}[(（](?:单位[:：])?万元[)）][:：]?$")
 
 
+# the amount unit stated on a line of its own: '(单位:万元)', '单位：万元', '金额单位：万元', '（万元）'
+_WAN_STATEMENT = re.compile(r"^[(（]?(?:(?:金额|资金)?单位[:：]?)?万元[)）]?$")
+
+
 def _wan_section_line(head_rows: list[Row]) -> int | None:
-    """The line of a money section label in 万元: amounts below it written without a unit are in 万元."""
+    """The line of a money section label in 万元, or of the amount unit stated alone: amounts below it
+    written without a unit are in 万元. A label wrapped before its unit ('项目资金' above '(万元)') counts."""
+    prev: list[str] = []
     for r in head_rows:
         ne = [compact(t) for _, t in r.nonempty()]
         if ne and (_WAN_SECTION.match(ne[0]) or (len(ne) > 1 and _WAN_SECTION.match(ne[0] + ne[1]))):
             return r.line
+        if len(ne) == 1 and _WAN_STATEMENT.match(ne[0]) and (
+                "单位" in ne[0] or (len(prev) == 1 and _WAN_SECTION.match(prev[0] + ne[0]))):
+            return r.line
+        prev = ne
     return None
+
+
+# what follows an organisation's name in the same cell is another field: a contact or signature key
+# ('… 联系人及电话 田苗苗,…', '… 主要领导签字:'), or a money section glued on ('…股项目资金(万元)全年预算数…')
+_AFTER_UNIT = re.compile(r"\s+(?=[\u4e00-\u9fff]{0,6}(?:联系人|联系电话|负责人|签字|签章|电话)|[\u4e00-\u9fff]{2,10}[：:])"
+                         r"|(?<=[\u4e00-\u9fff])(?=(?:项目|专项)?(?:资金|预算执行情况|预算数)[(（](?:单位[:：])?万?元[)）])")
+
+
+def _unit_value(value: str) -> str:
+    """The organisation's name alone, without a field glued after it."""
+    head = _AFTER_UNIT.split(value, maxsplit=1)[0].strip()
+    return head if len(compact(head)) >= 2 else value
 
 
 def _is_unit_noise(value: str) -> bool:

@@ -439,3 +439,41 @@ def test_a_two_tier_header_above_split_value_columns():
     assert [(i.name, i.target.op, i.target.value, i.target.unit, i.actual, i.points, i.score) for i in t.indicators] == [
         ("补助经费", "=", 72890, "元", "72890", "10.00", "9.00"),
         ("项目验收合格率", "=", 100, "%", "100", "20", "19")]
+
+
+# --- header fields: the amount unit stated apart from the amounts, organisations with fields glued on ---
+
+@pytest.mark.parametrize("unit_lines", [
+    "(单位:万元)\n",            # the unit on a line of its own under a section title
+    "单位:万元\n",               # a cell of its own at the top of the form
+    "项目资金\n(万元)\n",        # a money label wrapped before its unit
+])
+def test_the_amount_unit_stated_on_its_own_line_scales_the_amounts_below_it(unit_lines):
+    t = _one("项目支出绩效目标表\n项目名称\t村道硬化\n资金情况\n" + unit_lines + "年度资金总额:\t20\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t硬化里程\t2公里\n")
+    assert t.budget.current_year == 200_000
+
+
+def test_an_amount_unit_word_alone_is_not_enough_to_scale():
+    # '万元' alone is an indicator's unit cell as often as an amount unit: no scaling without 单位/a money label
+    t = _one("项目支出绩效目标表\n项目名称\t村道硬化\n万元\n年度资金总额:\t20\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t硬化里程\t2公里\n")
+    assert t.budget.current_year == 20
+
+
+def test_two_amounts_glued_at_their_decimals_give_no_amount():
+    t = _one("项目支出绩效自评表\n项目名称\t某项目\n年度资金总额\t194.9194.9100%\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t完成数量\t5个\n")
+    assert t.budget.total is None and t.budget.current_year is None
+
+
+@pytest.mark.parametrize("value, unit", [
+    ("遂宁市市场监督管理局经开区分局 联系人及电话 田苗苗,15881923688", "遂宁市市场监督管理局经开区分局"),
+    ("粮食调控储备与产业发展股项目资金(万元)全年预算数(A)全年执行数(B)", "粮食调控储备与产业发展股"),
+    ("新洲区文化和旅游局机关", "新洲区文化和旅游局机关"),
+])
+def test_the_unit_is_the_organisation_without_the_fields_glued_after_it(value, unit):
+    t = _one(f"项目支出绩效自评表\n项目名称\t某项目\n实施单位\t{value}\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t完成数量\t5个\n")
+    assert t.unit == unit
+
