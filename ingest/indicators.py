@@ -569,6 +569,31 @@ _GLUED_VALUE = re.compile(r"\d\s*%|[≥≤><=]\s*\d|得\s*\d+\s*分")
 _SCORING_RULE = re.compile(r"得\s*\d+\s*分.{0,12}[扣减]")
 
 
+# cells of other columns that a row can put in the name's place when its own name is missing
+# ('505006州民族特殊教育学校30.00': an agency code and amount from a list of units; '未达指标值酌情扣分':
+# the scoring-rule column; '≥95%': the target; '成本指标': a category label with the name cut away)
+_CODE_ROW = re.compile(r"^\d{6,}[\s\-_]*(?![个人元万吨亩次户套台件份所家米辆名项座株只头])[\u4e00-\u9fff]")
+_SCORING_TEXT = re.compile(r"(?:酌情|按比例|每[^，,。]{0,10})扣\s*(?:\d+(?:\.\d+)?)?\s*分|不得分$")
+_TARGET_ONLY = re.compile(r"[≥≤><=＞＜≧≦]+\s*\d+(?:\.\d+)?\s*%?")
+
+
+def _not_a_name(name: str) -> str | None:
+    """Why a cell in the name's place cannot be an indicator's name, or None."""
+    t = compact(halfwidth(name))
+    if _CODE_ROW.match(t):
+        return "a row that starts with an agency or project code is a list row, not an indicator"
+    if _SCORING_TEXT.search(t):
+        return "a scoring rule (评(扣)分标准) is not an indicator's name"
+    if _TARGET_ONLY.fullmatch(t):
+        return "a target value is not an indicator's name"
+    if len(t) == 1:
+        return "a single character is not an indicator's name (a cell cut short)"
+    info = label_info(t)
+    if info is not None and 1 in info.levels and t.endswith("指标"):
+        return "a first-level category label is not an indicator's name"
+    return None
+
+
 def _only_labels(name: str) -> bool:
     """'效益指标经济效益指标': category labels run together, no indicator name."""
     from ingest.layouts import split_glued
@@ -600,6 +625,10 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
             continue
         if r.target is None and is_placeholder(re.sub(r"[/／\s]", "", r.name)):
             warnings.append(ParseWarning(r.line, "placeholder", f"template placeholder row skipped: {r.name}"))
+            continue
+        why = _not_a_name(r.name)
+        if why is not None:
+            warnings.append(ParseWarning(r.line, "not-indicator", f"{why}: {r.name[:40]}"))
             continue
         if _only_labels(r.name):
             warnings.append(ParseWarning(r.line, "label-only-row", f"row holds category labels but no indicator: "

@@ -477,3 +477,17 @@ def test_the_unit_is_the_organisation_without_the_fields_glued_after_it(value, u
              "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t完成数量\t5个\n")
     assert t.unit == unit
 
+
+
+@pytest.mark.parametrize("row, why", [
+    ("505006州民族特殊教育学校30.00", "agency or project code"),
+    ("经济效益指标\t未达指标值酌情扣分", "scoring rule"),
+    ("满意度指标\t≥95%\t≥95%", "target value"),
+    ("成本指标\t基本支出", "first-level category label"),
+])
+def test_a_cell_of_another_column_in_the_names_place_is_no_indicator(row, why):
+    src = parse_bytes(("项目支出绩效目标表\n项目名称\t某项目\n一级指标\t二级指标\t三级指标\t指标值\n"
+                       f"产出指标\t数量指标\t完成数量\t5个\n{row}\n").encode(), "t.txt")
+    (t,) = src.tables
+    assert [i.name for i in t.indicators] == ["完成数量"]
+    assert any(w.code == "not-indicator" and why in w.message for w in t.warnings), t.warnings
