@@ -189,3 +189,30 @@ def test_benchmarks_section_gives_reserve_totals_but_not_its_rows(tmp_path: Path
     assert acc.rows_hidden(acc.RESERVE_DIRS[0]) and not acc.rows_hidden(acc.RESERVE_DIRS[0], reserve_rows=True)
     assert not acc.rows_hidden(acc.DEFAULT_DIRS[0])
     assert acc.RESERVE_DIRS[0] in acc.SETS["all"] and acc.SETS["reserve"] == acc.RESERVE_DIRS
+
+
+FRESH = Path(__file__).resolve().parent / "data" / "realdata_fresh"
+
+
+def test_fresh_gold_strings_are_in_their_files() -> None:
+    """The fresh set (tests/data/realdata_fresh, files 120+): every gold string is in its file."""
+    problems, counts = _verifier().verify(FRESH / "expected.json", FRESH / "tables")
+    assert problems == []
+    assert counts["files"] >= 12 and counts["rows"] >= 44 and counts["negatives"] >= 1
+    entries = json.loads((FRESH / "expected.json").read_text(encoding="utf-8"))
+    assert {e["file"] for e in entries} == {p.name for p in (FRESH / "tables").glob("*.txt")}
+    assert min(int(e["file"].split("_", 1)[0]) for e in entries) >= 120  # numbered after the reserve set
+    assert all(e["indicators"] == [] for e in entries if e.get("negative"))
+
+
+def test_fresh_pages_are_not_in_the_other_sets() -> None:
+    """No fresh file repeats a page (URL) or a text of realdata, realdata_more, realdata_heldout or realdata_reserve."""
+    urls = _source_urls(FRESH)
+    assert len(urls) >= 8
+    others = [ROOT.parent / "realdata", ROOT, HELDOUT, RESERVE]
+    other_sources = "".join((d / "SOURCES.md").read_text(encoding="utf-8") for d in others if (d / "SOURCES.md").exists())
+    assert not {u for u in urls if u in other_sources}
+    other_texts = [t for d in others for t in _squashed_texts(d).values()]
+    for name, text in _squashed_texts(FRESH).items():
+        for other in other_texts:
+            assert text != other and text not in other and other not in text, name
