@@ -50,11 +50,23 @@ _UNIT_RANK = (("申报单位", 0), ("项目单位", 1), ("实施单位", 2), ("�
 _SEAL = re.compile(r"[（(]\s*(?:盖章|公章|签章|章)\s*[)）]\s*[：:]?")
 
 
-def _unit_rank(key: str) -> int | None:
+# the transfer-payment templates name one 主管部门 per level: the nearest level is the unit's
+_LEVEL_RANK = (("区级", 5.1), ("县级", 5.1), ("县区级", 5.1), ("市县级", 5.2), ("市级", 5.3), ("地方", 5.4), ("省级", 5.5))
+
+
+def _unit_rank(key: str) -> float | None:
     if "金额单位" in key or "计量单位" in key or "单位：" in key or any(
-            w in key for w in ("负责人", "联系人", "电话", "填报人", "经办人", "代码", "组织实施", "监督管理")):
-        return None
-    return next((rank for word, rank in _UNIT_RANK if word in key), None)
+            w in key for w in ("负责人", "联系人", "电话", "填报人", "经办人", "代码", "组织实施", "监督管理",
+                               "财政部门")) or key.startswith("中央"):
+        return None  # a contact, the funding ministry, or the finance bureau that passes the money on
+    k = re.sub(r"[（(][\u4e00-\u9fff]{1,4}[)）]", "", key)  # '部门(单位)名称' → '部门名称'
+    if "使用单位" in k:
+        return 2
+    if k.endswith("主管部门"):
+        return next((rank for word, rank in _LEVEL_RANK if k.startswith(word)), 6)
+    if k == "部门":
+        return 4
+    return next((rank for word, rank in _UNIT_RANK if word in k), None)
 
 
 def is_heading(row: Row) -> bool:
@@ -981,7 +993,9 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
             if _is_unit_noise(value):
                 continue
             if value and rank < unit_rank:
-                table.unit, unit_rank = value, rank
+                # '县(市、区)教育部门': the template's wording for whichever county, no organisation; a
+                # higher level's department is another organisation, so the unit stays unknown
+                table.unit, unit_rank = (None if _TEMPLATE_ORG.search(halfwidth(value)) else value), rank
         elif "类别" in k or k in ("项目类型",):
             table.category = value or None
         elif ("开始" in k or "起始" in k) and ("日期" in k or "时间" in k):
@@ -1083,8 +1097,11 @@ def _wan_section_line(head_rows: list[Row]) -> int | None:
 
 # what follows an organisation's name in the same cell is another field: a contact or signature key
 # ('… 联系人及电话 田苗苗,…', '… 主要领导签字:'), or a money section glued on ('…股项目资金(万元)全年预算数…')
-_AFTER_UNIT = re.compile(r"\s+(?=[\u4e00-\u9fff]{0,6}(?:联系人|联系电话|负责人|签字|签章|电话)|[\u4e00-\u9fff]{2,10}[：:])"
+_AFTER_UNIT = re.compile(r"\s+(?=[\u4e00-\u9fff]{0,6}(?:联系人|联系电话|负责人|签字|签章|电话|编码|代码)|[\u4e00-\u9fff]{2,10}[：:])"
                          r"|(?<=[\u4e00-\u9fff])(?=(?:项目|专项)?(?:资金|预算执行情况|预算数)[(（](?:单位[:：])?万?元[)）])")
+
+
+_TEMPLATE_ORG = re.compile(r"[县縣市][(（][市区區县縣][、,，][区區县縣市][)）]")
 
 
 def _unit_value(value: str) -> str:

@@ -491,3 +491,25 @@ def test_a_cell_of_another_column_in_the_names_place_is_no_indicator(row, why):
     (t,) = src.tables
     assert [i.name for i in t.indicators] == ["完成数量"]
     assert any(w.code == "not-indicator" and why in w.message for w in t.warnings), t.warnings
+
+
+_TRANSFER = ("{year}区域绩效目标自评表\n转移支付(项目)名称\t重大传染病防治项目\n{levels}"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t接种人数\t500人\n")
+
+
+@pytest.mark.parametrize("levels, unit", [
+    ("中央主管部门\t国家卫生健康委\n地方主管部门\t甘孜州卫生健康委\t资金使用单位\t炉霍县卫生健康局\n", "炉霍县卫生健康局"),
+    ("中央主管部门\t财政部\n市级主管部门\t宝鸡市水利局\n区级财政部门\t陈仓区财政局\n区级主管部门\t陈仓区水利局\n", "陈仓区水利局"),
+    ("中央主管部门\t市场监管总局\n省级财政部门\t四川省财政厅\n", None),  # the ministry is not the unit
+    ("市级主管部门\t韶关市教育局\n县级主管部门\t县(市、区)教育部门\n", None),  # the template's wording
+])
+def test_transfer_payment_forms_name_the_nearest_level_as_the_unit(levels, unit):
+    t = _one(_TRANSFER.format(year="2021年度", levels=levels))
+    assert t.title == "重大传染病防治项目"
+    assert t.unit == unit
+
+
+def test_department_key_and_a_budget_code_glued_after_the_name():
+    t = _one("部门整体支出绩效目标表\n部门(单位)名称\t中共宁德市委党史和地方志研究室 部门预算编码 901001033\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t审稿数量\t5部\n")
+    assert t.unit == "中共宁德市委党史和地方志研究室"
