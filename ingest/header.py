@@ -13,7 +13,7 @@ _KEY = re.compile(r"^[*＊]?(?:[（(][0-9一二三四五六七八九十]{1,2}[)�
 # Keys that may be glued inside another cell's text ('…项目类别：经常性…').
 _GLUED_KEYS = ("项目名称", "项目类别", "项目类型", "申报单位名称", "申报单位", "主管部门", "实施单位",
                "计划开始日期", "计划完成日期", "绩效类型", "是否含有政府购买服务", "项目负责人", "联系电话",
-               "项目属性", "项目期限", "实施期限")
+               "项目属性", "项目期限", "实施期限", "年度资金总额", "项目资金总额")
 _GLUED = re.compile("(" + "|".join(_GLUED_KEYS) + r")\s*[：:]")
 
 TEXT_KEYS = ("项目概况", "立项依据", "项目设立的必要性", "保证项目实施的制度、措施", "项目实施计划",
@@ -77,6 +77,11 @@ def read_header(rows: list[Row]) -> list[HeaderField]:
                 fields.append(last)
             continue
         if len(cells) == 1 and last is not None and not last.value and row.line - last.line <= 3 and \
+                _UNIT_SUFFIX.fullmatch(compact(cells[0])):
+            last.key += compact(cells[0])  # '项目申报金额' wrapped before its unit '(万元)': the value follows
+            last.lines.append(row.line)
+            continue
+        if len(cells) == 1 and last is not None and not last.value and row.line - last.line <= 3 and \
                 not _bare_key(cells[0]) and not re.search(r"[：:]", cells[0]) and not is_section_title_key(cells[0]):
             last.value = cells[0]  # the value of a key cell alone on the line above
             last.lines.append(row.line)
@@ -99,6 +104,9 @@ def read_header(rows: list[Row]) -> list[HeaderField]:
         else:
             last = None  # a section title ('本项目上年度…情况') ends the free text
     return fields
+
+
+_UNIT_SUFFIX = re.compile(r"[（(](?:单位[:：])?万?元[)）]")
 
 
 def is_section_title_key(text: str) -> bool:
@@ -143,9 +151,11 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
     cells = [part for c in cells for part in _unglue(c)]
     while len(cells) > 1 and _TABLE_NUMBER.match(compact(cells[0])):
         cells = cells[1:]  # a table number ('公开14表', '附表2') before the first key
-    if len(cells) > 2 and re.fullmatch(r"[\u4e00-\u9fff]{2,6}(?:基本情况|情况|信息)", compact(cells[0])) and \
-            _bare_key(cells[1]):
-        cells = cells[1:]  # a section title in the first column ('项目基本情况 | 项目名称 | …')
+    if len(cells) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]{2,6}(?:基本情况|情况|信息)(?:[（(](?:单位[:：])?万?元[)）])?",
+                                        compact(cells[0])) and (_bare_key(cells[1]) or (
+                                            _KEY.match(cells[1]) and not _looks_like_value(_KEY.match(cells[1]).group("key")))):
+        # a section title in the first column ('项目基本情况 | 项目名称 | …', '资金情况(万元) | 年度资金总额: 10')
+        cells = cells[1:]
     out: list[tuple[str, str]] = []
     pending_key: str | None = None
     values: list[str] = []
@@ -175,7 +185,15 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
             return []  # a line that does not start with a key is not a key line
     if pending_key is not None:
         out.append((pending_key, " ".join(values)))
-    return [p for pair in out for p in _split_glued(*pair)]
+    return [p for pair in out for p in _split_glued(*_unit_into_key(*pair))]
+
+
+def _unit_into_key(key: str, value: str) -> tuple[str, str]:
+    """'项目资金 | (万元) 年度资金总额: 1125': the amount unit wrapped after a key belongs to the key."""
+    m = _UNIT_SUFFIX.match(value.strip())
+    if m and not _UNIT_SUFFIX.search(key):
+        return key + m.group(0), value.strip()[m.end():].strip()
+    return key, value
 
 
 _MONEY_KEY = re.compile(r"(?:其中[:：]?)?[\u4e00-\u9fff、]{0,14}(?:资金|金额|拨款|预算数?|资金总额|预算资金)(?:[（(]万?元[)）])?[:：]?")

@@ -981,7 +981,7 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
         key, value = f.key, f.value.strip()
         table.header_fields.setdefault(key, value)
         in_wan_here = in_wan or (wan_after is not None and fi > wan_after) or \
-            (wan_line is not None and f.line > wan_line)
+            (wan_line is not None and f.line >= wan_line)
         k = key.replace("（元）", "").replace("(元)", "")
         rank = _unit_rank(key)
         if key in _TITLE_KEYS and table.title is None:
@@ -1127,8 +1127,9 @@ def _budget_field(budget: Budget, key: str, value: str) -> None:
         budget.prev_year_budget = amount
     elif "当年" in k or "本年" in k or "年度" in k:
         budget.current_year = amount
-    elif "总" in k or (budget.total is None and "其中" not in k and ("金额" in k or "预算数" in k or "申报数" in k)):
-        budget.total = amount
+    elif "总" in k or re.match(r"\s*(?:合计|总计)", value) or (
+            budget.total is None and "其中" not in k and ("金额" in k or "预算数" in k or "申报数" in k)):
+        budget.total = amount  # '项目资金(万元) | 合计 250': the total of the amounts that follow
 
 
 def _year(head_rows: list[Row], table: TableRecord) -> int | None:

@@ -513,3 +513,15 @@ def test_department_key_and_a_budget_code_glued_after_the_name():
     t = _one("部门整体支出绩效目标表\n部门(单位)名称\t中共宁德市委党史和地方志研究室 部门预算编码 901001033\n"
              "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t审稿数量\t5部\n")
     assert t.unit == "中共宁德市委党史和地方志研究室"
+
+
+@pytest.mark.parametrize("lines, field, amount", [
+    ("项目申报金额\n(万元)\n2243.02\n", "total", 22_430_200),            # the key wrapped before its unit
+    ("项目资金\t(万元) 年度资金总额: 1125\n", "current_year", 11_250_000),  # the unit wrapped after the key
+    ("项目资金(万元)\t合计 250\n", "total", 2_500_000),                   # the total of the amounts that follow
+    ("资金情况(万元) 年度资金总额: 10\n其中:财政拨款 10\n", "current_year", 100_000),  # a section title first
+])
+def test_budget_keys_split_from_their_unit_or_total(lines, field, amount):
+    t = _one("项目支出绩效目标表\n项目名称\t某项目\n" + lines +
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t完成数量\t5个\n")
+    assert getattr(t.budget, field) == amount, t.budget
