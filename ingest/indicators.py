@@ -230,6 +230,13 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
             used_roles.add(special)
             ri = max(ri, next(i for i, (_, r) in enumerate(roles) if r == special) + 1) if special == "op" else ri
             continue
+        if ri < len(roles) and roles[ri][1] == "unit" and assigned and assigned[-1][1] == "target" and \
+                compact(text) == re.sub(r"^[=＝≥≤><]+", "", compact(assigned[-1][2])):
+            # the unit column repeating the target ('= 44,561 | 44,561': a spreadsheet's date cell
+            # written into both): kept as that column's text, not as the target's unit
+            rp.extra[schema.header(roles[ri][0], "unit")] = text
+            ri += 1
+            continue
         while ri < len(roles) and not _fits(roles[ri][1], text, kind):
             ri += 1
         if ri >= len(roles):

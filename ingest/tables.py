@@ -19,7 +19,7 @@ from ingest.indicators import (
     resolve_labels,
     schema_from_header,
 )
-from ingest.layouts import is_stream, regroup_stream, split_glued
+from ingest.layouts import is_stream, label_words, regroup_stream, split_glued
 from ingest.legal import extract_citations
 from ingest.records import Budget, ParseWarning, TableRecord
 from ingest.table_model import Row
@@ -566,6 +566,7 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
     ctx = _Ctx()
     blank = False
     prev_layout = None
+    last_row = next((r for r in reversed(section) if not r.blank), None)
     for r in section:
         if r.blank:
             blank = True
@@ -578,6 +579,10 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
             continue  # the header repeated after a page break
         if is_chrome(r.text):
             warnings.append(ParseWarning(r.line, "page-furniture", f"skipped page furniture: {r.text[:40]}"))
+            continue
+        if r is last_row and _cut_label(r.text):
+            warnings.append(ParseWarning(r.line, "cut-off-row", f"the text ends inside a category label "
+                                         f"('{r.text.strip()}'): not read as part of the row above"))
             continue
         if r.layout == "single" and prev_layout == "spaces" and parsed and parsed[-1].name and not blank \
                 and _wrapped_text(r.text):
@@ -1052,6 +1057,12 @@ def add_prose_bases(table: TableRecord, text: str, where: str, warnings: list[Pa
                 warnings.append(ParseWarning(line, "legal-basis-from-prose",
                                              f"no 立项依据 field: {ref.doc_number} is read as a legal basis from "
                                              f"{where} ({m.group(0)}…)"))
+
+
+def _cut_label(text: str) -> bool:
+    """'效' as the text's last line: the start of 效益指标 cut by the end of the page."""
+    t = compact(text)
+    return 0 < len(t) < 4 and any(w.startswith(t) and w != t for w in label_words())
 
 
 def _cells_text(r: Row) -> str:

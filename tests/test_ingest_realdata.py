@@ -525,3 +525,24 @@ def test_budget_keys_split_from_their_unit_or_total(lines, field, amount):
     t = _one("项目支出绩效目标表\n项目名称\t某项目\n" + lines +
              "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t完成数量\t5个\n")
     assert getattr(t.budget, field) == amount, t.budget
+
+
+@pytest.mark.parametrize("value", ["44,561", "44561", "2021年12月31日"])
+def test_a_unit_column_repeating_the_target_is_not_the_targets_unit(value):
+    src = parse_bytes(("绩效目标表\n项目名称 某项目\n一级指标 二级指标 三级指标 指标性质 指标方向 目标值 计量单位 分值 备注\n"
+                       "产出指标 数量指标 出差人数 正向 = 8 4\n"
+                       f"产出指标 时效指标 资金到位时间 正向 = {value} {value} 10\n"
+                       "产出指标 成本指标 出差总成本 反向 = 1 万元 4\n").encode(), "t.txt")
+    rows = {i.name: i for i in src.tables[0].indicators}
+    assert list(rows) == ["出差人数", "资金到位时间", "出差总成本"]
+    t = rows["资金到位时间"]
+    assert t.target.raw == f"= {value}" and not t.target.unit and t.extra["分值"] == "10"
+
+
+def test_a_category_label_cut_by_the_end_of_the_text_is_not_glued_to_the_name_above():
+    src = parse_bytes(("绩效目标表\n项目名称 某项目\n一级指标 二级指标 三级指标 指标性质 指标方向 目标值 计量单位 分值\n"
+                       "产出指标 数量指标 出差人数 正向 = 8 人 4\n产出指标 成本指标 年度预算总成本 反向 = 3 万元 4\n效\n").encode(),
+                      "t.txt")
+    (t,) = src.tables
+    assert [i.name for i in t.indicators] == ["出差人数", "年度预算总成本"]
+    assert any(w.code == "cut-off-row" for w in t.warnings)
