@@ -112,6 +112,7 @@ class RowParse:
     e2: str | None = None
     stray: str | None = None
     maybe_l1: bool = False  # an ambiguous label (成本, 满意度) read as 二级 from the 一级 column
+    lost_l1: bool = False  # read in order with one label where the header has two: the merged 一级 was lost
     l1: str | None = None
     l2: str | None = None
     by_role: dict[str, str] = field(default_factory=dict)  # actual, score, points (self-evaluation columns)
@@ -256,6 +257,10 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
         return False  # (a row whose value column is still to come — '… | 定性' / '长期' — is read in order)
     rp.labels = [ne[i] for i in range(k)]
     rp.name = ne[n_idx][1]
+    # merged cells are lost from the left: one label left where the header has 一级 and 二级 columns
+    # is the 二级 of a group that starts on this row (a new 一级 would start a new 二级 cell too)
+    rp.lost_l1 = k == 1 and schema.col("l1") is not None and schema.col("l2") is not None and \
+        schema.name_col - schema.col("l1") >= 2
     for col, role, text in assigned:
         if role == "target":
             rp.target = text
@@ -411,6 +416,8 @@ def resolve_labels(rp: RowParse, ctx: _Ctx, schema: Schema) -> None:
                 if rp.positional and col == l1c:
                     rp.warnings.append(("label-column", f"label {text} written in the 一级 column; read as "
                                         f"二级 of {ctx.cur1}"))
+            elif rp.lost_l1 and not cur_core:
+                rp.e2 = text  # the page starts inside the table: the 一级 above it is not on the page
             elif col <= l1c:
                 rp.e1 = text
             else:

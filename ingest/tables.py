@@ -192,6 +192,22 @@ def _schema_from_rows(rows: list[Row]) -> Schema | None:
     return None
 
 
+def _rows_above_in_shape(rows: list[Row], start: int, schema: Schema) -> int:
+    """A page that starts inside a table: rows above the first labelled row whose cells are the
+    name and exactly the columns after it (their labels were merged above the page) belong to it."""
+    after = schema.roles[schema.name_col:]
+    tc = schema.target_col - schema.name_col
+    i = start
+    while i > 0:
+        ne = [t for _, t in rows[i - 1].nonempty()]
+        if len(ne) != len(after) or label_info(ne[0]) is not None or looks_like_target(ne[0]) or \
+                not (looks_like_target(ne[tc]) or compact(ne[tc]) in ("定性", "定量")) or \
+                ("op" in after and compact(halfwidth(ne[after.index("op")])) not in ("=", "≥", "≤", ">", "<", "＝")):
+            break
+        i -= 1
+    return i
+
+
 def _lower_tier(rows: list[Row], i: int) -> tuple[int, list[str]] | None:
     """The lower tier of a two-tier header under row i (which has no 一级 column but a 年度指标值
     one): within three lines, a row of 一级/二级/三级 names and the columns the value splits into
@@ -433,10 +449,20 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
                                          "no indicator section (一级/二级/三级 … 指标值) found in this table"))
         else:
             inferred = _schema_from_rows(rows[start:])
+            first_label_line = rows[start].line
+            if inferred is not None:
+                start = _rows_above_in_shape(rows, start, inferred)
             shown = "/".join(inferred.names) if inferred is not None else "一级/二级/三级/指标值"
             warnings.append(ParseWarning(rows[start].line, "no-indicator-header",
                                          f"indicator rows found without a column header; read as {shown}"))
             table.indicators = _read_section(rows[start:], inferred or DEFAULT_SCHEMA, warnings, glued=False)
+            for ind in table.indicators:
+                if ind.line < first_label_line:
+                    # the page starts inside the table: these rows' labels were merged above the page
+                    ind.l1 = ind.l2 = None
+                    warnings[:] = [w for w in warnings if not (w.line == ind.line and w.code == "label-below")]
+                    warnings.append(ParseWarning(ind.line, "missing-label", f"indicator {ind.name} is above the "
+                                                 "page's first category label: its labels are not on the page"))
     else:
         if table.kind == "goal" and "actual" in schema.roles and not any(is_heading(r) for r in rows[:h_idx]):
             table.kind = "self-evaluation"  # no heading says which: a 完成值 column makes it a self-evaluation

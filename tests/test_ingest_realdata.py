@@ -546,3 +546,21 @@ def test_a_category_label_cut_by_the_end_of_the_text_is_not_glued_to_the_name_ab
     (t,) = src.tables
     assert [i.name for i in t.indicators] == ["出差人数", "年度预算总成本"]
     assert any(w.code == "cut-off-row" for w in t.warnings)
+
+
+def test_a_page_starting_inside_a_headerless_table_keeps_its_first_rows_and_their_groups():
+    # the page starts inside a table that has no header: the first row's labels are above the page,
+    # the second row lost its merged 一级 and keeps its 二级 (成本指标 is both a 一级 and a 二级 word)
+    src = parse_bytes(("经费发放及时率 | = | 100 | % | 5 |\n"
+                       "成本指标 | 网络宣传成本预算 | ≤ | 101400 | 元 | 5 |\n"
+                       "工作经费发放成本 | = | 1 | 元/人 | 5 |\n"
+                       "效益指标 | 社会效益指标 | 群众知晓率 | = | 100 | % | 15 |\n"
+                       "满意度指标 | 服务对象满意度指标 | 参保人员满意度 | ≥ | 90 | % | 10 |\n").encode(), "t.txt")
+    (t,) = src.tables
+    assert [(i.l1, i.l2, i.name, i.target.value) for i in t.indicators] == [
+        (None, None, "经费发放及时率", 100),
+        (None, "成本指标", "网络宣传成本预算", 101400),
+        (None, "成本指标", "工作经费发放成本", 1),
+        ("效益指标", "社会效益指标", "群众知晓率", 100),
+        ("满意度指标", "服务对象满意度指标", "参保人员满意度", 90),
+    ]
