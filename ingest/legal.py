@@ -63,7 +63,9 @@ def _generic_code(run: str) -> str:
     cut = max((i for i, ch in enumerate(run) if ch in _NOT_CODE), default=-1)
     code = run[cut + 1:]
     # the code stops at the end of the issuing body's name written before it
-    ends = [m.end() for m in _BODY_END.finditer(code) if len(code) - m.end() >= 2]
+    # ('宝市财办社': one character and 市 is the code's own place abbreviation, not a body's name)
+    ends = [m.end() for m in _BODY_END.finditer(code) if len(code) - m.end() >= 2 and
+            (len(m.group(0)) > 1 or m.start() >= 2)]
     if ends and len(code) > 4:
         code = code[ends[-1]:]
     return code or run[-4:]

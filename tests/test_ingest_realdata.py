@@ -180,6 +180,9 @@ def test_template_placeholders_and_signatures_are_warnings_not_indicators():
     ("环办﹝2015﹞77号", "环办〔2015〕77号", "环办"),
     ("财政部(财预[2019]94)", "财预〔2019〕94号", "财预"),
     ("政策依据江津府发【2016】40号", "江津府发〔2016〕40号", "江津府发"),
+    # one character and 市: the code's own place abbreviation (宝鸡市), not an issuing body's name
+    ("宝鸡市财政局《关于下达补助资金的通知》(宝市财办社〔2022〕334号)", "宝市财办社〔2022〕334号", "宝市财办社"),
+    ("大同市同政发〔2019〕12号", "同政发〔2019〕12号", "同政发"),
 ])
 def test_legal_basis_numbers(text, number, code):
     t = _one(f"项目支出绩效目标表\n项目名称\tX\n立项依据\t{text}\n一级指标\t二级指标\t三级指标\t指标值\n"
