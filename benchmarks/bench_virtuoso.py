@@ -1,10 +1,16 @@
-"""The six research queries of bench_sparql.py on the embedded store and on Virtuoso, same data.
+"""The six research queries of bench_sparql.py on the embedded store, its in-memory replica and
+Virtuoso, same data.
 
-Builds the synthetic corpus's store (``bench_ingest.load_store``), dumps it to N-Quads,
-starts Debian's Virtuoso (tests/virtuoso_server.py: fresh database, free ports), loads the
-dump with Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run``, as docs/scaling.md tells
-users), then times each query through jixiao's ``select`` on both stores in interleaved
-rounds (embedded, Virtuoso, embedded, …) and reports medians, the ratio and the machine load.
+Builds the synthetic corpus's store (``bench_ingest.load_store``: parse, map, one bulk load,
+``--no-index``), dumps its published snapshot to N-Quads (``graph.replica.snapshot_dump``, the
+file the query workers' replica loads), starts Debian's Virtuoso (tests/virtuoso_server.py:
+fresh database, free ports), loads the dump with Virtuoso's bulk loader (``ld_dir`` +
+``rdf_loader_run``, as docs/scaling.md tells users), then times each query through jixiao's
+``select`` on the three in interleaved rounds (embedded on disk, in-memory replica, Virtuoso,
+embedded, …) and reports medians, the ratios and the machine load. The replica
+(``graph.replica.ReplicatedReader``) gets the budget ``jixiao serve`` gives one worker (half
+the available memory); if its estimate is over it, it is reported and left out
+(``--no-memory`` leaves it out anyway).
 For Virtuoso it also reports the server's own answer time (one HTTP request, the answer read
 but not parsed) and the CPU seconds the ``virtuoso-t`` process spent on the query (from
 /proc: on a loaded machine the wall time is several times the CPU time).
@@ -12,6 +18,7 @@ but not parsed) and the CPU seconds the ``virtuoso-t`` process spent on the quer
     python benchmarks/bench_virtuoso.py --tables 10000
     python benchmarks/bench_virtuoso.py --tables 30000 --buffers 170000 --json /tmp/v30k.json
     python benchmarks/bench_virtuoso.py --tables 10000 --reuse --virtuoso-only   # no embedded timings
+    python benchmarks/bench_virtuoso.py --tables 30000 --buffers 170000 --runs 3 --work /tmp/b  # issue 16's 30k
 """
 from __future__ import annotations
 
@@ -91,6 +98,44 @@ def server_times(url: str, sparql: str, pid: int | None, runs: int) -> dict[str,
             "server_cpu_median_s": round(statistics.median(cpus[1:]), 2), "answer_bytes": len(r.content)}
 
 
+def rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
+def snapshot_nquads(data: Path) -> Path:
+    """The published snapshot's N-Quads file, as the replica writes it (once, kept beside it)."""
+    from graph.replica import snapshot_dump
+
+    snapshots = data / "snapshots"
+    return snapshot_dump(snapshots, (snapshots / "CURRENT").read_text(encoding="utf-8").strip())
+
+
+def open_replica(data: Path) -> tuple[Any, dict[str, Any]]:
+    """The query workers' in-memory replica with one worker's default budget (``jixiao serve``:
+    half the available memory); None if it does not fit, with what it reported."""
+    import gc
+
+    from api.server.app import default_replica_mb
+    from graph.replica import MEMORY_PER_DISK_BYTE, ReplicatedReader, folder_bytes
+
+    snapshots = data / "snapshots"
+    disk = folder_bytes(snapshots / (snapshots / "CURRENT").read_text(encoding="utf-8").strip())
+    budget = default_replica_mb(1)
+    gc.collect()
+    before = rss_mib()
+    reader = ReplicatedReader(data, budget_mb=budget)
+    ready = reader.wait_ready(3600)
+    gc.collect()
+    info = {"budget_mib": budget, "snapshot_disk_mib": round(disk / 2**20), "estimate_mib":
+            round(disk * MEMORY_PER_DISK_BYTE / 2**20), "status": reader.status, "reason": reader.reason,
+            "load_s": reader.load_seconds, "rss_mib": round(rss_mib() - before)}
+    if not ready:
+        reader.close()
+        return None, info
+    return reader, info
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tables", type=int, default=10000)
@@ -105,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--virtuoso-only", action="store_true", help="time Virtuoso only (the embedded store "
                     "takes minutes a query at 10k tables)")
+    ap.add_argument("--no-memory", action="store_true", help="leave out the in-memory replica")
     args = ap.parse_args(argv)
 
     from graph.store import open_store
@@ -122,10 +168,20 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(vfolder)
     vfolder.mkdir(parents=True, exist_ok=True)
     nq = vfolder / "dump.nq"
-    if not reuse:
-        bench_sparql.dump_nquads(data / "store", nq)
     out: dict[str, Any] = {"tables": args.tables, "triples": load["triples"], "max_rows": args.max_rows,
-                           "load_avg_start": os.getloadavg()}
+                           "load_avg_start": os.getloadavg(), "store_load": load}
+    if not reuse or (not args.no_memory and not args.virtuoso_only):
+        t0 = time.perf_counter()
+        dump = snapshot_nquads(data)
+        out["dump_s"] = round(time.perf_counter() - t0, 1)
+        print(f"N-Quads dump of the snapshot: {out['dump_s']} s, {dump.stat().st_size / 2**20:,.0f} MiB", flush=True)
+        if not reuse:
+            nq.unlink(missing_ok=True)
+            os.link(dump, nq)  # the same file for Virtuoso's loader (ld_dir wants it in DirsAllowed)
+    replica = None
+    if not args.no_memory and not args.virtuoso_only:
+        replica, out["replica"] = open_replica(data)
+        print(f"in-memory replica: {json.dumps(out['replica'])}", flush=True)
     with run_virtuoso(vfolder, max_rows=args.max_rows, buffers=args.buffers) as url:
         if not reuse:
             out["virtuoso_bulk_load_s"] = bulk_load(vfolder, nq)
@@ -137,14 +193,20 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for name in bench_sparql.QUERIES:
                 sparql = bench_sparql.q(name)
-                fns = {"virtuoso": lambda s=sparql: len(virt.select(s))}
+                fns: dict[str, Any] = {}
                 if not args.virtuoso_only:
-                    fns = {"embedded": lambda s=sparql: len(emb.select(s)), **fns}
+                    fns["embedded"] = lambda s=sparql: len(emb.select(s))
+                if replica is not None:
+                    fns["memory"] = lambda s=sparql: len(replica.select(s))
+                fns["virtuoso"] = lambda s=sparql: len(virt.select(s))
                 r = bench_sparql.interleaved(fns, args.runs, args.budget)
                 times = r.pop("_times")
-                if not args.virtuoso_only:
-                    r["embedded_over_virtuoso"] = round(statistics.median(
-                        a / b for a, b in zip(times["embedded"], times["virtuoso"], strict=False) if b > 0), 3)
+                for a, b in (("embedded", "virtuoso"), ("embedded", "memory"), ("memory", "virtuoso")):
+                    if a in times and b in times:
+                        r[f"{a}_over_{b}"] = round(statistics.median(
+                            x / y for x, y in zip(times[a], times[b], strict=False) if y > 0), 3)
+                if replica is not None:
+                    r["memory_engine"] = replica.last_engine  # "memory": the copy answered, not the disk
                 r["virtuoso"].update(server_times(url, bench_sparql.q(name), pid, args.runs))
                 r["load_avg_1min"] = round(os.getloadavg()[0], 1)
                 results[name] = r
@@ -152,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             emb.close()
             virt.close()
+            if replica is not None:
+                replica.close()
     nq.unlink(missing_ok=True)
     out["queries"] = results
     out["load_avg_end"] = os.getloadavg()
