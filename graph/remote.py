@@ -33,10 +33,16 @@ graphs. Servers configured that way (``oxigraph serve --union-default-graph``, F
 ``unionDefaultGraph``, Virtuoso by default) are detected and used as they are; for the others
 every query names its dataset with the protocol's ``default-graph-uri``/``named-graph-uri``
 parameters.
+
+Transient errors: a request the server rolled back as a deadlock or a transaction time-out
+(Virtuoso's 40001/SR172, SR171) is sent again after 1, 3, 10 and 30 s (``RETRY_DELAYS``);
+``#retry=0.5,2`` in the URL or ``JIXIAO_STORE_RETRY_DELAYS=0.5,2`` sets other waits
+(``#retry=`` empty: never again). Any other error is reported at once.
 """
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import re
@@ -52,7 +58,10 @@ from graph.base import GraphStore, PreparedSource
 from graph.results import SparqlError
 from graph.vocab import JX_IRI, sparql_prologue
 
-__all__ = ["RemoteStore", "ServerAuth", "StoreURL", "TruncatedAnswerError", "parse_store_url"]
+__all__ = ["RemoteStore", "ServerAuth", "StoreURL", "TruncatedAnswerError", "parse_retry_delays",
+           "parse_store_url"]
+
+log = logging.getLogger("jixiao.remote")
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -66,6 +75,7 @@ _AGGREGATE = re.compile(r"\b(COUNT|SUM|AVG|MIN|MAX|SAMPLE|GROUP_CONCAT)\s*\(", r
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 USER_ENV, PASSWORD_ENV = "JIXIAO_STORE_USER", "JIXIAO_STORE_PASSWORD"
+RETRY_ENV = "JIXIAO_STORE_RETRY_DELAYS"  # seconds before each repeat of a transient failure: "1,3,10,30"
 _FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
 _TRAILING_ORDER = re.compile(r"\bORDER\s+BY\s+[^{}]*$", re.IGNORECASE)
@@ -79,7 +89,7 @@ GRAPH_BATCH = 64  # graphs read per request by export
 # under load. Every request jixiao sends is safe to repeat (DROP SILENT, INSERT/DELETE DATA,
 # Graph Store POSTs of triples without blank nodes, queries).
 _TRANSIENT = re.compile(r"(40001|SR171|SR172)|Transaction (deadlocked|timed out)")
-RETRY_DELAYS = (1.0, 3.0, 10.0, 30.0)  # seconds before each repeat of a transient failure
+RETRY_DELAYS = (1.0, 3.0, 10.0, 30.0)  # seconds before each repeat of a transient failure (the default)
 
 
 class TruncatedAnswerError(RuntimeError):
@@ -114,6 +124,18 @@ def parse_store_url(url: str, env: dict[str, str] | None = None) -> StoreURL:
     return StoreURL(base, query, update, gsp, user, password, options)
 
 
+def parse_retry_delays(text: str) -> tuple[float, ...]:
+    """``"1,3,10,30"`` → (1.0, 3.0, 10.0, 30.0): the waits before each repeat of a request the
+    server rolled back (empty: no repeat)."""
+    try:
+        delays = tuple(float(x) for x in text.replace(" ", "").split(",") if x)
+    except ValueError:
+        delays = (-1.0,)
+    if any(not math.isfinite(d) or d < 0 for d in delays):
+        raise ValueError(f"retry delays {text!r}: give seconds separated by commas, e.g. 1,3,10,30")
+    return delays
+
+
 class ServerAuth(httpx.Auth):
     """HTTP Digest or Basic, whichever the server's ``WWW-Authenticate`` challenge asks for.
 
@@ -141,9 +163,13 @@ class ServerAuth(httpx.Auth):
 
 class RemoteStore(GraphStore):
     def __init__(self, url: str, base_iri: str | None = None, read_only: bool = False,
-                 timeout: float = 600.0) -> None:
+                 timeout: float = 600.0, retry_delays: tuple[float, ...] | None = None) -> None:
         super().__init__(base_iri)
         conf = parse_store_url(url)
+        if retry_delays is None:  # the URL's #retry=, else the environment's, else the default
+            setting = conf.options.get("retry", os.environ.get(RETRY_ENV))
+            retry_delays = RETRY_DELAYS if setting is None else parse_retry_delays(setting)
+        self.retry_delays = tuple(retry_delays)
         self.url = conf.base  # without credentials: safe in messages
         self.query_url, self.update_url, self.gsp_url = conf.query, conf.update, conf.gsp
         self.read_only = read_only
@@ -188,14 +214,21 @@ class RemoteStore(GraphStore):
 
     # ------------------------------------------------------------------ HTTP
     def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
-        for delay in (*RETRY_DELAYS, None):
+        retries = 0
+        for delay in (*self.retry_delays, None):
             try:
                 resp = self._http.request(method, url, **kwargs)
             except httpx.HTTPError as e:
                 raise ConnectionError(f"SPARQL server {self.url} unreachable: {e}") from e
-            if delay is None or resp.status_code < 500 or not _TRANSIENT.search(resp.text[:2000]):
+            if resp.status_code < 500 or not _TRANSIENT.search(resp.text[:2000]):
                 break
-            time.sleep(delay)  # the server rolled the transaction back: send it again
+            if delay is None:
+                break
+            # the server rolled the transaction back: send it again
+            retries += 1
+            log.warning("%s answered %s (%s): sending it again in %g s (%d of %d)", url, resp.status_code,
+                        _first_line(resp.text), delay, retries, len(self.retry_delays))
+            time.sleep(delay)
         if self._server is None:
             self._server = resp.headers.get("server", "")
         if resp.status_code in (401, 403):
@@ -206,7 +239,8 @@ class RemoteStore(GraphStore):
         if resp.status_code == 400:
             raise SparqlError(resp.text.strip() or "bad request")
         if resp.status_code >= 300:
-            raise RuntimeError(f"{url} answered {resp.status_code}: {resp.text.strip()[:500]}")
+            again = f" (sent {retries + 1} times: the server rolled it back each time)" if retries else ""
+            raise RuntimeError(f"{url} answered {resp.status_code}{again}: {resp.text.strip()[:500]}")
         return resp
 
     def _post(self, url: str, data: list[tuple[str, str]], accept: str | None = None) -> httpx.Response:
@@ -486,6 +520,10 @@ def _base(base_iri: str | None) -> str:
     """A BASE declaration for the remote server, put before the PREFIX lines of the prologue:
     SPARQL allows either order, Virtuoso only BASE first (SP030 otherwise)."""
     return f"BASE <{ox.NamedNode(base_iri).value}>\n" if base_iri else ""
+
+
+def _first_line(text: str) -> str:
+    return text.strip().split("\n", 1)[0][:200]
 
 
 def _has_bnode(t: ox.Triple) -> bool:

@@ -5,6 +5,8 @@ test_graph_batch) also run on it through the ``store`` fixture; the end-to-end c
 with the embedded store is in test_virtuoso_e2e.py."""
 from __future__ import annotations
 
+import time
+
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -200,3 +202,147 @@ def test_blank_nodes_and_system_graphs(virtuoso_url, tmp_path):
         # Virtuoso's own graphs hold thousands of triples; none of them is counted or exported
         everything = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
         assert everything > store.triple_count() == len(exported)
+
+
+# ------------------------------------------------------------------ transient errors
+def _attempts(log: list, first: int) -> tuple[int | str, ...]:
+    """Statuses of the request ``log[first]`` and of its repeats (same method, path and body),
+    up to the first one that passed ("ok": 200 or 201); the server's 401 challenges are not
+    repeats."""
+    method, path, body = log[first][:3]
+    out: list[int | str] = []
+    for entry in log[first:]:
+        if entry[:3] == (method, path, body) and entry[3] != 401:
+            out.append(entry[3] if entry[3] >= 300 else "ok")
+            if entry[3] < 300:
+                break
+    return tuple(out)
+
+
+def _gsp(method, path, body):
+    return method == "POST" and path.startswith("/sparql-graph-crud-auth")
+
+
+def _update(method, path, body):
+    return path.startswith("/sparql-auth") and body.startswith(b"update=")
+
+
+def _query(method, path, body):
+    return path.split("?")[0] == "/sparql" and body.startswith(b"query=")
+
+
+@pytest.mark.slow
+def test_an_ingest_goes_through_transient_errors(virtuoso_url, tmp_path, monkeypatch):
+    """A fault-injecting proxy in front of the real Virtuoso answers some requests with the
+    errors Virtuoso sends for a rolled-back transaction (SR171 time-out, 40001/SR172 deadlock):
+    the ingest goes through, and each such request was sent again, after the configured wait,
+    until it passed — the store holds what the embedded store holds."""
+    from api.app import Jixiao
+    from tests.conftest import SAMPLE
+    from tests.virtuoso_server import DEADLOCKED, TIMED_OUT, Fault, FaultProxy, server_url
+
+    monkeypatch.setenv("JIXIAO_STORE_RETRY_DELAYS", "0.2,0.2,0.2,0.2")  # the default waits 1, 3, 10, 30 s
+    want = tmp_path / "embedded"
+    jx = Jixiao(data=want)
+    try:
+        assert not jx.ingest([SAMPLE], index=False).errors
+    finally:
+        jx.close()
+
+    with FaultProxy(server_url(virtuoso_url)) as proxy:
+        proxy.faults = [Fault(_gsp, TIMED_OUT, times=2), Fault(_update, DEADLOCKED), Fault(_query, DEADLOCKED)]
+        jx = Jixiao(data=tmp_path / "virtuoso", store_url=proxy.url(virtuoso_url))
+        try:
+            report = jx.ingest([SAMPLE], index=False)
+        finally:
+            jx.close()
+        assert not report.errors and report.sources == 1
+        assert all(f.left == 0 for f in proxy.faults), "every fault was met: the ingest went through them"
+        injected = [i for i, e in enumerate(proxy.log) if e[4]]
+        assert len(injected) == 4
+        firsts = [i for i in injected if not any(j < i and proxy.log[j][:3] == proxy.log[i][:3] for j in injected)]
+        assert sorted((_attempts(proxy.log, i) for i in firsts), key=len) == [(500, "ok"), (500, "ok"),
+                                                                               (500, 500, "ok")]
+        for i in injected:  # each repeat came after the wait, not before
+            repeat = next(e for e in proxy.log[i + 1:] if e[:3] == proxy.log[i][:3] and e[3] != 401)
+            assert repeat[5] - proxy.log[i][5] >= 0.2
+
+    with open_store(data=want, read_only=True) as emb, open_store(data=tmp_path / "v", url=virtuoso_url) as virt:
+        assert quads(virt) == quads(emb)
+
+
+def test_other_errors_are_reported_at_once_and_repeats_end(virtuoso_url, tmp_path, monkeypatch):
+    """Through the same proxy: a syntax error (SP030, HTTP 400) is sent once and reported in
+    Virtuoso's words; a transaction rolled back more often than there are repeats ends in an
+    error that says so."""
+    from graph.results import SparqlError
+    from tests.virtuoso_server import SYNTAX_ERROR, TIMED_OUT, Fault, FaultProxy, server_url
+
+    monkeypatch.setenv("JIXIAO_STORE_RETRY_DELAYS", "0.1,0.1,0.1,0.1")
+    sparql = "SELECT ?s WHERE { ?s a jx:Project }"
+    with FaultProxy(server_url(virtuoso_url)) as proxy, \
+            open_store(data=tmp_path, url=proxy.url(virtuoso_url), read_only=True) as store:
+        assert store.select(sparql) == []  # passes through
+        proxy.faults = [Fault(_query, SYNTAX_ERROR)]
+        start = len(proxy.log)
+        with pytest.raises(SparqlError, match="SP030: SPARQL compiler"):
+            store.select(sparql)
+        assert [e[3] for e in proxy.log[start:]] == [400]  # sent once
+        proxy.faults = [Fault(_query, TIMED_OUT, times=5)]  # more than the four repeats
+        start = len(proxy.log)
+        with pytest.raises(RuntimeError, match=r"answered 500 \(sent 5 times.*SR171: Transaction timed out"):
+            store.select(sparql)
+        assert [e[3] for e in proxy.log[start:]] == [500] * 5
+        proxy.faults = [Fault(_query, TIMED_OUT, times=4)]  # as many as the repeats: the fifth passes
+        start = len(proxy.log)
+        assert store.select(sparql) == []
+        assert _attempts(proxy.log, start) == (500, 500, 500, 500, "ok")
+
+
+def test_retry_delays_from_the_url_or_the_environment(monkeypatch):
+    from graph.remote import RETRY_DELAYS, RemoteStore, parse_retry_delays
+
+    assert RETRY_DELAYS == (1.0, 3.0, 10.0, 30.0)
+    assert parse_retry_delays("0.5, 2") == (0.5, 2.0) and parse_retry_delays("") == ()
+    with pytest.raises(ValueError, match="1,3,10,30"):
+        parse_retry_delays("soon")
+    monkeypatch.delenv("JIXIAO_STORE_RETRY_DELAYS", raising=False)
+    url = "http://127.0.0.1:9/ds"  # nothing listens there: read_only opens no connection
+    assert RemoteStore(url, read_only=True).retry_delays == RETRY_DELAYS
+    monkeypatch.setenv("JIXIAO_STORE_RETRY_DELAYS", "2,4")
+    assert RemoteStore(url, read_only=True).retry_delays == (2.0, 4.0)
+    assert RemoteStore(url + "#retry=", read_only=True).retry_delays == ()
+
+
+@pytest.mark.slow
+def test_a_real_transaction_time_out_is_sent_again(tmp_path, monkeypatch):
+    """No injected error: a Virtuoso of its own whose transactions time out after 3 s
+    (``MaxQueryExecutionTime``), and an isql session holding a lock on the very triple jixiao
+    deletes, for longer than that. Virtuoso rolls jixiao's update back (SR171, HTTP 500);
+    jixiao sends it again, and once the session lets go the update passes."""
+    from tests.virtuoso_server import MISSING, VIRTUOSO, FaultProxy, isql, run_virtuoso, server_url
+
+    if VIRTUOSO is None:
+        pytest.skip(MISSING)
+    monkeypatch.setenv("JIXIAO_STORE_RETRY_DELAYS", "1,1,2,5,10")
+    g, ready, locked = BASE + "graph/locked", f"<{BASE}x/ready> <{BASE}p> \"1\"", f"<{BASE}x/1> <{BASE}p> \"1\""
+    folder = tmp_path / "db"
+    with run_virtuoso(folder, max_seconds=3, buffers=10_000) as url, FaultProxy(server_url(url)) as proxy, \
+            open_store(data=tmp_path / "d", url=proxy.url(url)) as store:
+        store.change_graph(g, [], [locked + " ."])
+        session = isql(folder, f"SPARQL INSERT DATA {{ GRAPH <{g}> {{ {ready} }} }};\n"  # committed: "I am here"
+                               "set autocommit manual;\n"
+                               f"SPARQL DELETE DATA {{ GRAPH <{g}> {{ {locked} }} }};\n"  # its lock held
+                               "delay(7);\nrollback work;\n")
+        deadline = time.monotonic() + 120
+        while not store.query(f"ASK {{ GRAPH <{g}> {{ {ready} }} }}").raw and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # the session's next statement takes the lock
+        start = len(proxy.log)
+        store.change_graph(g, [locked + " ."], [])  # one DELETE DATA
+        session.communicate(timeout=120)
+        writes = [e for e in proxy.log[start:] if e[1].startswith("/sparql-auth") and e[3] != 401]
+        assert not any(e[4] for e in writes)  # nothing injected: the proxy only counted
+        assert [e[3] for e in writes][:1] == [500] and len(writes) >= 2 and writes[-1][3] == 200, writes
+        assert writes[0][6].startswith(b"Virtuoso S1T00 Error SR171: Transaction timed out")
+        assert not store.query(f"ASK {{ GRAPH <{g}> {{ {locked} }} }}").raw
