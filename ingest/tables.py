@@ -1015,7 +1015,8 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
             (wan_line is not None and f.line >= wan_line)
         k = key.replace("（元）", "").replace("(元)", "")
         rank = _unit_rank(key)
-        if key in _TITLE_KEYS and table.title is None:
+        if (key in _TITLE_KEYS or re.sub(r"[（(][\u4e00-\u9fff]{1,4}[)）]", "", key) in _TITLE_KEYS) and \
+                table.title is None:  # '专项(项目)名称': a qualifier inside the key
             if _LIST_COLUMN.match(compact(value)):
                 continue  # '项目名称 | 金额 | 备注': the column header of a list (an 安排表), not a project
             table.title = value or None

@@ -570,3 +570,10 @@ def test_a_page_starting_inside_a_headerless_table_keeps_its_first_rows_and_thei
         ("效益指标", "社会效益指标", "群众知晓率", 100),
         ("满意度指标", "服务对象满意度指标", "参保人员满意度", 90),
     ]
+
+
+@pytest.mark.parametrize("key", ["专项(项目)名称", "专项（项目）名称", "转移支付(项目)名称"])
+def test_a_title_key_with_a_qualifier_names_the_project(key):
+    t = _one(f"2020年省级财政水利发展资金绩效目标表\n{key}\n农村饮水安全巩固提升工程专项\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t受益人口\t5000人\n")
+    assert t.title == "农村饮水安全巩固提升工程专项"
