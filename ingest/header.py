@@ -37,7 +37,9 @@ BARE_KEYS = ("项目名称", "申报单位", "申报单位名称", "主管部门
              # the transfer-payment templates (转移支付 区域绩效目标/自评表): one 主管部门 per level of government
              "中央主管部门", "地方主管部门", "省级主管部门", "市级主管部门", "区级主管部门", "县级主管部门",
              "市县级主管部门", "县区级主管部门", "地方财政部门", "省级财政部门", "市级财政部门", "区级财政部门",
-             "县级财政部门", "资金使用单位", "部门")
+             "县级财政部门", "资金使用单位", "部门",
+             # the budget system's project levels (一级项目 › 二级项目: the 二级 one is the project)
+             "一级项目名称", "二级项目名称")
 # Bare keys that may be glued to their value with no separator ('项目名称农村义务教育…'): a
 # cell that starts with one is split there, and at any other such key inside it.
 _GLUED_BARE = tuple(sorted((k for k in BARE_KEYS if len(k) >= 4 and k not in (

@@ -110,15 +110,20 @@ def header_role(cell: str) -> str | None:
     exact = {"绩效内容": "name", "全年绩效目标": "target", "评价指标": "l2", "绩效目标": "l1"}
     if t in exact:
         return exact[t]
+    if _PROJECT_KEY.match(t):
+        return None  # '一级项目名称 | 二级项目名称': the budget system's project levels, header keys
     for word, role in _HEADER_ROLES:
         if word in t:
             return role
     return None
 
 
+_PROJECT_KEY = re.compile(r"^[一二三]级项目(?:名称|编码|代码)?$")
+
+
 def is_header_row(cells: list[str]) -> bool:
     """The indicator table's column header: 一级/二级/三级 names, or a name + value pair."""
-    joined = compact("".join(cells))
+    joined = compact("".join(c for c in cells if not _PROJECT_KEY.match(compact(halfwidth(c)))))
     if "级" not in joined and "指标" not in joined and "目标" not in joined:
         return False
     roles = [header_role(c) for c in cells if c.strip()]

@@ -577,3 +577,15 @@ def test_a_title_key_with_a_qualifier_names_the_project(key):
     t = _one(f"2020年省级财政水利发展资金绩效目标表\n{key}\n农村饮水安全巩固提升工程专项\n"
              "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t受益人口\t5000人\n")
     assert t.title == "农村饮水安全巩固提升工程专项"
+
+
+def test_project_level_keys_are_header_fields_not_the_indicator_header():
+    src = parse_bytes(("项目绩效年度表 (2024年度) |\n一级项目名称 | 二级项目名称 | 国有资产出租收入应交税费 | ||\n"
+                       "项目分类 | 申报属性 | ||||\n资金用途 | 主管部门 | ||||\n项目立项必要性 | ||||\n"
+                       "一级指标 | 二级指标 | 三级指标 | 指标值类型 | 目标值 | 度量单位 | 指标值内容 |\n"
+                       "产出指标 | 数量指标 | 门面数量 | = | 9 | 间 | 考察出租收入任务完成数 |\n"
+                       "效益指标 | 经济效益指标 | 国有资产闲置率 | = | 100 | % | 考察出租房屋数 |\n").encode(), "t.txt")
+    (t,) = src.tables
+    assert t.title == "国有资产出租收入应交税费"
+    assert [(i.name, i.target.op, i.target.value, i.target.unit) for i in t.indicators] == [
+        ("门面数量", "=", 9, "间"), ("国有资产闲置率", "=", 100, "%")]
