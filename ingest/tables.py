@@ -232,6 +232,13 @@ def _join_header_cells(merged: list[str], more: list[str]) -> list[str]:
     """Header cells continued on the next line; a lone '指标'/'目标' ends the cell before it
     ('二级' / '指标': a column name split at its space)."""
     out = list(merged)
+    heads = [k for k, c in enumerate(out) if header_role(c) is None and label_info(c) is None and len(compact(c)) <= 4]
+    if heads and len(heads) == len(more) and all(header_role(compact(out[k]) + compact(t)) is not None
+                                                 for k, t in zip(heads, more, strict=True)):
+        # '年度 | 实际' over '指标值 | 完成值': each continuation ends the column name above it that is none yet
+        for k, t in zip(heads, more, strict=True):
+            out[k] = compact(out[k]) + compact(t)
+        return out
     for t in more:
         c = compact(t)
         if c in ("指标", "目标") and out and compact(out[-1]).endswith("级"):
@@ -493,8 +500,8 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
                 merged = [prev.nonempty()[0][1]] + [c for c in cells if c.strip()]  # '一级 指标 |' on the line above
             j = i + 1
             while j < len(rows) and j <= i + 3 and not rows[j].blank and all(
-                    header_role(t) is not None and label_info(t) is None and not looks_like_target(t)
-                    and len(compact(t)) <= 16 for _, t in rows[j].nonempty()):
+                    header_role(t) is not None and (label_info(t) is None or compact(t).endswith("值"))
+                    and not looks_like_target(t) and len(compact(t)) <= 16 for _, t in rows[j].nonempty()):
                 merged = _join_header_cells([c for c in merged if c.strip()], [t for _, t in rows[j].nonempty()])
                 j += 1
             return j - 1, schema_from_header(_one_of_twin_headers(merged)), False

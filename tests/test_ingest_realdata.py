@@ -589,3 +589,13 @@ def test_project_level_keys_are_header_fields_not_the_indicator_header():
     assert t.title == "国有资产出租收入应交税费"
     assert [(i.name, i.target.op, i.target.value, i.target.unit) for i in t.indicators] == [
         ("门面数量", "=", 9, "间"), ("国有资产闲置率", "=", 100, "%")]
+
+
+def test_column_names_continued_under_the_cells_that_are_not_names_yet():
+    # '年度 | 实际' over '指标值 | 完成值' (space-separated export of a two-line header cell)
+    t = _one("项目支出绩效自评表\n项目名称 市级文物保护专项经费\n"
+             "绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施\n指标值 完成值\n"
+             "产出指标 数量指标 指标2:修缮建筑面积 6000平方米 5800平方米 7 6\n"
+             "质量指标 指标1:验收通过率 100% 95% 6 5\n")
+    assert [(i.name, i.target.raw, i.actual, i.points, i.score) for i in t.indicators] == [
+        ("指标2:修缮建筑面积", "6000平方米", "5800平方米", "7", "6"), ("指标1:验收通过率", "100%", "95%", "6", "5")]
