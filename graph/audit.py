@@ -11,7 +11,8 @@ give the same findings (``tests/test_audit.py`` checks it on every fixture):
   instead of pre-bound table by table — the standard way to run SHACL-SPARQL at scale.
   Only ``sh:SPARQLConstraint`` on ``sh:targetClass`` shapes is supported (all rules are).
   It runs file by file (:func:`audit_source`: one file's triples and the frameworks in a
-  small in-memory store) in the ingest's parse workers, which store the findings with the
+  small in-memory store), or for a batch of files in one store with the same findings
+  (:func:`audit_sources`), in the ingest's parse workers, which store the findings with the
   source (:func:`attach_findings`), and for ``jixiao audit PATH…``; a store audit gathers
   the stored findings (:func:`gather_stored`) and runs the rules over the store only for
   tables without current ones (:func:`audit_query`).
@@ -120,6 +121,11 @@ def rule_ids() -> list[str]:
 
 def default_settings() -> dict[str, Literal]:
     """The settings written in ``ontology/audit.ttl`` (``jxa:settings``)."""
+    return dict(_default_settings())
+
+
+@cache
+def _default_settings() -> dict[str, Literal]:
     from ontology import load
 
     g = load("audit.ttl")
@@ -490,9 +496,14 @@ def audit_version(settings: dict[str, Literal] | None = None) -> str:
     """A digest of what findings depend on besides the tables: the rules, the frameworks and
     the settings. Findings stored with a source count only while it is the current one."""
     settings = default_settings() if settings is None else settings
+    return _audit_version(tuple(sorted((name, _literal_sparql(value)) for name, value in settings.items())))
+
+
+@cache
+def _audit_version(settings: tuple[tuple[str, str], ...]) -> str:
     h = hashlib.sha256(_rules_text())
-    for name, value in sorted(settings.items()):
-        h.update(f"{name}={_literal_sparql(value)}\x00".encode())
+    for name, value in settings:
+        h.update(f"{name}={value}\x00".encode())
     return h.hexdigest()[:16]
 
 
@@ -516,15 +527,121 @@ def audit_source(nquads: bytes, settings: dict[str, Literal] | None = None,
     return _findings(raw, query)[0]
 
 
-def attach_findings(prepared: Any, minter: Any = None) -> Any:
+@dataclass
+class Footprint:
+    """What a mapped source says about which nodes, for auditing many sources in one store
+    (:func:`audit_sources`): sources may share a store only where the union of their triples
+    describes every node each of them mentions exactly as that source alone does."""
+
+    desc: dict  # subject → its (predicate, object) pairs, in the source's own and shared graphs
+    nodes: set  # every IRI it mentions, as subject or object
+
+    @classmethod
+    def of(cls, own: Sequence[tuple], shared: Sequence[tuple]) -> Footprint:
+        """From a mapped source's triples (``MappedSource.own`` and ``.shared_ox``)."""
+        desc: dict[Any, list] = {}
+        literal = ox.Literal
+        nodes = set()
+        for part in (own, shared):
+            for s, p, o in part:
+                d = desc.get(s)
+                if d is None:
+                    desc[s] = [(p, o)]
+                else:
+                    d.append((p, o))
+                if type(o) is not literal:
+                    nodes.add(o)
+        nodes.update(desc)
+        return cls(desc, nodes)
+
+
+class _Group:
+    """Sources audited together in one store: their footprints merged."""
+
+    def __init__(self) -> None:
+        self.members: list[int] = []
+        self.nodes: set = set()
+        self.desc: dict = {}  # subject → (a member's footprint, its description as a frozenset or None)
+
+    def _described(self, x: Any) -> frozenset:
+        entry = self.desc.get(x)
+        if entry is None:
+            return frozenset()
+        fp, pairs = entry
+        if pairs is None:
+            pairs = frozenset(fp.desc[x])
+            self.desc[x] = (fp, pairs)
+        return pairs
+
+    def fits(self, fp: Footprint) -> bool:
+        """No node that either side mentions is described differently by the other: two
+        files' tables of one project (their rows differ) never share a store, the same
+        unit or document described alike by both may."""
+        for x in (fp.nodes & self.desc.keys()) | (self.nodes & fp.desc.keys()):
+            mine = fp.desc.get(x)
+            if (frozenset(mine) if mine is not None else frozenset()) != self._described(x):
+                return False
+        return True
+
+    def add(self, i: int, fp: Footprint) -> None:
+        self.members.append(i)
+        self.nodes |= fp.nodes
+        for x in fp.desc:
+            if x not in self.desc:
+                self.desc[x] = (fp, None)
+
+
+def audit_groups(footprints: Sequence[Footprint]) -> list[list[int]]:
+    """The sources (indexes) put into as few stores as :meth:`_Group.fits` allows, first fit."""
+    groups: list[_Group] = []
+    for i, fp in enumerate(footprints):
+        g = next((g for g in groups if g.fits(fp)), None)
+        if g is None:
+            g = _Group()
+            groups.append(g)
+        g.add(i, fp)
+    return [g.members for g in groups]
+
+
+def audit_sources(nquads: Sequence[bytes], footprints: Sequence[Footprint],
+                  settings: dict[str, Literal] | None = None, rule_ids: Sequence[str] = ()) -> list[list[Finding]]:
+    """The findings of :func:`audit_source` for each of many sources, with the rules run once
+    per group of sources in one in-memory store (:func:`audit_groups`) instead of once per
+    source: each finding goes back to the source whose graph describes its table. Sources
+    whose tables share a project IRI, or that describe a shared node differently, are put in
+    different stores, so every table is still audited against its own rows alone."""
+    settings = default_settings() if settings is None else settings
+    selected = _select_rules(rule_ids)
+    out: list[list[Finding]] = [[] for _ in nquads]
+    for members in audit_groups(footprints):
+        store = ox.Store()
+        store.extend(_framework_quads())
+        for i in members:
+            store.load(nquads[i], ox.RdfFormat.N_QUADS, lenient=True)  # as in audit_source
+
+        def query(q: str, store: ox.Store = store):
+            return store.query(q, use_default_graph_as_union=True)
+
+        found = _findings(_run_sparql(query, selected, settings, None), query)[0]
+        for f in found:  # sorted already; a table is described by one member (or alike by several)
+            project = ox.NamedNode(f.project_iri)
+            for i in members:
+                if project in footprints[i].desc:
+                    out[i].append(f)
+    return out
+
+
+def attach_findings(prepared: Any, minter: Any = None, findings: list[Finding] | None = None) -> Any:
     """Audit a :class:`graph.base.PreparedSource` (default settings) and add its findings to
     its graph as an ``sh:ValidationReport`` (``Minter.source_audit_report``) carrying the
     :func:`audit_version`: what the ingest workers do, so that a store audit only gathers
-    them (:func:`gather_stored`). The findings are also kept in ``prepared.findings``."""
+    them (:func:`gather_stored`). The findings are also kept in ``prepared.findings``.
+    ``findings``: found already (:func:`audit_sources`, default settings)."""
     from graph.iris import Minter
 
     minter = minter or Minter()
-    findings = audit_source(prepared.nquads)
+    if findings is None:
+        findings = audit_source(prepared.nquads)
     report_iri = str(minter.source_audit_report(prepared.sha256))
     n, lit = ox.NamedNode, ox.Literal
     r = n(report_iri)

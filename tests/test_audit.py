@@ -207,6 +207,57 @@ def test_tables_sharing_a_project_iri_are_audited_each_at_its_own_file_and_line(
         jx.close()
 
 
+def _mapped(path: Path):
+    """One file parsed, mapped and serialized, with its footprint (what the ingest workers make)."""
+    import ingest
+    from graph.base import prepare
+    from graph.iris import Minter
+    from graph.mapping import map_source
+
+    minter = Minter()
+    mapped = map_source(ingest.parse_file(path), minter)
+    return prepare(mapped, str(minter.shared_graph())), audit.Footprint.of(mapped.own, mapped.shared_ox)
+
+
+def test_batched_audit_gives_each_file_the_findings_it_gets_alone(tmp_path):
+    """The ingest workers audit many files in one in-memory store: each file gets exactly the
+    findings it gets audited alone, also where two files' tables share a project IRI (they go
+    to different stores) or two files describe one cited document differently."""
+    base = (FIXTURES / "base.txt").read_text(encoding="utf-8").split("\n")
+    dup = next(i for i, line in enumerate(base) if "培训合格率" in line)
+    a = tmp_path / "a.txt"  # one project with b: same year, applicant and title
+    a.write_text("\n".join(base[:dup + 1] + [base[dup]] + base[dup + 1:]), encoding="utf-8")
+    b = tmp_path / "b.txt"
+    b.write_text("\n".join(["", ""] + [line for line in base if "满意度" not in line]), encoding="utf-8")
+    c = tmp_path / "c.txt"  # the document 沪府发〔2024〕3号 under another title, in another project
+    c.write_text((FIXTURES / "document-after-table-year.txt").read_text(encoding="utf-8")
+                 .replace("示范培训管理办法", "示范培训管理规定").replace("document-after-table-year", "c"),
+                 encoding="utf-8")
+    files = [a, *sorted(FIXTURES.glob("*.txt")), b, c]
+    prepared, footprints = zip(*(_mapped(f) for f in files), strict=True)
+    settings = audit.parse_settings(SETTINGS)
+    alone = [audit.audit_source(p.nquads, settings) for p in prepared]
+    together = audit.audit_sources([p.nquads for p in prepared], footprints, settings)
+    assert together == alone
+    assert sum(map(len, alone)) >= len(EXPECTED_LINE) + 4 and alone[0] and alone[-2] and alone[-1]
+    assert {f.project_iri for f in alone[0]} == {f.project_iri for f in alone[-2]}  # a and b: one project
+    groups = audit.audit_groups(footprints)
+    group_of = {i: n for n, members in enumerate(groups) for i in members}
+    assert len(groups) < len(files) // 2  # batched: the fixtures share their applicant and frameworks
+    assert group_of[0] != group_of[len(files) - 2]  # a and b apart
+    doc_year = files.index(FIXTURES / "document-after-table-year.txt")
+    assert group_of[doc_year] != group_of[len(files) - 1]  # the document's two titles apart
+    # the stores an ingest makes: the same findings stored for every file
+    jx = Jixiao(data=tmp_path / "d")
+    try:
+        jx.ingest(files, index=False)
+        stored = jx.audit()
+    finally:
+        jx.close()
+    assert sorted(f.key() for f in stored.findings) == sorted(f.key() for fs in alone for f in fs
+                                                              if f.rule != "missing-cost")
+
+
 @pytest.mark.slow
 def test_pyshacl_reference_engine_gives_the_same_findings(audited):
     jx, report = audited
