@@ -282,8 +282,12 @@ def _aligned(ne: list[tuple[int, str]], kinds: list[str], schema: Schema) -> boo
         return False
     for c, (text, kind) in by_col.items():
         role = schema.roles[c]
-        if role in ("l1", "l2") and kind != "label":
-            return False  # a name or a value in a label column: the row lost its leading cells
+        if role in ("l1", "l2") and kind != "label" and not (
+                kind == "text" and len(compact(text)) <= 8 and tc in by_col and by_col[nc][1] == "text" and
+                by_col[tc][1] != "label" and label_info(name) is None):
+            # a name or a value in a label column: the row lost its leading cells (a short word there
+            # with a name and a value in their own columns is a label the vocabulary lacks: '产出质量')
+            return False
         if c > nc and role not in ("target", "prev", "actual") and kind == "target" and tc not in by_col \
                 and not _fits(role, text, kind):
             return False  # the target sits in another column

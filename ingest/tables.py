@@ -574,11 +574,19 @@ def _first_label_row(rows: list[Row]) -> int | None:
     return None
 
 
+def _list_header(r: Row) -> bool:
+    """'序号 | 学校性质 | 培训机构 | 培训补助标准(元/人) | …': the column header of a list (an allocation
+    table after the indicators) — a row-number column first, then column names, no value."""
+    ne = [compact(t) for _, t in r.nonempty()]
+    return len(ne) >= 4 and ne[0] in ("序号", "编号") and not any("指标" in t for t in ne[1:]) and \
+        not any(re.match(r"[≥≤=<>＞＜]|\d+(?:\.\d+)?[%‰]?$", t) or label_info(t) is not None for t in ne[1:])
+
+
 def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning], glued: bool) -> list:
     section: list[Row] = []
     for r in rows:
         if not r.blank and (r.layout == "end" or _SECTION_END.match(compact(r.text)) or _SIGNATURE.search(compact(r.text)) or
-                            (len(r.nonempty()) == 1 and _NUMBERED_HEADING.match(r.text.strip()))):
+                            (len(r.nonempty()) == 1 and _NUMBERED_HEADING.match(r.text.strip())) or _list_header(r)):
             warnings.append(ParseWarning(r.line, "section-end", f"the indicator section ends here: {r.text[:40]}"))
             break
         if not r.blank and is_heading(r):

@@ -102,6 +102,8 @@ HEADER_WORDS = tuple(w for w, _ in _HEADER_ROLES)
 @lru_cache(maxsize=65536)
 def header_role(cell: str) -> str | None:
     t = compact(halfwidth(cell))
+    if len(t) > 16 and t.endswith("一级指标"):
+        return "l1"  # a note glued before the header's first cell ('…请以附件为准)一级指标')
     if not t or len(t) > 16:
         return None
     if t in ("指标", "绩效指标名称", "指标项"):

@@ -599,3 +599,24 @@ def test_column_names_continued_under_the_cells_that_are_not_names_yet():
              "质量指标 指标1:验收通过率 100% 95% 6 5\n")
     assert [(i.name, i.target.raw, i.actual, i.points, i.score) for i in t.indicators] == [
         ("指标2:修缮建筑面积", "6000平方米", "5800平方米", "7", "6"), ("指标1:验收通过率", "100%", "95%", "6", "5")]
+
+
+def test_pipe_rows_without_a_border_keep_their_empty_first_cell_and_unlisted_second_level_labels():
+    # the header does not start with '|': a row that does has an empty (merged) 一级 cell; '产出质量' in
+    # the 二级 column is a label the vocabulary lacks; a note glued before the header's first cell;
+    # the allocation list after the indicators (序号 | 学校性质 | …) is no indicator
+    src = parse_bytes(("(注:以下内容为附件图片识别,个别文字可能不准确,请以附件为准)一级指标 | 二级指标 | 指标名称 | 目标值 | 完成值 |\n"
+                       "产出指标 | 产出数量 | 完成护工培训任务 | 12500名 | 12166名 |\n"
+                       "| | 完成就业质量考核及验收 | 11所 | 11所 |\n"
+                       "| 产出质量 | 参训学员结业考核通过率 | 100% | 98.79% |\n"
+                       "效益指标 | 社会效益 | 参训学员就业率 | 60%及以上 | 53.53% |\n"
+                       "序号 | 学校性质 | 培训机构 | 培训补助标准(元/人) | 2021年培训人数 | 补助资金 |\n"
+                       "1 | 民办 | 吕梁市远航职业培训学校 | 2600 | 842 | 218.92 |\n").encode(), "t.txt")
+    (t,) = src.tables
+    assert [(i.l1, i.l2, i.name, i.target.raw, i.actual) for i in t.indicators] == [
+        ("产出指标", "产出数量", "完成护工培训任务", "12500名", "12166名"),
+        ("产出指标", "产出数量", "完成就业质量考核及验收", "11所", "11所"),
+        ("产出指标", "产出质量", "参训学员结业考核通过率", "100%", "98.79%"),
+        ("效益指标", "社会效益", "参训学员就业率", "60%及以上", "53.53%"),
+    ]
+    assert any(w.code == "section-end" for w in t.warnings)

@@ -35,8 +35,10 @@ _TRAILING_PIPES = re.compile(r"^(?P<cell>[^|]*?)\s*\|[\s|]*$")
 _PROSE = re.compile(r"[。；;]")
 
 
-def split_cells(line: str) -> tuple[list[str], str]:
-    """One line → (cells, layout). Empty cells are kept where the separator shows them."""
+def split_cells(line: str, borderless: bool = False) -> tuple[list[str], str]:
+    """One line → (cells, layout). Empty cells are kept where the separator shows them. In a
+    ``borderless`` file (its rows do not start with a '|' border) a leading '|' closes an empty
+    first cell (a merged 一级 cell): '| | 名称 | 11所 |' is ['', '', '名称', '11所']."""
     if "\t" in line:
         return line.split("\t"), "tab"
     stripped = line.strip()
@@ -50,7 +52,7 @@ def split_cells(line: str) -> tuple[list[str], str]:
         if _PIPE_RULE.match(stripped):
             return [], "pipe-rule"
         cells = stripped.split("|")
-        if stripped.startswith("|"):
+        if stripped.startswith("|") and not borderless:
             cells = cells[1:]
         if stripped.endswith("|"):
             cells = cells[:-1]
@@ -176,6 +178,7 @@ def read_rows(text: str) -> list[Row]:
                 rows.append(Row(line=n, cells=cells, layout=layout))
         return rows
     drop_single_blanks = _paragraph_spaced(lines)
+    borderless = _borderless_pipes(lines)
     rows = []
     for n, line in enumerate(lines, start=1):
         if drop_single_blanks and _is_gap(line):
@@ -199,9 +202,23 @@ def read_rows(text: str) -> list[Row]:
             # a whole table flattened into one line with spaces between its cells: one cell per token
             rows.extend(Row(line=n, cells=[tok], layout="single") for tok in line.split())
             continue
-        cells, layout = split_cells(line)
+        cells, layout = split_cells(line, borderless)
         rows.append(Row(line=n, cells=cells, layout=layout))
     return rows
+
+
+def _borderless_pipes(lines: list[str]) -> bool:
+    """Rows of '|'-separated cells that do not start with a border: at least two lines of three or
+    more cells start with a cell, not with '|' (a markdown-style table starts every line with one)."""
+    n = 0
+    for line in lines:
+        t = line.strip()
+        if t.count("|") >= 3 and not t.startswith("|") and "\t" not in t and \
+                len([c for c in t.split("|") if c.strip()]) >= 3:
+            n += 1
+            if n >= 2:
+                return True
+    return False
 
 
 def _row_in_paragraph(line: str) -> bool:
