@@ -592,6 +592,7 @@ _SCORING_RULE = re.compile(r"得\s*\d+\s*分.{0,12}[扣减]")
 # the scoring-rule column; '≥95%': the target; '成本指标': a category label with the name cut away)
 _CODE_ROW = re.compile(r"^\d{6,}[\s\-_]*(?![个人元万吨亩次户套台件份所家米辆名项座株只头])[\u4e00-\u9fff]")
 _SCORING_TEXT = re.compile(r"(?:酌情|按比例|每[^，,。]{0,10})扣\s*(?:\d+(?:\.\d+)?)?\s*分|不得分$")
+_NOT_APPLICABLE = re.compile(r"^(?:本项目|该项目|此项)?(?:不适用|不涉及|无)(?:此|该|本)?(?:类|项)?指标$|^(?:本项目)?不适用此?指标")
 _TARGET_ONLY = re.compile(r"[≥≤><=＞＜≧≦]+\s*\d+(?:\.\d+)?\s*%?")
 
 
@@ -606,6 +607,8 @@ def _not_a_name(name: str) -> str | None:
         return "a target value is not an indicator's name"
     if len(t) == 1:
         return "a single character is not an indicator's name (a cell cut short)"
+    if _NOT_APPLICABLE.search(t):
+        return "the table says this indicator does not apply"
     info = label_info(t)
     if info is not None and 1 in info.levels and t.endswith("指标"):
         return "a first-level category label is not an indicator's name"

@@ -88,6 +88,7 @@ _HEADER_ROLES: list[tuple[str, str]] = [
     ("权重", "weight"), ("分值", "weight"), ("分数", "weight"), ("满分", "weight"),
     ("上年实际", "prev"), ("上年完成", "prev"), ("上年值", "prev"), ("历史值", "prev"), ("基期值", "prev"),
     ("上年指标值", "prev"), ("现状值", "prev"),
+    ("完成指标值", "actual"),  # '预算设定指标值 | 项目完成指标值': the completed value, not the target
     ("年度指标值", "target"), ("本年目标", "target"), ("年度目标值", "target"), ("本年指标值", "target"),
     ("全年目标", "target"), ("指标目标值", "target"), ("目标值", "target"), ("指标值", "target"),
     ("期望值", "target"), ("标准值", "target"), ("实现值", "target"),

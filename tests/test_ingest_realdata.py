@@ -490,6 +490,7 @@ def test_the_unit_is_the_organisation_without_the_fields_glued_after_it(value, u
     ("经济效益指标\t未达指标值酌情扣分", "scoring rule"),
     ("满意度指标\t≥95%\t≥95%", "target value"),
     ("成本指标\t基本支出", "first-level category label"),
+    ("生态效益指标\t本项目不适用此指标\t无", "does not apply"),
 ])
 def test_a_cell_of_another_column_in_the_names_place_is_no_indicator(row, why):
     src = parse_bytes(("项目支出绩效目标表\n项目名称\t某项目\n一级指标\t二级指标\t三级指标\t指标值\n"
@@ -620,3 +621,23 @@ def test_pipe_rows_without_a_border_keep_their_empty_first_cell_and_unlisted_sec
         ("效益指标", "社会效益", "参训学员就业率", "60%及以上", "53.53%"),
     ]
     assert any(w.code == "section-end" for w in t.warnings)
+
+
+def test_an_evaluation_result_block_ends_the_section_and_a_completed_value_column_is_the_actual():
+    src = parse_bytes(("预算绩效评价结果的公示\n一级指标 | 二级指标 | 三级指标 | 预算设定指标值 | 项目完成指标值 | ||\n"
+                       "产出指标 | 数量指标 | 购置仪器设备 | 31 | 42 | ||\n"
+                       "满意度指标 | 服务对象满意度指标 | 师生满意度 | ≥95% | ≥95% | ||\n"
+                       "预算绩效评价结果 | 考核节点进度完成率 | 10分 | 项目采购节约率 | 10分 | ||\n"
+                       "公示期:自即日起3天。\n联系地址:南开大学综合实验楼D702\n").encode(), "t.txt")
+    (t,) = src.tables
+    assert [(i.name, i.target.raw, i.actual) for i in t.indicators] == [
+        ("购置仪器设备", "31", "42"), ("师生满意度", "≥95%", "≥95%")]
+
+
+def test_a_cell_wrapped_before_its_pipe_marker_is_joined_to_it():
+    cells = ["项目支出绩效目标表 |", "一级指标 |", "二级指标 |", "三级指标 |", "指标值 |",
+             "产出指标 |", "数量指标 |", "举办赛事 |", "≥3次 |", "效益指标 |", "社会效益指标 |", "提升城市知名度 |",
+             "效果良好 |", "可持续影响指标 |", "打造金安国际网球", "公开赛等系列品牌赛事 |", "影响可持续 |"]
+    t = _one("\n".join(cells) + "\n")
+    assert [(i.name, i.target.raw) for i in t.indicators] == [
+        ("举办赛事", "≥3次"), ("提升城市知名度", "效果良好"), ("打造金安国际网球公开赛等系列品牌赛事", "影响可持续")]

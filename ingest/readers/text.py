@@ -93,6 +93,26 @@ def _paragraph_spaced(lines: list[str]) -> bool:
 _PAGE_CHUNK = re.compile(r"^(\d{1,2})、")
 
 
+def _one_cell_line(line: str) -> bool:
+    m = _TRAILING_PIPES.match(line.strip())
+    return bool(m and m.group("cell").strip())
+
+
+def _join_wrapped_pipe_cells(lines: list[str]) -> list[str]:
+    """One cell per line closed by '|': a line with no '|' between two such lines is the first part of
+    the next line's cell, wrapped ('打造金安国际网球' / '公开赛等系列品牌赛事 |'). It stays a line of its
+    own (blank) so that line numbers keep pointing at the source."""
+    if sum(_one_cell_line(x) for x in lines) < 10:
+        return lines
+    out = list(lines)
+    for k in range(1, len(out) - 1):
+        t = out[k].strip()
+        if t and "|" not in t and _one_cell_line(out[k - 1]) and _one_cell_line(out[k + 1]):
+            out[k + 1] = t + out[k + 1].strip()
+            out[k] = ""
+    return out
+
+
 def _join_page_chunks(lines: list[str]) -> list[str]:
     """Document previews cut a table's text into numbered page chunks ('1、…', '2、…', '3、…', each
     a long line): a chunk numbered one more than the long chunk before it continues it. The joined
@@ -161,7 +181,7 @@ def _indented_tree(lines: list[str]) -> dict[int, list[str]] | None:
 
 def read_rows(text: str) -> list[Row]:
     raw_lines = split_lines(text)
-    lines = _join_page_chunks([clean_html(strip_controls(raw)) for raw in raw_lines])
+    lines = _join_wrapped_pipe_cells(_join_page_chunks([clean_html(strip_controls(raw)) for raw in raw_lines]))
     tree = _indented_tree(lines)
     if tree is not None:
         header_at = min(k for k, c in tree.items() if len(c) == 4)
