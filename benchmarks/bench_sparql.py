@@ -250,10 +250,13 @@ def http_runner(base: str) -> tuple[Any, Callable[[str], int]]:
 
 # ---------------------------------------------------------------------------------------
 
-def interleaved(fns: dict[str, Callable[[], int]], runs: int, budget_s: float) -> dict[str, Any]:
+def interleaved(fns: dict[str, Callable[[], int]], runs: int, budget_s: float,
+                warmup: bool = True) -> dict[str, Any]:
     """Time several engines on one query in rounds (A B C, A B C, …) so that a drift of the
-    machine's speed hits them alike; ratios are taken round by round, then the median."""
-    for fn in fns.values():  # warm-up: caches, lazily opened stores, JIT-free but first-touch
+    machine's speed hits them alike; ratios are taken round by round, then the median.
+    ``warmup=False``: no untimed first run (where one run takes minutes; the median of three
+    rounds then drops a cold first round)."""
+    for fn in fns.values() if warmup else ():  # warm-up: caches, lazily opened stores, first-touch
         fn()
     times: dict[str, list[float]] = {k: [] for k in fns}
     rows: dict[str, int] = {}

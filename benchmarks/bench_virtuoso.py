@@ -111,9 +111,9 @@ def snapshot_nquads(data: Path) -> Path:
     return snapshot_dump(snapshots, (snapshots / "CURRENT").read_text(encoding="utf-8").strip())
 
 
-def open_replica(data: Path) -> tuple[Any, dict[str, Any]]:
+def start_replica(data: Path) -> tuple[Any, dict[str, Any]]:
     """The query workers' in-memory replica with one worker's default budget (``jixiao serve``:
-    half the available memory); None if it does not fit, with what it reported."""
+    half the available memory), loading in its background thread."""
     import gc
 
     from api.server.app import default_replica_mb
@@ -123,17 +123,23 @@ def open_replica(data: Path) -> tuple[Any, dict[str, Any]]:
     disk = folder_bytes(snapshots / (snapshots / "CURRENT").read_text(encoding="utf-8").strip())
     budget = default_replica_mb(1)
     gc.collect()
-    before = rss_mib()
-    reader = ReplicatedReader(data, budget_mb=budget)
+    info = {"budget_mib": budget, "snapshot_disk_mib": round(disk / 2**20),
+            "estimate_mib": round(disk * MEMORY_PER_DISK_BYTE / 2**20), "_rss_before": rss_mib()}
+    return ReplicatedReader(data, budget_mb=budget), info
+
+
+def finish_replica(reader: Any, info: dict[str, Any]) -> Any:
+    """Wait for the copy; None (the reader closed) if it was not made, ``info`` says why."""
+    import gc
+
     ready = reader.wait_ready(3600)
     gc.collect()
-    info = {"budget_mib": budget, "snapshot_disk_mib": round(disk / 2**20), "estimate_mib":
-            round(disk * MEMORY_PER_DISK_BYTE / 2**20), "status": reader.status, "reason": reader.reason,
-            "load_s": reader.load_seconds, "rss_mib": round(rss_mib() - before)}
+    info.update(status=reader.status, reason=reader.reason, load_s=reader.load_seconds,
+                rss_mib=round(rss_mib() - info.pop("_rss_before")))
     if not ready:
         reader.close()
-        return None, info
-    return reader, info
+        return None
+    return reader
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--virtuoso-only", action="store_true", help="time Virtuoso only (the embedded store "
                     "takes minutes a query at 10k tables)")
     ap.add_argument("--no-memory", action="store_true", help="leave out the in-memory replica")
+    ap.add_argument("--no-warmup", action="store_true", help="no untimed first run of each query "
+                    "(at 30k tables a run on the store on disk takes minutes)")
     args = ap.parse_args(argv)
 
     from graph.store import open_store
@@ -179,13 +187,15 @@ def main(argv: list[str] | None = None) -> int:
             nq.unlink(missing_ok=True)
             os.link(dump, nq)  # the same file for Virtuoso's loader (ld_dir wants it in DirsAllowed)
     replica = None
-    if not args.no_memory and not args.virtuoso_only:
-        replica, out["replica"] = open_replica(data)
-        print(f"in-memory replica: {json.dumps(out['replica'])}", flush=True)
+    if not args.no_memory and not args.virtuoso_only:  # loads while Virtuoso starts and loads
+        replica, out["replica"] = start_replica(data)
     with run_virtuoso(vfolder, max_rows=args.max_rows, buffers=args.buffers) as url:
         if not reuse:
             out["virtuoso_bulk_load_s"] = bulk_load(vfolder, nq)
             print(f"virtuoso bulk load: {out['virtuoso_bulk_load_s']} s", flush=True)
+        if replica is not None:
+            replica = finish_replica(replica, out["replica"])
+            print(f"in-memory replica: {json.dumps(out['replica'])}", flush=True)
         emb = open_store(data=data, read_only=True)
         virt = open_store(data=data, url=url, read_only=True)
         pid = virtuoso_pid(vfolder)
@@ -199,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                 if replica is not None:
                     fns["memory"] = lambda s=sparql: len(replica.select(s))
                 fns["virtuoso"] = lambda s=sparql: len(virt.select(s))
-                r = bench_sparql.interleaved(fns, args.runs, args.budget)
+                r = bench_sparql.interleaved(fns, args.runs, args.budget, warmup=not args.no_warmup)
                 times = r.pop("_times")
                 for a, b in (("embedded", "virtuoso"), ("embedded", "memory"), ("memory", "virtuoso")):
                     if a in times and b in times:
