@@ -284,7 +284,8 @@ def _aligned(ne: list[tuple[int, str]], kinds: list[str], schema: Schema) -> boo
         role = schema.roles[c]
         if role in ("l1", "l2") and kind != "label" and not (
                 kind == "text" and len(compact(text)) <= 8 and tc in by_col and by_col[nc][1] == "text" and
-                by_col[tc][1] != "label" and label_info(name) is None):
+                by_col[tc][1] != "label" and label_info(name) is None and
+                all(k in by_col for k, r in enumerate(schema.roles) if r in ("target", "actual"))):
             # a name or a value in a label column: the row lost its leading cells (a short word there
             # with a name and a value in their own columns is a label the vocabulary lacks: '产出质量')
             return False
@@ -420,8 +421,10 @@ def resolve_labels(rp: RowParse, ctx: _Ctx, schema: Schema) -> None:
                 if rp.positional and col == l1c:
                     rp.warnings.append(("label-column", f"label {text} written in the 一级 column; read as "
                                         f"二级 of {ctx.cur1}"))
-            elif rp.lost_l1 and not cur_core:
-                rp.e2 = text  # the page starts inside the table: the 一级 above it is not on the page
+            elif rp.lost_l1 and (not cur_core or label_info(ctx.cur1) is None):
+                # the page starts inside the table (the 一级 above it is not on the page), or the 一级
+                # above is a word of the table's own ('项目决策'): the structure decides, it is a 二级
+                rp.e2 = text
             elif col <= l1c:
                 rp.e1 = text
             else:

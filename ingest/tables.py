@@ -228,6 +228,18 @@ def _lower_tier(rows: list[Row], i: int) -> tuple[int, list[str]] | None:
     return None
 
 
+def _drop_title_column(header: list[str], rows: list[Row], j: int) -> list[str]:
+    """'绩效指标 | 一级指标 | 二级指标 | …' over rows that start with their 一级 cell: the first header
+    cell titles the block (a cell spanning all its rows, written once), it is no column of the rows."""
+    ne = [c for c in header if c.strip()]
+    if len(ne) < 3 or compact(ne[0]) not in ("绩效指标", "绩效目标") or header_role(ne[1]) != "l1":
+        return header
+    nxt = next((r for r in rows[j:j + 12] if not r.blank), None)
+    if nxt is None or not nxt.cells or not nxt.cells[0].strip() or compact(nxt.cells[0]) in ("绩效指标", "绩效目标"):
+        return header  # the rows keep the column (empty, or the title written on the first row)
+    return ne[1:]
+
+
 def _join_header_cells(merged: list[str], more: list[str]) -> list[str]:
     """Header cells continued on the next line; a lone '指标'/'目标' ends the cell before it
     ('二级' / '指标': a column name split at its space)."""
@@ -476,6 +488,13 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
         table.indicators = _read_section(rows[h_idx + 1:], schema, warnings, glued=glued_header)
         if not table.indicators:
             warnings.append(ParseWarning(rows[h_idx].line, "no-indicators", "the indicator section holds no indicator"))
+    if table.indicators and not table.legal_bases and not any(
+            any(b in k for b in hdr.LEGAL_BASIS_KEYS) for k in table.header_fields):
+        # no 立项依据 anywhere above: a self-evaluation report's text after the table says what the
+        # project rests on ('根据《…》(大府办函〔2017〕75号)…申报')
+        end = max(i.line for i in table.indicators)
+        after = "\n".join(r.text for r in rows if r.line > end and not r.blank)
+        add_prose_bases(table, after, "the text after the table", warnings, end)
     table.warnings = sorted(warnings, key=lambda w: (w.line or 0))
     return table
 
@@ -504,7 +523,7 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
                     and not looks_like_target(t) and len(compact(t)) <= 16 for _, t in rows[j].nonempty()):
                 merged = _join_header_cells([c for c in merged if c.strip()], [t for _, t in rows[j].nonempty()])
                 j += 1
-            return j - 1, schema_from_header(_one_of_twin_headers(merged)), False
+            return j - 1, schema_from_header(_one_of_twin_headers(_drop_title_column(merged, rows, j))), False
         if r.layout in ("tab", "pipe", "spaces") and any(header_role(c) == "l1" for c in cells):
             # header cells wrapped over several lines ('一级 指标' / '二级 指标' / '三级 指标' / '指标值'):
             # the lines that hold only header words continue the header row

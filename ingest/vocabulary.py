@@ -81,7 +81,8 @@ def looks_like_label(text: str) -> bool:
 _HEADER_ROLES: list[tuple[str, str]] = [
     ("中期", "extra"), ("长期", "extra"),
     ("一级", "l1"), ("二级", "l2"), ("三级", "name"),
-    ("偏差原因", "note"), ("改进措施", "note"), ("指标值说明", "note"), ("指标值内容", "note"), ("指标解释", "note"),
+    # ('原因': '未达到指标值原因' is a note, not a value)
+    ("偏差原因", "note"), ("改进措施", "note"), ("原因", "note"), ("指标值说明", "note"), ("指标值内容", "note"), ("指标解释", "note"),
     ("指标值类型", "op"), ("指标类型", "op"), ("指标说明", "note"), ("依据", "note"), ("绩效指标描述", "note"),
     ("指标性质", "op"), ("计算符号", "op"), ("计算方式", "op"), ("指标方向", "direction"), ("比较符", "op"), ("运算符", "op"), ("指标属性", "op"),
     ("计量单位", "unit"), ("度量单位", "unit"), ("单位", "unit"),
@@ -89,6 +90,7 @@ _HEADER_ROLES: list[tuple[str, str]] = [
     ("上年实际", "prev"), ("上年完成", "prev"), ("上年值", "prev"), ("历史值", "prev"), ("基期值", "prev"),
     ("上年指标值", "prev"), ("现状值", "prev"),
     ("完成指标值", "actual"),  # '预算设定指标值 | 项目完成指标值': the completed value, not the target
+    ("实施进度", "actual"), ("完成进度", "actual"),  # '实施进度 | 已完成100%'
     ("年度指标值", "target"), ("本年目标", "target"), ("年度目标值", "target"), ("本年指标值", "target"),
     ("全年目标", "target"), ("指标目标值", "target"), ("目标值", "target"), ("指标值", "target"),
     ("期望值", "target"), ("标准值", "target"), ("实现值", "target"),

@@ -641,3 +641,38 @@ def test_a_cell_wrapped_before_its_pipe_marker_is_joined_to_it():
     t = _one("\n".join(cells) + "\n")
     assert [(i.name, i.target.raw) for i in t.indicators] == [
         ("举办赛事", "≥3次"), ("提升城市知名度", "效果良好"), ("打造金安国际网球公开赛等系列品牌赛事", "影响可持续")]
+
+
+def test_cells_on_indented_lines_between_pipes_title_column_and_basis_after_the_table():
+    # a news portal's flattening of an HTML table: a cell per indented line after '|', a cell wrapped onto
+    # an indented line ('社会效益' / '指标'), rows ended by '| |' or by a line at the margin; '绩效指标'
+    # titles the block (the rows do not carry it); 实施进度 holds the actual value; '项目决策' is the
+    # table's own 一级 word, so 成本指标 in a row that lost its merged 一级 is a 二级
+    text = ("绩效\n       指标\n        | 一级指标\n        | 二级指标\n        | 三级指标\n        | 指标值\n"
+            "        | 实施进度\n        | \n项目决策\n        | 数量指标\n        | 宣传次数\n        | 至少全年完成2次宣传\n"
+            "        | 已完成100%\n        | |\n成本指标\n        | 成本\n        | 10万元\n        | 已完成100%\n        | ||\n"
+            "项目效益\n        | 社会效益\n       指标\n        | 提升维权意识\n        | 不断提升\n        | 已完成100%\n"
+            "        | |\n二、项目资金申报及使用情况\n根据《关于创建放心舒心消费城市工作方案的通知》(大府办函〔2017〕75号)申报。\n")
+    src = parse_bytes(text.encode(), "t.txt")
+    (t,) = src.tables
+    assert [(i.l1, i.l2, i.name, i.target.raw, i.actual) for i in t.indicators] == [
+        ("项目决策", "数量指标", "宣传次数", "至少全年完成2次宣传", "已完成100%"),
+        ("项目决策", "成本指标", "成本", "10万元", "已完成100%"),
+        ("项目效益", "社会效益指标", "提升维权意识", "不断提升", "已完成100%"),
+    ]
+    assert [r.doc_number for r in t.legal_bases] == ["大府办函〔2017〕75号"]
+    assert t.indicators[0].line == 9  # line numbers still point at the source
+
+
+def test_cells_on_indented_lines_with_pipe_lines_between_and_row_ends():
+    row = "|   {l1}\n        | \n     {l2}\n        | \n     {name}\n        | \n     {target}\n        | \n     {actual}\n        | \n  ||||\n"
+    text = "项目支出绩效自评表\n" + "".join(row.format(**r) for r in [
+        dict(l1="项目完成指标", l2="质量指标", name="改善养老服务基础条件", target="改善条件", actual="明显改善"),
+        dict(l1="效益指标", l2="社会效益指标", name="养老服务需求", target="有所提升", actual="养老服务提升"),
+        dict(l1="满意度指标", l2="服务对象满意度指标", name="服务质量满意度", target="≥90%", actual="98%")])
+    src = parse_bytes(text.encode(), "t.txt")
+    (t,) = src.tables
+    assert [(i.l1, i.l2, i.name, i.target.raw) for i in t.indicators] == [
+        ("项目完成指标", "质量指标", "改善养老服务基础条件", "改善条件"),
+        ("效益指标", "社会效益指标", "养老服务需求", "有所提升"),
+        ("满意度指标", "服务对象满意度指标", "服务质量满意度", "≥90%")]

@@ -93,6 +93,63 @@ def _paragraph_spaced(lines: list[str]) -> bool:
 _PAGE_CHUNK = re.compile(r"^(\d{1,2})、")
 
 
+_INDENTED_PIPE = re.compile(r"^\s+\|")
+_ROW_END = re.compile(r"^\s*\|\s*\|[\s|]*$")
+
+
+def _pipe_cells_over_lines(lines: list[str]) -> list[str]:
+    """HTML tables flattened with a cell per indented line and '|' between cells ('        | 数量指标'
+    or '     质量指标' / '        | '), a cell's text wrapped onto indented lines ('社会效益' /
+    '       指标'), rows ended by a line of pipes ('| |', '||||') or by a line that starts at the
+    margin. Each row becomes one tab-separated line at its first line; its other lines are left
+    empty so that line numbers still point at the source."""
+    if sum(bool(_INDENTED_PIPE.match(x)) for x in lines) < 10:
+        return lines
+    out = list(lines)
+    row: list[str] = []
+    start = -1
+    seps = 0
+
+    def flush() -> None:
+        nonlocal row, start, seps
+        if row and start >= 0:
+            cells = [re.sub(r"\s+", " ", c).strip() for c in row]
+            out[start] = "\t".join(cells) if seps else cells[0]
+        row, start, seps = [], -1, 0
+
+    for k, line in enumerate(lines):
+        t = line.strip()
+        if not t:
+            flush()
+            out[k] = line
+            continue
+        if _ROW_END.match(line):
+            flush()
+            out[k] = ""
+            continue
+        if t.startswith("|"):
+            if line.startswith("|"):
+                flush()  # '|   项目完成指标' at the margin: a row's first cell, after its border
+            if start < 0:
+                start = k
+            parts = t.split("|")[1:]
+            for part in parts:
+                row.append(part.strip())
+            seps += len(parts)
+            out[k] = ""
+            continue
+        if line[:1].isspace() and row:
+            row[-1] = (row[-1] + t) if row[-1] and re.search(r"[\u4e00-\u9fff]$", row[-1]) else \
+                (row[-1] + " " + t).strip()
+            out[k] = ""
+            continue
+        flush()  # a line at the margin starts a row
+        row, start = [t], k
+        out[k] = ""
+    flush()
+    return out
+
+
 def _one_cell_line(line: str) -> bool:
     m = _TRAILING_PIPES.match(line.strip())
     return bool(m and m.group("cell").strip())
@@ -182,6 +239,7 @@ def _indented_tree(lines: list[str]) -> dict[int, list[str]] | None:
 def read_rows(text: str) -> list[Row]:
     raw_lines = split_lines(text)
     lines = _join_wrapped_pipe_cells(_join_page_chunks([clean_html(strip_controls(raw)) for raw in raw_lines]))
+    lines = _pipe_cells_over_lines(lines)
     tree = _indented_tree(lines)
     if tree is not None:
         header_at = min(k for k, c in tree.items() if len(c) == 4)
