@@ -586,6 +586,8 @@ def _tail_before_label(rows: list[RowParse], warnings: list[ParseWarning], mid_g
 _GLUED_VALUE = re.compile(r"\d\s*%|[≥≤><=]\s*\d|得\s*\d+\s*分")
 
 
+# a target and an actual value glued to the end of a name ('监测数据资料整编100%100%')
+_TWO_VALUES_AT_END = re.compile(r"\d[%‰]\d+(?:\.\d+)?[%‰]$")
 # a scoring rule glued into a name ('…按标准发放得10分,每少1元扣1分'): the row's columns ran together
 _SCORING_RULE = re.compile(r"得\s*\d+\s*分.{0,12}[扣减]")
 
@@ -618,6 +620,22 @@ def _not_a_name(name: str) -> str | None:
     return None
 
 
+def _split_values_off_the_name(r: RowParse, warnings: list[ParseWarning]) -> None:
+    """'监测数据资料整编100%100%' | '20': a target and an actual value glued to the end of the name, the
+    score read as the target. Split only when the name ends in a non-digit before the first value and
+    the cell read as the target is a bare score: then exactly one reading fits."""
+    t = r.name.strip()
+    m = re.search(r"(?<=[^\d.])(\d+(?:\.\d+)?[%‰])(\d+(?:\.\d+)?[%‰])$", t)
+    if m is None or r.by_role.get("actual") or not r.target or not re.fullmatch(r"\d{1,3}(?:\.\d+)?", compact(r.target)):
+        return
+    r.extra["分值/得分"] = r.target
+    r.name, r.target = t[:m.start()], m.group(1)
+    r.by_role["actual"] = m.group(2)
+    warnings.append(ParseWarning(r.line, "glued-values", f"a target and an actual value glued to the end of the "
+                                 f"name: {m.group(1)} | {m.group(2)}; the number after them "
+                                 f"({r.extra['分值/得分']}) kept as 分值/得分"))
+
+
 def _only_labels(name: str) -> bool:
     """'效益指标经济效益指标': category labels run together, no indicator name."""
     from ingest.layouts import split_glued
@@ -642,8 +660,9 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
             # a bare number is never an indicator's name: a score or weight out of its column
             warnings.append(ParseWarning(r.line, "not-indicator", f"a cell with no indicator name skipped: {r.name}"))
             continue
+        _split_values_off_the_name(r, warnings)
         if (r.target is None and len(compact(r.name)) > 30 and _GLUED_VALUE.search(halfwidth(r.name))) or \
-                _SCORING_RULE.search(r.name):
+                _SCORING_RULE.search(r.name) or _TWO_VALUES_AT_END.search(compact(halfwidth(r.name))):
             warnings.append(ParseWarning(r.line, "unsplit-row", f"a row whose cells could not be told apart (no "
                                          f"separator between name and value) is not read: {r.name[:40]}"))
             continue

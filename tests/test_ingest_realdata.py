@@ -676,3 +676,12 @@ def test_cells_on_indented_lines_with_pipe_lines_between_and_row_ends():
         ("项目完成指标", "质量指标", "改善养老服务基础条件", "改善条件"),
         ("效益指标", "社会效益指标", "养老服务需求", "有所提升"),
         ("满意度指标", "服务对象满意度指标", "服务质量满意度", "≥90%")]
+
+
+def test_a_target_and_actual_glued_to_the_end_of_the_name_are_split_off_it():
+    t = _one("项目支出绩效自评表\n项目名称 水土保持监测\n一级指标 二级指标 三级指标 年初目标值(A) 实际完成值(B) 得分\n"
+             "产出指标 质量指标 监测数据资料整编100%100% 20\n产出指标 进度指标 完成年度资料上报100%95% 19\n")
+    assert [(i.name, i.target.raw, i.actual) for i in t.indicators] == [
+        ("监测数据资料整编", "100%", "100%"), ("完成年度资料上报", "100%", "95%")]
+    assert t.indicators[0].extra["分值/得分"] == "20"
+    assert any(w.code == "glued-values" for w in t.warnings)
