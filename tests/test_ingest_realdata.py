@@ -685,3 +685,24 @@ def test_a_target_and_actual_glued_to_the_end_of_the_name_are_split_off_it():
         ("监测数据资料整编", "100%", "100%"), ("完成年度资料上报", "100%", "95%")]
     assert t.indicators[0].extra["分值/得分"] == "20"
     assert any(w.code == "glued-values" for w in t.warnings)
+
+
+def test_a_flattened_self_evaluation_with_numbered_indicators_reads_one_row_per_number():
+    rows = " ".join(f"指标{k}:{name} {t} {a} 2 {sc}" for k, name, t, a, sc in [
+        (6, "举办健康教育宣传咨询活动", "12次", "96次", "2"), (7, "建立预防接种证", "221人", "221人", "2"),
+        (8, "适龄儿童疫苗接种率", "100.00%", "97.30%", "1.9"), (9, "0-6岁儿童健康管理数", "2089人", "2089人", "2"),
+        (10, "新生儿访视数", "214人", "214人", "2")])
+    line = ("稷山县项目支出绩效自评表 (2021年度) 项目名称 国家基本公共卫生服务 主管部门 稷山县卫生健康和体育局 "
+            "一级 指标 二级指标 三级指标 年度 实际 指标值 完成值 分值 得分 "
+            "指标1:居民健康档案 38508人 指标2:发放健康教育资 料 不少于12 种 不少于6 种 116次 6次 "  # interleaved
+            + rows + " 指标11:传染病及突 发公共卫生事件报告 数 指标12:家庭医生签约率 14例 14例 2 2 24694人 22584人 2 1.7"
+            " 质量指标 指标1:提升国家基本")
+    src = parse_bytes(line.encode(), "t.txt")
+    (t,) = src.tables
+    got = [(i.name, i.target.raw, i.actual, i.points, i.score) for i in t.indicators]
+    assert got[0] == ("指标6:举办健康教育宣传咨询活动", "12次", "96次", "2", "2")
+    assert got[2] == ("指标8:适龄儿童疫苗接种率", "100.00%", "97.30%", "2", "1.9")
+    assert got[-2:] == [("指标11:传染病及突发公共卫生事件报告数", "14例", "14例", "2", "2"),
+                        ("指标12:家庭医生签约率", "24694人", "22584人", "2", "1.7")]
+    assert len(got) == 7  # 指标1 and 指标2 are interleaved with the header: not read, and said so
+    assert any(w.code == "unsplit-row" for w in t.warnings)

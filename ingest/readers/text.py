@@ -277,8 +277,10 @@ def read_rows(text: str) -> list[Row]:
             rows.extend(Row(line=n, cells=cells, layout="tab") for cells in keyed)
             continue
         if _flattened_table(line):
-            # a whole table flattened into one line with spaces between its cells: one cell per token
-            rows.extend(Row(line=n, cells=[tok], layout="single") for tok in line.split())
+            # a whole table flattened into one line with spaces between its cells: one cell per token,
+            # or, where its rows are numbered ('指标6:… 12次 96次 1 1'), one row per numbered indicator
+            rows.extend(numbered_flat_rows(line, n) or
+                        [Row(line=n, cells=[tok], layout="single") for tok in line.split()])
             continue
         cells, layout = split_cells(line, borderless)
         rows.append(Row(line=n, cells=cells, layout=layout))
@@ -308,6 +310,90 @@ def _row_in_paragraph(line: str) -> bool:
 
 
 _TABLE_WORDS = ("一级指标", "二级指标", "三级指标", "指标值")
+_NUMBERED = re.compile(r"^指标\d{1,2}[:：]")
+_NUMBER = re.compile(r"^\d{1,3}(?:\.\d+)?$")
+# a self-evaluation's columns after the name, by the words the flattened line holds
+_SELF_EVAL_COLUMNS = (("年度指标值", ("指标值",)), ("实际完成值", ("完成值", "实际")), ("分值", ("分值",)), ("得分", ("得分",)))
+
+
+def numbered_flat_rows(line: str, n: int) -> list[Row] | None:
+    """A self-evaluation flattened into one line whose indicators are numbered ('指标6:举办健康教育宣传
+    咨询活动 12次 96次 1 1 指标7:…'): each numbered name (its wrapped tail joined: '…报告 数') takes the
+    values after it — a target, an actual value, the points and the score, as the line's own header
+    words name them. Names followed by another name take the value groups after them in order
+    ('指标24:… 指标25:… 14例 14例 2 2 24694人 22584人 2 1.7'). A name whose values are not exactly
+    such groups is not read (its tokens stay in the text before the header row): the first rows of
+    such exports are often interleaved with the header. None when the line is not of this kind."""
+    from ingest.targets import looks_like_target
+
+    tokens = line.split()
+    starts = [k for k, t in enumerate(tokens) if _NUMBERED.match(t)]
+    if len(starts) < 5 or not all(any(w in line for w in words) for _, words in _SELF_EVAL_COLUMNS):
+        return None
+
+    def group_ok(g: list[str]) -> bool:
+        return len(g) == 4 and all(not _NUMBER.match(v) or "%" in v for v in g[:2]) and \
+            all(looks_like_target(v) for v in g[:2]) and all(_NUMBER.match(v) for v in g[2:])
+
+    accepted: list[tuple[int, list[str]]] = []  # (index of the name's token, cells)
+    names: list[tuple[int, str]] = []
+    values: list[str] = []
+    value_at: list[int] = []
+    end = -1  # the last token of the last row read
+    label: str | None = None
+    labels: dict[int, str] = {}
+
+    def settle() -> None:
+        nonlocal names, values, value_at, end
+        if names and values and len(values) == 4 * len(names):
+            groups = [values[4 * x:4 * x + 4] for x in range(len(names))]
+            if all(group_ok(g) for g in groups):
+                accepted.extend((k, [name, *g]) for (k, name), g in zip(names, groups, strict=True))
+                end = value_at[-1]
+        names, values, value_at = [], [], []
+
+    for k in range(starts[0], len(tokens)):
+        t = tokens[k]
+        if _NUMBERED.match(t):
+            if values:
+                settle()
+            names.append((k, t))
+            if label:
+                labels[k], label = label, None
+        elif label_info(t) is not None and t.endswith("指标"):
+            settle()
+            label = t
+        elif _NUMBER.match(t) or looks_like_target(t):
+            values.append(t)
+            value_at.append(k)
+        elif values and re.search(r"\d$", values[-1]) and len(t) <= 2 and re.fullmatch(r"[\u4e00-\u9fff%]+", t):
+            values[-1] += t  # '不少于12 种': a unit split from its number
+            value_at[-1] = k
+        elif names and not values:
+            k0, name = names[-1]
+            names[-1] = (k0, name + t)  # a name wrapped at its cell's width ('…报告' / '数')
+        else:
+            settle()
+    settle()
+    if len(accepted) < 5:
+        return None
+    first = accepted[0][0]
+    header = ["三级指标"] + [name for name, words in _SELF_EVAL_COLUMNS]
+    # the header fields before the table's own header words stay one cell per token; from those words on
+    # (and the rows interleaved with them) the text is kept as a row the table reader reports, unread
+    h = next((k for k, t in enumerate(tokens[:first]) if t in ("一级", "二级", "三级") or
+              t.endswith(("一级指标", "二级指标", "三级指标"))), starts[0])
+    h = min(h, starts[0])
+    out = [Row(line=n, cells=[tok], layout="single") for tok in tokens[:h]]
+    out.append(Row(line=n, cells=header, layout="tab"))
+    if h < first:
+        out.append(Row(line=n, cells=[" ".join(tokens[h:first])], layout="unsplit"))
+    for k, cells in accepted:
+        out.append(Row(line=n, cells=([labels[k]] if k in labels else []) + cells, layout="tab"))
+    tail = tokens[end + 1:]
+    if tail:
+        out.append(Row(line=n, cells=[" ".join(tail)], layout="end"))  # after the last row: not indicators
+    return out
 
 
 def _flattened_table(line: str) -> bool:
