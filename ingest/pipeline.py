@@ -173,6 +173,18 @@ def _drop_cut_row(src: SourceRecord, rows: list) -> None:
     after = [r for r in rows if not r.blank and r.line > last.line]
     ends_file = all(compact(r.text) and compact(r.text) in own for r in after)
     with_target = sum(1 for i in t.indicators[:-1] if i.target is not None)
+    others = [i.target for i in t.indicators[:-1] if i.target is not None]
+    if last.target is not None and ends_file and len(others) >= 3 and \
+            re.fullmatch(r"\d{1,2}", compact(last.target.raw or "")) and not last.target.unit and \
+            not last.target.op and not last.extra and \
+            all(o.op or o.unit or o.value is None for o in others):
+        # every other target has an operator or a unit, the last row's is a bare digit or two at the
+        # end of the file: the value may be cut ('验收合格率 1' of '100%'). It is what the file prints, so
+        # it is kept — and flagged for whoever relies on it
+        t.warnings.append(ParseWarning(last.line, "cut-off-value", f"the file ends right after the value of "
+                                       f"{last.name} ('{last.target.raw}', while the table's other targets have "
+                                       "an operator or a unit): the value may be cut"))
+        return
     if last.target is None and ends_file and len(t.indicators) >= 2 and \
             with_target >= 0.8 * (len(t.indicators) - 1):
         t.indicators.pop()

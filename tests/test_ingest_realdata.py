@@ -706,3 +706,10 @@ def test_a_flattened_self_evaluation_with_numbered_indicators_reads_one_row_per_
                         ("指标12:家庭医生签约率", "24694人", "22584人", "2", "1.7")]
     assert len(got) == 7  # 指标1 and 指标2 are interleaved with the header: not read, and said so
     assert any(w.code == "unsplit-row" for w in t.warnings)
+
+
+def test_a_bare_digit_ending_the_file_among_targets_with_units_is_kept_and_flagged():
+    t = _one("项目支出绩效目标表\n项目名称 精准康复\n一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 签约康复人数 ≥18000人\n"
+             "涉及乡镇街数量 =22个\n发放辅助器具人数 ≥4000人\n质量指标 验收合格率 1\n")
+    assert t.indicators[-1].target.raw == "1"
+    assert any(w.code == "cut-off-value" and "验收合格率" in w.message for w in t.warnings)
