@@ -461,6 +461,10 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
             warnings.append(ParseWarning(first_line, "title-from-heading",
                                          f"no 项目名称 field: the project name {table.title} is read from the heading"))
     table.year = _year(head_rows, table)
+    if table.year is None and table.title and (m := re.match(r"((?:19|20)\d{2})\s*年", halfwidth(table.title))):
+        table.year = int(m.group(1))  # '2019年新型农业经营主体扶持项目': the project's own name dates it
+        warnings.append(ParseWarning(first_line, "year-from-title", f"no year in the heading or fields: {table.year} "
+                                     "is read from the project's name"))
     if h_idx is None:
         start = _first_label_row(rows)
         if start is None:
@@ -1145,7 +1149,8 @@ def _unit_subheading(head_rows: list[Row]) -> list[hdr.HeaderField]:
 
 
 # a money section label that states its unit and holds no amount: '资金情况（万元）', '项目资金 (万元)'
-_WAN_SECTION = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:资金|金额|预算)[\u4e00-\u9fff]{0,6}[(（](?:单位[:：])?万元[)）][:：]?$")
+_WAN_SECTION = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:资金|金额|预算)[\u4e00-\u9fff]{0,6}[(（](?:单位[:：])?万元[)）]"
+                         r"(?:[(（]\d{1,3}分[)）])?[:：]?$")  # ('预算执行情况(万元)(20分)': with its score)
 
 
 # the amount unit stated on a line of its own: '(单位:万元)', '单位：万元', '金额单位：万元', '（万元）'
@@ -1163,6 +1168,8 @@ def _wan_section_line(head_rows: list[Row]) -> int | None:
         if len(ne) == 1 and _WAN_STATEMENT.match(ne[0]) and (
                 "单位" in ne[0] or (len(prev) == 1 and _WAN_SECTION.match(prev[0] + ne[0]))):
             return r.line
+        if len(ne) > 1 and prev and _WAN_STATEMENT.match(ne[0]) and _WAN_SECTION.match(prev[0] + ne[0]):
+            return r.line  # '项目资金 | 年初预算数 | …' over '(万元) | 年度资金总额 | 29 | …'
         prev = ne
     return None
 

@@ -713,3 +713,13 @@ def test_a_bare_digit_ending_the_file_among_targets_with_units_is_kept_and_flagg
              "涉及乡镇街数量 =22个\n发放辅助器具人数 ≥4000人\n质量指标 验收合格率 1\n")
     assert t.indicators[-1].target.raw == "1"
     assert any(w.code == "cut-off-value" and "验收合格率" in w.message for w in t.warnings)
+
+
+def test_a_year_in_the_projects_name_dates_a_table_without_one_and_a_scored_money_label_sets_wan():
+    src = parse_bytes(("项目支出绩效自评表 |\n单位名称:施甸县农业农村局 | 填报日期:2022年7月5日 |\n"
+                       "项目名称 | 2019年新型农业经营主体扶持项目 |\n预算执行情况(万元)(20分) | 预算数(A) | 执行数(B) |\n"
+                       "年度资金总额 | 650 | 650 |\n一级指标 | 二级指标 | 三级指标 | 指标值 |\n"
+                       "产出指标 | 数量指标 | 扶持主体数量 | 10个 |\n").encode(), "t.txt")
+    (t,) = src.tables
+    assert t.year == 2019 and any(w.code == "year-from-title" for w in t.warnings)
+    assert t.budget.current_year == 6_500_000
