@@ -370,8 +370,9 @@ def source_rows(own: list[tuple], shared: list[tuple]) -> dict[str, Any]:
                 continue  # no rdfs:label: not an indicator row (INDICATORS_QUERY)
             row = rows.get(iri)
             if row is None:
+                # the project's fields: one dict shared by its rows (nothing changes it in place)
                 row = rows[iri] = {"iri": iri, "name": name, "l1": None, "l2": None, "target": None,
-                                   "project": dict(project)}
+                                   "project": project}
             for c in objects(iri, "category"):
                 for key, value in zip(("l1", "l2"), category_labels(c.value), strict=True):
                     if value is not None and (row[key] is None or value < row[key]):

@@ -182,7 +182,7 @@ class Searcher:
              prefetched: WordingPrefetch | None = None) -> dict[str, Any]:
         """Reconcile the index with the graph's indicators; rebuild the reuse clusters.
 
-        ``ingested`` (from ``jixiao ingest``): source graph → the rows of that source
+        ``ingested`` (from ``jixiao ingest``, emptied here): source graph → the rows of that source
         (``search.graph_rows.source_rows``) for the sources the ingest prepared; the rows
         of the other sources then come from the index itself, and only projects described
         by several changed sources are read from the graph (``search.sync.ingest_rows``).
@@ -201,13 +201,15 @@ class Searcher:
         number = generation_number(live) + 1
         tmp, final = new_generation_folder(root, number)
         got = ingest_rows(self.store, self.state, ingested) if ingested is not None else None
+        if ingested is not None:
+            ingested.clear()  # consumed: its rows are in graph_rows now (held once, not twice)
         if got is not None:
             graph_rows, sources, reread = got
         else:
             (graph_rows, sources), reread = graph_rows_and_sources(self.store), None
         embedded = prefetched.finish() if prefetched is not None else None
         new_state, report = build_state(graph_rows, self.state, self.encoder, self.encoder_spec,
-                                        final.name, self.hnsw_threshold, embedded)
+                                        final.name, self.hnsw_threshold, embedded, consume=True)
         report.update(rows_from="graph" if got is None else "ingest", reread_projects=reread)
         if new_state is None and ("_graphs_from" in self.__dict__ or self.state.sources != sources):
             # rows already right (after a withdrawal, or an index from before sources were

