@@ -3,6 +3,7 @@ budget, legal bases and indicator section."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest import header as hdr
 from ingest.indicators import (
@@ -54,6 +55,13 @@ _SEAL = re.compile(r"[（(]\s*(?:盖章|公章|签章|章)\s*[)）]\s*[：:]?")
 _LEVEL_RANK = (("区级", 5.1), ("县级", 5.1), ("县区级", 5.1), ("市县级", 5.2), ("市级", 5.3), ("地方", 5.4), ("省级", 5.5))
 
 
+@lru_cache(maxsize=4096)
+def _is_title_key(key: str) -> bool:
+    return key in _TITLE_KEYS or ("(" in key or "（" in key) and \
+        re.sub(r"[（(][\u4e00-\u9fff]{1,4}[)）]", "", key) in _TITLE_KEYS
+
+
+@lru_cache(maxsize=4096)
 def _unit_rank(key: str) -> float | None:
     if "金额单位" in key or "计量单位" in key or "单位：" in key or any(
             w in key for w in ("负责人", "联系人", "电话", "填报人", "经办人", "代码", "组织实施", "监督管理",
@@ -1053,8 +1061,7 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
             (wan_line is not None and f.line >= wan_line)
         k = key.replace("（元）", "").replace("(元)", "")
         rank = _unit_rank(key)
-        if (key in _TITLE_KEYS or re.sub(r"[（(][\u4e00-\u9fff]{1,4}[)）]", "", key) in _TITLE_KEYS) and \
-                table.title is None:  # '专项(项目)名称': a qualifier inside the key
+        if table.title is None and _is_title_key(key):  # '专项(项目)名称': a qualifier inside the key
             if _LIST_COLUMN.match(compact(value)):
                 continue  # '项目名称 | 金额 | 备注': the column header of a list (an 安排表), not a project
             table.title = value or None

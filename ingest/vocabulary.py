@@ -128,7 +128,9 @@ _PROJECT_KEY = re.compile(r"^[一二三]级项目(?:名称|编码|代码)?$")
 
 def is_header_row(cells: list[str]) -> bool:
     """The indicator table's column header: 一级/二级/三级 names, or a name + value pair."""
-    joined = compact("".join(c for c in cells if not _PROJECT_KEY.match(compact(halfwidth(c)))))
+    joined = compact("".join(cells))
+    if "级项目" in joined:  # '一级项目名称 | 二级项目名称': project keys, not the header's level words
+        joined = compact("".join(c for c in cells if not _PROJECT_KEY.match(compact(halfwidth(c)))))
     if "级" not in joined and "指标" not in joined and "目标" not in joined:
         return False
     roles = [header_role(c) for c in cells if c.strip()]
