@@ -1191,7 +1191,9 @@ _TEMPLATE_ORG = re.compile(r"[县縣市][(（][市区區县縣][、,，][区區�
 
 
 def _unit_value(value: str) -> str:
-    """The organisation's name alone, without a field glued after it."""
+    """The organisation's name alone, without a field glued after it (or the rest of its key glued
+    before it: '(单位)名称秀屿区水利局' after a key cut at '主管部门')."""
+    value = re.sub(r"^[（(][\u4e00-\u9fff]{1,4}[)）]名称(?:及[\u4e00-\u9fff]{2,8}编码\d*)?", "", value).strip()
     head = _AFTER_UNIT.split(value, maxsplit=1)[0].strip()
     return head if len(compact(head)) >= 2 else value
 
