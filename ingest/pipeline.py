@@ -158,6 +158,8 @@ def _page_year(rows: list) -> tuple[int, int] | None:
         m = _PAGE_YEAR.search(t)
         if m and len(t) <= 60 and any(w in t for w in ("绩效", "预算", "项目")) and not re.search(r"[:：]\s*\d", t):
             return int(m.group(1)), r.line
+        if m and re.fullmatch(r"[（(]?(?:19|20)\d{2}年度?[)）]?", compact(t)):
+            return int(m.group(1)), r.line  # '( 2023年度)' on a line of its own above the table: its year
     return None
 
 

@@ -734,3 +734,11 @@ def test_a_year_in_the_projects_name_dates_a_table_without_one_and_a_scored_mone
     (t,) = src.tables
     assert t.year == 2019 and any(w.code == "year-from-title" for w in t.warnings)
     assert t.budget.current_year == 6_500_000
+
+
+def test_a_year_line_of_its_own_above_the_table_dates_it():
+    src = parse_bytes(("附件3\n财政项目支出绩效目标审批表\n( 2023年度)\n预算单位:\t奉节县应急管理局\t金额单位:万元\n"
+                       "项目名称\t安全生产举报奖\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t督查次数\t≥4次\n").encode(),
+                      "t.txt")
+    (t,) = src.tables
+    assert t.year == 2023
