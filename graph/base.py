@@ -93,8 +93,22 @@ def prepare(mapped: MappedSource, shared_graph: str) -> PreparedSource:
     shared = mapped.ox_shared()
     # str() of a pyoxigraph term is its N-Triples form, escaped by Oxigraph: the same bytes
     # as ox.serialize(..., N_QUADS) without building a Quad per triple (a test checks).
+    # Subjects and predicates repeat (~5 triples a subject): their text is made once.
     g, sh = f"<{mapped.graph}>", f"<{shared_graph}>"
-    text = "".join([f"{s} {p} {o} {g} .\n" for s, p, o in own] + [f"{s} {p} {o} {sh} .\n" for s, p, o in shared])
+    known: dict[Any, str] = {}
+    get = known.get
+    lines: list[str] = []
+    line = lines.append
+    for part, graph in ((own, g), (shared, sh)):
+        for s, p, o in part:
+            st = get(s)
+            if st is None:
+                st = known[s] = str(s)
+            pt = get(p)
+            if pt is None:
+                pt = known[p] = str(p)
+            line(f"{st} {pt} {o} {graph} .\n")
+    text = "".join(lines)
     return PreparedSource(
         path=str(mapped.path), graph=str(mapped.graph), sha256=mapped.sha256, nquads=text.encode("utf-8"),
         quads=len(own) + len(shared), triples=len(set(own)), tables=mapped.tables, indicators=mapped.indicators,

@@ -192,3 +192,22 @@ def test_a_failing_state_query_fails_those_files_only(store, tmp_path, monkeypat
     failed = [i.path for i, o in out if isinstance(o, Exception)]
     assert failed == [items[0].path, items[1].path]  # the first chunk's files fail …
     assert project_titles(store) == ["项目2", "项目3", "项目4"]  # … the others are stored
+
+
+def test_prepared_text_is_what_oxigraphs_serializer_writes(tmp_path):
+    """``prepare`` writes N-Quads from the terms' own text (each subject and predicate made
+    once): byte for byte what ``ox.serialize`` writes for the same quads."""
+    import pyoxigraph as ox
+
+    import ingest
+    from graph.base import prepare
+    from graph.iris import Minter
+    from graph.mapping import map_source
+
+    minter = Minter()
+    mapped = map_source(ingest.parse_file(ROOT / "data" / "samples" / "shanghai-rencai-2020.txt"), minter)
+    g, shared = ox.NamedNode(str(mapped.graph)), ox.NamedNode(str(minter.shared_graph()))
+    quads = [ox.Quad(s, p, o, g) for s, p, o in mapped.own] + [ox.Quad(s, p, o, shared) for s, p, o in mapped.shared_ox]
+    item = prepare(mapped, str(minter.shared_graph()))
+    assert len(quads) > 1000 and item.quads == len(quads)
+    assert item.nquads == ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
