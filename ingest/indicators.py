@@ -598,7 +598,7 @@ _SCORING_RULE = re.compile(r"得\s*\d+\s*分.{0,12}[扣减]")
 _CODE_ROW = re.compile(r"^\d{6,}[\s\-_]*(?![个人元万吨亩次户套台件份所家米辆名项座株只头])[\u4e00-\u9fff]")
 _SCORING_TEXT = re.compile(r"(?:酌情|按比例|每[^，,。]{0,10})扣\s*(?:\d+(?:\.\d+)?)?\s*分|不得分$")
 _NOT_APPLICABLE = re.compile(r"^(?:本项目|该项目|此项)?(?:不适用|不涉及|无)(?:此|该|本)?(?:类|项)?指标$|^(?:本项目)?不适用此?指标")
-_TARGET_ONLY = re.compile(r"[≥≤><=＞＜≧≦]+\s*\d+(?:\.\d+)?\s*%?")
+_TARGET_ONLY = re.compile(r"[≥≤><=＞＜≧≦]+\s*\d+(?:\.\d+)?\s*%?(?:[(（][\u4e00-\u9fff]{1,4}[)）])?")
 
 
 def _not_a_name(name: str) -> str | None:
@@ -652,6 +652,7 @@ def is_unfilled(target: str | None) -> bool:
 
 def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list[Indicator]:
     out: list[Indicator] = []
+    seen_targets: set[str] = set()
     for r in rows:
         if not r.name:
             continue
@@ -670,6 +671,10 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
             warnings.append(ParseWarning(r.line, "placeholder", f"template placeholder row skipped: {r.name}"))
             continue
         why = _not_a_name(r.name)
+        if why is None and r.target is None and header_role(r.name) in ("score", "weight"):
+            why = "a column name (分值/得分) is not an indicator's name"
+        if why is None and r.target is None and compact(r.name) in seen_targets:
+            why = "the text of another row's value, repeated where a name should be"
         if why is not None:
             warnings.append(ParseWarning(r.line, "not-indicator", f"{why}: {r.name[:40]}"))
             continue
@@ -688,6 +693,8 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
             warnings.append(ParseWarning(r.line, "missing-label", f"indicator {r.name} has no 一级 label"))
         elif r.l2 is None:
             warnings.append(ParseWarning(r.line, "missing-label", f"indicator {r.name} has no 二级 label"))
+        if r.target:
+            seen_targets.add(compact(r.target))
         out.append(Indicator(l1=r.l1, l2=r.l2, name=r.name, target=target, line=r.line,
                              position=len(out) + 1, extra=dict(r.extra), actual=r.by_role.get("actual"),
                              points=r.by_role.get("points"), score=r.by_role.get("score")))

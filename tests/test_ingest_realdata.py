@@ -36,8 +36,8 @@ def test_second_real_set_does_not_regress():
     t = _totals("realdata_more")
     assert t["right"] >= 142, t
     assert t["invented"] <= 3, t
-    assert t["docs_found"] >= 13, t
-    assert t["header_right"] >= 103, t
+    assert t["docs_found"] >= 16, t
+    assert t["header_right"] >= 109, t
 
 
 def test_reserve_set_does_not_regress():
@@ -45,15 +45,15 @@ def test_reserve_set_does_not_regress():
     t = _totals("realdata_reserve")
     assert t["right"] >= 80, t
     assert t["invented"] <= 1, t
-    assert t["header_right"] >= 54, t
+    assert t["header_right"] >= 55, t
 
 
 def test_third_real_set_does_not_regress():
-    # held out until its first score (71/171, 54 invented); development data since: 151/171, 6 invented, 96/123 header
+    # held out until its first score (71/171, 54 invented); development data since: 151/171, 2 invented, 96/123 header
     t = _totals("realdata_heldout")
     assert t["right"] >= 150, t
-    assert t["invented"] <= 7, t
-    assert t["docs_found"] >= 11, t
+    assert t["invented"] <= 3, t
+    assert t["docs_found"] >= 12, t
     assert t["header_right"] >= 95, t
 
 
@@ -64,7 +64,7 @@ def test_fresh_set_does_not_regress():
     assert t["right"] >= 102, t
     assert t["invented"] <= 4, t
     assert t["docs_found"] >= 13, t
-    assert t["header_right"] >= 60, t
+    assert t["header_right"] >= 61, t
 
 
 def test_negative_pages_give_no_table():
@@ -502,6 +502,8 @@ def test_the_unit_is_the_organisation_without_the_fields_glued_after_it(value, u
     ("满意度指标\t≥95%\t≥95%", "target value"),
     ("成本指标\t基本支出", "first-level category label"),
     ("生态效益指标\t本项目不适用此指标\t无", "does not apply"),
+    ("满意度指标\t>= 98 %(百分比)\t100%", "target value"),
+    ("5个", "another row's value"),
 ])
 def test_a_cell_of_another_column_in_the_names_place_is_no_indicator(row, why):
     src = parse_bytes(("项目支出绩效目标表\n项目名称\t某项目\n一级指标\t二级指标\t三级指标\t指标值\n"
