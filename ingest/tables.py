@@ -110,6 +110,13 @@ def title_from_heading(rows: list[Row]) -> str | None:
         m = re.match(r"^(?P<title>.{2,30}?项目)(?:项目)?绩效目标$", t)
         if is_heading(r) and m and not _DEPARTMENT.search(t):
             return m.group("title")
+    for r in rows[:3]:
+        t = compact(r.text)
+        # '2021年度本专科生奖助学金项目自评结果', '关于“2018生物实验教学中心建设项目”' (…预算绩效评价结果的公示)
+        m = re.match(r"^(?:(?:19|20)\d{2}年度?)?(?P<title>[^，,。；;:：“”\"]{2,30}?项目)(?:绩效)?(?:自评|评价)(?:结果|报告|表)$", t) \
+            or re.match(r"^关于[“\"](?P<title>[^”\"]{2,30}项目)[”\"]", t)
+        if m and not _DEPARTMENT.search(t):
+            return m.group("title")
     return None
 
 

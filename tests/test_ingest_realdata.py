@@ -744,3 +744,13 @@ def test_a_year_line_of_its_own_above_the_table_dates_it():
                       "t.txt")
     (t,) = src.tables
     assert t.year == 2023
+
+
+@pytest.mark.parametrize("heading, title", [
+    ("2021年度本专科生奖助学金项目自评结果", "本专科生奖助学金项目"),
+    ("关于“2018生物实验教学中心建设项目”\n预算绩效评价结果的公示", "2018生物实验教学中心建设项目"),
+])
+def test_a_report_heading_names_the_project_when_no_field_does(heading, title):
+    t = _one(f"{heading}\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t资助人数\t≥100人\n")
+    assert t.title == title
+    assert any(w.code == "title-from-heading" for w in t.warnings)
