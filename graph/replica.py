@@ -31,6 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.kept import kept_path
 from graph.store import EmbeddedStore
 
 log = logging.getLogger("jixiao.replica")
@@ -96,7 +97,7 @@ def per_snapshot(store: object, key: str, compute: Callable[[], Any]) -> Any:
     name = store._snapshot_id
     if name is None or not (store.snapshots / name).is_dir():
         return compute()
-    path = store.snapshots / f"{name}.{key}.json"
+    path = kept_path(store.snapshots, name, key)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
