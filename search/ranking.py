@@ -43,10 +43,9 @@ def dense_text_scores(state: IndexState, qvec: np.ndarray, depth: int,
     scores, ids = state.vectors.search(qvec.reshape(1, -1), depth, allowed=allowed_ids)
     seen: dict[int, float] = {}
     for s, i in zip(scores[0], ids[0], strict=True):
-        row = state.by_id.get(int(i))
-        if row is None:
+        t = state.text_of_id(int(i))
+        if t is None:
             continue
-        t = state.text_id[row["text"]]
         if t not in seen:
             seen[t] = float(s)
     return sorted(seen.items(), key=lambda kv: -kv[1])
@@ -114,7 +113,7 @@ def expand(state: IndexState, ranked_texts: list[tuple[int, float]], k: int,
     """Indicators of the ranked texts, best first, at most k."""
     out: list[tuple[dict, float]] = []
     for t, score in ranked_texts:
-        members = [r for r in state.rows_of_text[t] if filters is None or filters.accepts(r)]
+        members = [r for r in state.rows_of_text_at(t) if filters is None or filters.accepts(r)]
         members.sort(key=lambda r: (-(r["project"].get("year") or 0), r["project"].get("title") or "", r["iri"]))
         for r in members:
             out.append((r, score))

@@ -217,7 +217,7 @@ class Searcher:
             state = self.state
             new_state = IndexState(manifest=dict(state.manifest, generation=final.name), rows=state.rows,
                                    texts=state.texts, text_vectors=state.text_vectors, vectors=state.vectors,
-                                   lexical=state.lexical)
+                                   lexical=state.lexical, saved_columns=state.saved_columns)
             report.update(unchanged=False, generation=final.name)
         if new_state is not None:
             new_state.sources = sources
@@ -425,7 +425,8 @@ class Searcher:
         state = self.state
         cached = getattr(state, "_label_vectors", None)
         if cached is None:
-            labels = sorted({r["l2"] for r in state.rows if r.get("l2")})
+            cols = state.columns
+            labels = sorted({cols.labels[c] for c in np.unique(cols.l2) if cols.labels[c]})
             vecs = self.encoder.encode(labels) if labels else []
             cached = {label: vecs[n] for n, label in enumerate(labels)}
             state._label_vectors = cached
@@ -456,7 +457,7 @@ class Searcher:
             return None
         by_name: dict[str, list[dict]] = {}
         for iri in found.get("members") or []:
-            row = state.by_iri.get(iri)
+            row = state.row_by_iri(iri)
             if row is not None:
                 by_name.setdefault(row["name"], []).append(result_json(row, 1.0))
         variants = [dict(v, members=sorted(by_name.get(v["name"], []),
@@ -467,7 +468,7 @@ class Searcher:
     def similar(self, iri: str, k: int = 10) -> dict[str, Any]:
         """Nearest indicators of OTHER projects: {"indicator": {...}, "results": [{..., "score"}]}."""
         state = self.state
-        row = state.by_iri.get(iri) if state is not None else None
+        row = state.row_by_iri(iri) if state is not None else None
         if row is None:
             raise KeyError(f"no indicator {iri} in the search index")
         own = row["project"]["iri"]
@@ -476,7 +477,7 @@ class Searcher:
         scores, ids = state.vectors.search(qvec.reshape(1, -1), k + state.project_size[own])
         hits = []
         for s, i in zip(scores[0], ids[0], strict=True):
-            other = state.by_id.get(int(i))
+            other = state.row_by_id(int(i))
             if other is not None and other["project"]["iri"] != own:
                 hits.append((other, float(s)))
         hits.sort(key=lambda h: (-round(h[1], 6), h[0]["iri"]))

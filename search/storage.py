@@ -5,6 +5,8 @@
       gen-000007/           one complete, immutable index
         manifest.json       format, encoder identity, index kind, counts, thresholds
         indicators.jsonl    one row per indicator: stable id, IRI, text, graph context
+        columns.npz/.json   the rows' ids, wordings, filter fields and line offsets as columns
+                            (a server reads only the rows a search returns: search.state)
         texts.json          distinct normalised names (row i of text_vectors.npy)
         text_vectors.npy    their embeddings: the text cache (identical names embedded once)
         vectors.faiss       FAISS index over indicator ids
@@ -20,7 +22,7 @@ import gc
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -90,11 +92,15 @@ def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def write_jsonl(path: Path, rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
+def write_jsonl(path: Path, rows: Iterable[dict]) -> list[int]:
+    """One JSON object a line; the byte offset where each line starts, then the file's end."""
+    offsets = [0]
+    with open(path, "wb") as fh:
         for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False))
-            fh.write("\n")
+            line = json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n"
+            fh.write(line)
+            offsets.append(offsets[-1] + len(line))
+    return offsets
 
 
 def read_jsonl(path: Path) -> list[dict]:

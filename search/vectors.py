@@ -61,7 +61,9 @@ class VectorIndex:
         return stored > 0 and (len(self.tombstones) + extra_tombstones) / stored > TOMBSTONE_REBUILD_FRACTION
 
     def copy(self) -> VectorIndex:
-        return VectorIndex(faiss.clone_index(self.index), self.kind, self.tombstones.copy())
+        """An owned, writable copy (``clone_index`` would keep a loaded index's mapped vectors)."""
+        owned = faiss.deserialize_index(faiss.serialize_index(self.index))
+        return VectorIndex(owned, self.kind, self.tombstones.copy())
 
     @property
     def dim(self) -> int:
@@ -137,7 +139,10 @@ class VectorIndex:
 
     @classmethod
     def load(cls, path: Path, kind: str) -> VectorIndex:
-        index = faiss.read_index(str(path))
+        """The saved index, its vectors memory-mapped (faiss ``IO_FLAG_MMAP_IFC``): opening is
+        instant at any size and a search reads the pages it touches. A loaded index is only
+        searched; a sync changes a ``copy()``, which is in memory."""
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
         if kind == "hnsw":
             faiss.downcast_index(index.index).hnsw.efSearch = HNSW_EF_SEARCH
         tomb = _tombstone_path(path)

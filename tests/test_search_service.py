@@ -317,3 +317,49 @@ def test_bulk_written_named_graphs_hold_exactly_the_generation(app, monkeypatch)
         want = ox.serialize(expected, format=ox.RdfFormat.N_QUADS).decode().splitlines()
         assert set(rows.serialize("nt").decode().splitlines()) == set(want)
     assert s.check()["ok"]
+
+
+def test_a_loaded_index_reads_only_the_rows_a_search_returns(ingested, tmp_path):
+    """The rows stay in their file (search.state.RowFile) with their columns beside them: a
+    search, a filtered search and a similar-indicators lookup parse only the rows they need,
+    and answer exactly as an index without saved columns (every row parsed at load) does."""
+    from search.state import IndexState, RowFile
+
+    data = tmp_path / "data"
+    shutil.copytree(ingested, data)
+    folder = current_generation(index_root(data))
+    assert (folder / "columns.npz").exists() and (folder / "columns.json").exists()
+    a = Jixiao(data=data)
+    try:
+        state = a.searcher.state
+        assert isinstance(state.rows, RowFile) and len(state.rows) == 200
+        hybrid = a.searcher.search("满意度", k=10)
+        filtered = a.searcher.search("满意度", k=5, filters={"year": 2020, "category": "满意度"})
+        first = hybrid["results"][0]["iri"]
+        similar = a.searcher.similar(first, k=5)
+        assert state.rows._all is None  # no search parsed every row
+        assert "by_id" not in state.__dict__ and "rows_of_text" not in state.__dict__
+        # the same generation without its columns: rows parsed at load, lookups derived from them
+        for name in ("columns.npz", "columns.json"):
+            (folder / name).unlink()
+        old = IndexState.load(folder)
+        assert isinstance(old.rows, list) and old.rows == list(state.rows)
+        a.searcher.state = old
+        assert a.searcher.search("满意度", k=10) == hybrid
+        assert a.searcher.search("满意度", k=5, filters={"year": 2020, "category": "满意度"}) == filtered
+        assert a.searcher.similar(first, k=5) == similar
+        assert filtered["results"] and all(r["project"]["year"] == 2020 for r in filtered["results"])
+    finally:
+        a.close()
+
+
+def test_row_file_refuses_a_file_that_does_not_match_its_columns(ingested, tmp_path):
+    from search.state import IndexState
+
+    data = tmp_path / "data"
+    shutil.copytree(ingested, data)
+    folder = current_generation(index_root(data))
+    with open(folder / "indicators.jsonl", "ab") as fh:
+        fh.write(b'{"id": 999}\n')
+    with pytest.raises(IndexFormatError, match="indicators.jsonl"):
+        IndexState.load(folder)
