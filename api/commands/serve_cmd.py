@@ -41,31 +41,8 @@ def serve(
 
     Example: jixiao serve --data jixiao-data --port 8000, then open http://127.0.0.1:8000
     """
-    import uvicorn
+    from api.commands.serve_run import run
 
-    from api.server.front import Front
-    from api.server.lowlevel import JsonH11Protocol
-
-    def build():
-        # the application is built while the front already answers (api.server.front)
-        from api.app import Jixiao
-        from api.server import ServerConfig, create_app
-
-        # without updates the server only reads: it opens the store's published snapshot, so
-        # `jixiao ingest` can write meanwhile (the server sees the new data when it publishes)
-        jx = Jixiao(data=data, store_url=store, read_only=not update_token)
-        config = ServerConfig(update_token=update_token or None, timeout=timeout, max_rows=max_rows,
-                              workers=workers, replica_mb=replica_mb, allow_service=allow_service,
-                              cors_origin=cors_origin or None)
-        return create_app(jx, config), jx.close
-
-    typer.echo(f"jixiao: http://{host}:{port}/  (SPARQL: /sparql, API docs: /docs)", err=True)
-    # no limit_concurrency: its 503 is plain text; api.server.admission bounds the work
-    # the front answers from what a read-only embedded store keeps (its figures) at once
-    front = Front(build, data=None if (store or update_token) else data, cors_origin=cors_origin or None)
-    server = uvicorn.Server(uvicorn.Config(front, host=host, port=port, log_level="info", http=JsonH11Protocol,
-                                           timeout_keep_alive=5, server_header=False))
-    front.on_failure = lambda: setattr(server, "should_exit", True)
-    server.run()
-    if front.error is not None:  # the application could not be built: the server stopped
-        raise front.error
+    run(data=data, store=store, host=host, port=port, update_token=update_token, timeout=timeout,
+        max_rows=max_rows, workers=workers, replica_mb=replica_mb, allow_service=allow_service,
+        cors_origin=cors_origin)
