@@ -41,6 +41,7 @@ log = logging.getLogger("jixiao.replica")
 # with a margin, so a copy never outgrows its budget.
 MEMORY_PER_DISK_BYTE = 1.25
 POLL_SECONDS = 2.0  # how often the loader looks for a newly published snapshot
+HOLD_SECONDS = 120.0  # the longest a copy waits for the server's start-up (start_after_fd)
 LOADER_NICE = 10  # the copy is made with what CPU the server's start and its visitors leave
 
 
@@ -63,6 +64,9 @@ def snapshot_dump(snapshots: Path, name: str) -> Path:
     with open(snapshots / f"{name}.nq.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another reader may be writing it: wait for it
         if not dump.exists():
+            # partial dumps of readers stopped while writing (only the lock's holder writes)
+            for stale in snapshots.glob(f"{name}.nq.*.tmp"):
+                stale.unlink(missing_ok=True)
             tmp = snapshots / f"{name}.nq.{os.getpid()}.tmp"
             try:
                 ox.Store.read_only(str(snapshots / name)).dump(str(tmp), format=ox.RdfFormat.N_QUADS)
@@ -128,8 +132,12 @@ class ReplicatedReader(EmbeddedStore):
     (no copy: nothing published, too large, or failed — ``reason`` says which).
     """
 
-    def __init__(self, data: Path, base_iri: str | None = None, budget_mb: int = 0) -> None:
+    def __init__(self, data: Path, base_iri: str | None = None, budget_mb: int = 0,
+                 start_after_fd: int | None = None) -> None:
+        """``start_after_fd``: a pipe to wait on (until its writer closes it, at most
+        ``HOLD_SECONDS``) before the first copy: the server's own start-up goes first."""
         super().__init__(data, base_iri=base_iri, read_only=True)
+        self.start_after_fd = start_after_fd
         self.budget_bytes = max(0, budget_mb) * 1024 * 1024
         self._copy: tuple[str, ox.Store] | None = None  # (snapshot id, in-memory store)
         self.reason = "" if self.budget_bytes else "off"
@@ -178,6 +186,13 @@ class ReplicatedReader(EmbeddedStore):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOADER_NICE)
         except (AttributeError, OSError):
             pass
+        if self.start_after_fd is not None:
+            import select
+
+            try:
+                select.select([self.start_after_fd], [], [], HOLD_SECONDS)  # readable at EOF: released
+            except (OSError, ValueError):
+                pass
         while not self._stop.is_set():
             name = self._current_snapshot()
             if name is not None and name != self.copied and (self.snapshots / name).is_dir():

@@ -130,6 +130,7 @@ class Searcher:
         self.state = state
         self.hnsw_threshold = hnsw_threshold
         self._encoder: Encoder | None = None
+        self._encoder_lock = threading.Lock()  # the server's warm-up and a first search may both ask
 
     # ---------------------------------------------------------------- opening
 
@@ -161,7 +162,9 @@ class Searcher:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = load_encoder(self.encoder_spec)
+            with self._encoder_lock:
+                if self._encoder is None:
+                    self._encoder = load_encoder(self.encoder_spec)
         return self._encoder
 
     @property

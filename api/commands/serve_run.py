@@ -84,10 +84,14 @@ def run(data: Path, store: str | None, host: str, port: int, update_token: str |
         # without updates the server only reads: it opens the store's published snapshot, so
         # `jixiao ingest` can write meanwhile (the server sees the new data when it publishes)
         jx = Jixiao(data=data, store_url=store, read_only=not update_token)
+        # the search index and the encoder load meanwhile (the app's warm-up then finds them)
+        threading.Thread(target=_preload_search, args=(jx,), name="jixiao-preload", daemon=True).start()
         config = ServerConfig(update_token=update_token or None, timeout=timeout, max_rows=max_rows,
                               workers=workers, replica_mb=replica_mb, allow_service=allow_service,
                               cors_origin=cors_origin or None)
         return create_app(jx, config), jx.close
+
+    import threading
 
     print(f"jixiao: http://{host}:{port}/  (SPARQL: /sparql, API docs: /docs)", file=sys.stderr, flush=True)
     # the front answers from what a read-only embedded store keeps (its figures) at once
@@ -99,3 +103,12 @@ def run(data: Path, store: str | None, host: str, port: int, update_token: str |
     server.run()
     if front.error is not None:  # the application could not be built: the server stopped
         raise front.error
+
+
+def _preload_search(jx) -> None:
+    try:
+        from api.server.app import preload_search
+
+        preload_search(jx.searcher)
+    except Exception:  # the app's warm-up loads it again and reports the problem
+        pass

@@ -117,12 +117,15 @@ def _warm_up(app: FastAPI) -> None:
             searcher = jx.searcher
             app.state.searcher_generation = generation
         if getattr(searcher, "state", None) is not None and not app.state.closing.is_set():
-            searcher.encoder.encode(["满意度"])  # the model's weights and its first-call set-up
+            preload_search(searcher)
         log.info("search index and encoder ready after %.1f s", time.perf_counter() - started)
     except Exception:
         log.exception("search warm-up failed; searches will retry")
     finally:
         app.state.search_ready.set()
+        release = getattr(app.state.pool, "release_replicas", None)
+        if release is not None:
+            release()  # the query workers' in-memory copies load now (graph.replica)
     try:  # the rest of what pages import on first use
         import api.server.doc_numbers  # noqa: F401
         import api.server.gallery  # noqa: F401
@@ -132,13 +135,23 @@ def _warm_up(app: FastAPI) -> None:
         log.exception("page warm-up failed; pages will retry")
 
 
+def preload_search(searcher) -> None:
+    """What a first search would load: the encoder (its weights and first-call set-up) and the
+    reuse clusters' member map. ``jixiao serve`` calls it in a thread of its own as soon as the
+    data folder is known, while the application is still being built (api.commands.serve_run)."""
+    if getattr(searcher, "state", None) is None:
+        return
+    searcher.encoder.encode(["满意度"])
+    searcher._cluster_of()
+
+
 def make_pool(jx, config: ServerConfig) -> QueryPool:
     """Workers open the same store read-only (the embedded store's snapshots, or the remote URL)."""
     replica_mb = config.replica_mb if config.replica_mb is not None else default_replica_mb(config.workers)
     return QueryPool(size=config.workers, timeout=config.timeout, max_rows=config.max_rows,
                      data=Path(jx.data), store_url=getattr(jx, "store_url", None),
                      base_iri=getattr(jx, "base_iri", None), memory_mb=config.worker_memory_mb,
-                     sandbox=not config.allow_service, replica_mb=replica_mb)
+                     sandbox=not config.allow_service, replica_mb=replica_mb, hold_replicas=True)
 
 
 def default_replica_mb(workers: int) -> int:

@@ -51,11 +51,11 @@ class Answer:
 
 
 class _Worker:
-    def __init__(self, args: list[str]) -> None:
+    def __init__(self, args: list[str], pass_fds: tuple[int, ...] = ()) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "api.server.sparql.worker", *args],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True, pass_fds=pass_fds)
         self.fd = self.proc.stdout.fileno()
 
     @property
@@ -96,7 +96,11 @@ class QueryPool:
 
     def __init__(self, size: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
                  data: Path | None = None, store_url: str | None = None, base_iri: str | None = None,
-                 memory_mb: int = 0, sandbox: bool = False, replica_mb: int = 0) -> None:
+                 memory_mb: int = 0, sandbox: bool = False, replica_mb: int = 0,
+                 hold_replicas: bool = False) -> None:
+        """``hold_replicas``: the workers' in-memory copies start loading only when
+        ``release_replicas()`` is called (the server's own start-up first: its search index and
+        encoder), or after ``REPLICA_HOLD_SECONDS`` at the latest."""
         from api.server.sparql import sandbox as _sandbox
 
         self.size = max(1, size)
@@ -107,6 +111,13 @@ class QueryPool:
             ["--memory-mb", str(memory_mb)] if memory_mb else [])
         self.replica_mb = 0 if store_url else max(0, replica_mb)
         self._args += ["--replica-mb", str(self.replica_mb)] if self.replica_mb else []
+        # a pipe the workers' copy loaders wait on: closing its write end releases them all (a
+        # worker started later finds it closed and loads at once)
+        self._hold: tuple[int, int | None] | None = None
+        if self.replica_mb and hold_replicas:
+            r, w = os.pipe()
+            self._hold = (r, w)
+            self._args += ["--replica-after-fd", str(r)]
         # workers without network (SERVICE impossible) where asked for and the machine can
         self.sandboxed = bool(sandbox and not store_url and _sandbox.available())
         if sandbox and not self.sandboxed:
@@ -149,6 +160,13 @@ class QueryPool:
 
         threading.Thread(target=all_tried, name="jixiao-worker-start", daemon=True).start()
 
+    def release_replicas(self) -> None:
+        """Let the workers' in-memory copies load (see ``hold_replicas``); idempotent."""
+        with self._lock:
+            if self._hold is not None and self._hold[1] is not None:
+                os.close(self._hold[1])
+                self._hold = (self._hold[0], None)
+
     def close(self) -> None:
         with self._lock:
             self._closed = True
@@ -157,6 +175,11 @@ class QueryPool:
         self._starting.set()
         for w in workers:
             w.kill()
+        self.release_replicas()
+        with self._lock:
+            if self._hold is not None:
+                os.close(self._hold[0])
+                self._hold = None
 
     def live_workers(self) -> int:
         """Workers started or starting: never more than ``size``."""
@@ -222,7 +245,7 @@ class QueryPool:
         w: _Worker | None = None
         try:
             if not self._closed:
-                w = _Worker(self._args)
+                w = _Worker(self._args, pass_fds=(self._hold[0],) if self._hold is not None else ())
                 w.wait_ready(60)
         except Exception:
             log.exception("query worker failed to start")

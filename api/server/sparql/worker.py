@@ -35,13 +35,15 @@ class StoreBackend:
     ``replica_mb`` > 0 (embedded store only): queries run on an in-memory copy of the snapshot
     once it is loaded in the background and while it is current (``graph.replica``)."""
 
-    def __init__(self, data: str | None, url: str | None, base_iri: str | None, replica_mb: int = 0) -> None:
+    def __init__(self, data: str | None, url: str | None, base_iri: str | None, replica_mb: int = 0,
+                 replica_after_fd: int | None = None) -> None:
         from pathlib import Path
 
         if replica_mb > 0 and not url:
             from graph.replica import ReplicatedReader
 
-            self.store = ReplicatedReader(Path(data or "jixiao-data"), base_iri=base_iri, budget_mb=replica_mb)
+            self.store = ReplicatedReader(Path(data or "jixiao-data"), base_iri=base_iri, budget_mb=replica_mb,
+                                          start_after_fd=replica_after_fd)
         else:
             from graph.store import open_store
 
@@ -142,6 +144,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-network", action="store_true", help="give up network sockets before any query")
     ap.add_argument("--replica-mb", type=int, default=0,
                     help="answer from an in-memory copy of the store when it fits in this many MiB")
+    ap.add_argument("--replica-after-fd", type=int, help="start the copy when this pipe is closed (the server's "
+                                                          "start-up first)")
     args = ap.parse_args(argv)
     # the copy's memory comes on top of what a query may use
     _limit_memory(args.memory_mb + args.replica_mb if args.memory_mb else 0)
@@ -151,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         forbid_network()  # fails (and the worker with it) rather than run queries unprotected
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but wire messages may reach the pipe
-    backend = StoreBackend(args.data, args.store, args.base_iri, args.replica_mb)
+    backend = StoreBackend(args.data, args.store, args.base_iri, args.replica_mb, args.replica_after_fd)
     wire.send(stdout, {"ok": True, "ready": True})
     while True:
         try:
