@@ -1,0 +1,226 @@
+"""What each analytics option costs on a large store, measured (issue 15: "the cost of each
+option at 100k synthetic tables"): the quads, the snapshot on disk, the N-Quads dump the
+replica loads from, one in-memory copy (graph.replica: its memory and load time, or the
+point where it stops fitting under ``--cap-gib``), DuckDB's flat tables (size, build time),
+and the six research queries on each engine that holds the data.
+
+    python benchmarks/bench_ingest.py ...   # or: jixiao ingest --no-index CORPUS --data DATA
+    python benchmarks/scale_costs.py --data DATA --cap-gib 14 --json out.json
+
+The copy is loaded in a child process from the dump, read through a counting reader, while
+the parent samples the child's resident memory: past the cap the child is stopped and the
+quads read so far are reported with the memory they took.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+
+def folder_mib(folder: Path) -> float:
+    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20, 1)
+
+
+def rss_mib(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class CountingReader:
+    """A binary file read by the bulk loader, counting the lines (quads) handed over so far."""
+
+    def __init__(self, path: Path) -> None:
+        self.fh = open(path, "rb")  # noqa: SIM115
+        self.lines = 0
+        self.bytes = 0
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self.fh.read(n)
+        self.lines += chunk.count(b"\n")
+        self.bytes += len(chunk)
+        return chunk
+
+    def readinto(self, b) -> int:  # pragma: no cover — the loader may use either
+        n = self.fh.readinto(b)
+        self.lines += bytes(b[:n]).count(b"\n")
+        self.bytes += n
+        return n
+
+
+def child(dump: Path, progress: Path, work: Path, queries: bool) -> None:
+    """Load the dump into memory, writing progress (quads read) as it goes; then the flat
+    tables and the six queries on both. Results as one JSON line on stdout."""
+    import analytics_engines
+    import bench_sparql
+    import pyoxigraph as ox
+
+    reader = CountingReader(dump)
+    stop = threading.Event()
+
+    def report() -> None:
+        while not stop.wait(0.5):
+            progress.write_text(json.dumps({"lines": reader.lines, "bytes": reader.bytes}))
+
+    threading.Thread(target=report, daemon=True).start()
+    base = analytics_engines.rss_mib()
+    t0 = time.perf_counter()
+    mem = ox.Store()
+    mem.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+    out: dict[str, Any] = {"memory": {"load_s": round(time.perf_counter() - t0, 1), "quads": reader.lines,
+                                      "rss_mib": round(analytics_engines.rss_mib() - base, 1)}}
+    stop.set()
+    print(json.dumps(out), flush=True)
+    con, out["flat"] = analytics_engines.flat_copy(mem, work)
+    print(json.dumps(out), flush=True)
+    if queries:
+        out["queries"] = {}
+        for name in bench_sparql.QUERIES:
+            t = time.perf_counter()
+            rows = analytics_engines.sparql_rows(mem, bench_sparql.q(name))
+            entry = {"memory_s": round(time.perf_counter() - t, 2), "rows": len(rows)}
+            if con is not None:
+                t = time.perf_counter()
+                flat = [tuple(r) for r in con.execute(analytics_engines.SQL[name]).fetchall()]
+                entry["flat_s"] = round(time.perf_counter() - t, 3)
+                entry["same_answer"] = (analytics_engines.answer_set(flat, name)
+                                        == analytics_engines.answer_set(rows, name))
+            out["queries"][name] = entry
+            print(json.dumps(out), flush=True)
+
+
+def build_copies(source: Path, data: Path, copies: int, work: Path) -> dict[str, Any]:
+    """A store ``copies`` times the size of ``source``: its snapshot's quads, each copy's
+    projects, indicators, targets, series, sources and source graphs given new IRIs (``/cK``
+    after the kind); documents, organisations and categories stay shared, as more tables
+    citing the same documents would have them. Bulk-loaded into a new embedded store in
+    ``data`` (RocksDB, then published as its snapshot). Faster to make than parsing ten
+    times the tables, and the same shape: the same per-table quads, ten times over."""
+    import pyoxigraph as ox
+
+    from graph.replica import snapshot_dump
+
+    snapshots = source / "snapshots"
+    dump = snapshot_dump(snapshots, (snapshots / "CURRENT").read_text(encoding="utf-8").strip())
+    if data.exists():
+        raise SystemExit(f"{data} exists; remove it first")
+    (data / "snapshots").mkdir(parents=True)
+    store = ox.Store(str(data / "store"))
+    t0 = time.perf_counter()
+    for k in range(copies):
+        part = work / f"copy-{k}.nq"
+        rename = ";".join(f"s#/jixiao/id/{kind}/#/jixiao/id/{kind}/c{k}#g" for kind in
+                          ("project", "series", "source")) + f";s#/jixiao/id/graph/\\([0-9a-f]\\)#/jixiao/id/graph/c{k}\\1#g"
+        with open(part, "wb") as out:
+            subprocess.run(["sed", rename, str(dump)], stdout=out, check=True)
+        store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
+        part.unlink()
+        print(f"  copy {k + 1}/{copies} loaded at {time.perf_counter() - t0:.0f} s", flush=True)
+    load_s = round(time.perf_counter() - t0, 1)
+    name = f"{time.time_ns():020d}"
+    store.flush()
+    store.backup(str(data / "snapshots" / name))
+    (data / "snapshots" / "CURRENT").write_text(name, encoding="utf-8")
+    del store
+    return {"copies": copies, "source": str(source), "bulk_load_s": load_s,
+            "store_mib": folder_mib(data / "snapshots" / name)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument("--cap-gib", type=float, default=14.0, help="stop the in-memory copy past this resident memory")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/jixiao-bench"))
+    ap.add_argument("--no-queries", action="store_true")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--copies-of", type=Path, help="first build DATA as --copies relabelled copies of this data folder")
+    ap.add_argument("--copies", type=int, default=10)
+    ap.add_argument("--_child", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args._child:
+        child(Path(args._child[0]), Path(args._child[1]), Path(args._child[2]), not args.no_queries)
+        return 0
+    import pyoxigraph as ox
+
+    from graph.replica import snapshot_dump
+
+    built = None
+    if args.copies_of:
+        args.work.mkdir(parents=True, exist_ok=True)
+        built = build_copies(args.copies_of, args.data, args.copies, args.work)
+        print(json.dumps(built), flush=True)
+    snapshots = args.data / "snapshots"
+    name = (snapshots / "CURRENT").read_text(encoding="utf-8").strip()
+    out: dict[str, Any] = {"data": str(args.data), "load_average_start": os.getloadavg()[0],
+                           "snapshot_mib": folder_mib(snapshots / name), "built": built}
+    store = ox.Store.read_only(str(snapshots / name))
+    t0 = time.perf_counter()
+    out["quads"] = int(next(iter(store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
+    out["count_s"] = round(time.perf_counter() - t0, 1)
+    del store
+    print(json.dumps(out), flush=True)
+    existed = (snapshots / f"{name}.nq").exists()
+    t0 = time.perf_counter()
+    dump = snapshot_dump(snapshots, name)
+    out["dump"] = {"seconds": None if existed else round(time.perf_counter() - t0, 1),
+                   "mib": round(dump.stat().st_size / 2**20, 1)}
+    print(json.dumps(out), flush=True)
+    progress = args.work / "scale-progress.json"
+    progress.unlink(missing_ok=True)
+    args.work.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, __file__, "--data", str(args.data), "--_child", str(dump), str(progress), str(args.work)]
+    if args.no_queries:
+        cmd.append("--no-queries")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    peak = 0.0
+    stopped = None
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    while proc.poll() is None:
+        rss = rss_mib(proc.pid)
+        peak = max(peak, rss)
+        if rss > args.cap_gib * 1024:
+            try:
+                got = json.loads(progress.read_text())
+            except (OSError, ValueError):
+                got = {}
+            stopped = {"rss_mib": round(rss, 1), "quads_read": got.get("lines"), "seconds": round(time.perf_counter() - t0, 1)}
+            proc.kill()
+            break
+        time.sleep(0.5)
+    proc.wait()
+    time.sleep(0.2)
+    if stopped is not None:
+        out["memory"] = {"fits": False, "cap_gib": args.cap_gib, "stopped": stopped}
+    elif lines:
+        out.update(json.loads(lines[-1]))
+        out["memory"]["fits"] = True
+    out["child_peak_rss_mib"] = round(peak, 1)
+    out["load_average_end"] = os.getloadavg()[0]
+    print(json.dumps(out, ensure_ascii=False))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
