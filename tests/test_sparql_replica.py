@@ -95,6 +95,35 @@ def test_no_copy_when_it_does_not_fit_or_is_off(data_dir):
         off.close()
 
 
+def test_a_held_replica_waits_for_its_release_and_answers_from_disk_meanwhile(data_dir, tmp_path):
+    """The server holds the workers' copies until its own start-up is done (a pipe, closed
+    by api.server.app when the search index is warm): none is made while held."""
+    import os
+    import shutil
+    import time
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data)
+    for stale in (data / "snapshots").glob("*.nq"):
+        stale.unlink()
+    r, w = os.pipe()
+    replica = ReplicatedReader(data, budget_mb=512, start_after_fd=r)
+    try:
+        time.sleep(1.0)  # ample time to dump and load the sample's copy, were it not held
+        assert replica.copied is None and replica.status == "loading"
+        assert not list((data / "snapshots").glob("*.nq"))  # not even the dump was written
+        assert int(replica.select(PROJECT_COUNT)[0]["n"]) >= 4 and replica.last_engine == "disk"
+        os.close(w)
+        w = None
+        assert replica.wait_ready(60), replica.reason
+        assert int(replica.select(PROJECT_COUNT)[0]["n"]) >= 4 and replica.last_engine == "memory"
+    finally:
+        replica.close()
+        os.close(r)
+        if w is not None:
+            os.close(w)
+
+
 def _ask(client: httpx.Client, sparql: str) -> httpx.Response:
     r = client.get("/sparql", params={"query": sparql}, headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200, r.text
