@@ -64,27 +64,33 @@ class CountingReader:
         return n
 
 
-def child(dump: Path, progress: Path, work: Path, queries: bool) -> None:
+def child(dumps: list[Path], progress: Path, work: Path, queries: bool) -> None:
     """Load the dump into memory, writing progress (quads read) as it goes; then the flat
     tables and the six queries on both. Results as one JSON line on stdout."""
     import analytics_engines
     import bench_sparql
     import pyoxigraph as ox
 
-    reader = CountingReader(dump)
+    done = {"lines": 0}
+    reader: CountingReader | None = None
     stop = threading.Event()
 
     def report() -> None:
         while not stop.wait(0.5):
-            progress.write_text(json.dumps({"lines": reader.lines, "bytes": reader.bytes}))
+            lines = done["lines"] + (reader.lines if reader is not None else 0)
+            progress.write_text(json.dumps({"lines": lines}))
 
     threading.Thread(target=report, daemon=True).start()
     base = analytics_engines.rss_mib()
     t0 = time.perf_counter()
     mem = ox.Store()
-    mem.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
-    out: dict[str, Any] = {"memory": {"load_s": round(time.perf_counter() - t0, 1), "quads": reader.lines,
-                                      "rss_mib": round(analytics_engines.rss_mib() - base, 1)}}
+    for dump in dumps:
+        reader = CountingReader(dump)
+        mem.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+        done["lines"] += reader.lines
+        reader = None
+    out: dict[str, Any] = {"memory": {"load_s": round(time.perf_counter() - t0, 1), "lines_read": done["lines"],
+                                      "quads": len(mem), "rss_mib": round(analytics_engines.rss_mib() - base, 1)}}
     stop.set()
     print(json.dumps(out), flush=True)
     con, out["flat"] = analytics_engines.flat_copy(mem, work)
@@ -105,41 +111,44 @@ def child(dump: Path, progress: Path, work: Path, queries: bool) -> None:
             print(json.dumps(out), flush=True)
 
 
-def build_copies(source: Path, data: Path, copies: int, work: Path) -> dict[str, Any]:
-    """A store ``copies`` times the size of ``source``: its snapshot's quads, each copy's
-    projects, indicators, targets, series, sources and source graphs given new IRIs (``/cK``
-    after the kind); documents, organisations and categories stay shared, as more tables
-    citing the same documents would have them. Bulk-loaded into a new embedded store in
-    ``data`` (RocksDB, then published as its snapshot). Faster to make than parsing ten
-    times the tables, and the same shape: the same per-table quads, ten times over."""
-    import pyoxigraph as ox
-
+def build_copies(source: Path, data: Path, copies: int, rocksdb: bool) -> dict[str, Any]:
+    """``copies`` relabelled copies of the N-Quads of ``source``'s snapshot, in ``data/copies``:
+    each copy's projects, indicators, targets, series, sources and source graphs get new IRIs
+    (``cK`` after the kind); documents, organisations and categories stay shared, as more
+    tables citing the same documents would have them. Together they are the dump of a store
+    ``copies`` times the size (the replica and the flat tables load them). With ``rocksdb``
+    they are also bulk-loaded into a new embedded store in ``data`` (timed; slow under load)."""
     from graph.replica import snapshot_dump
 
     snapshots = source / "snapshots"
     dump = snapshot_dump(snapshots, (snapshots / "CURRENT").read_text(encoding="utf-8").strip())
-    if data.exists():
-        raise SystemExit(f"{data} exists; remove it first")
-    (data / "snapshots").mkdir(parents=True)
-    store = ox.Store(str(data / "store"))
+    folder = data / "copies"
+    folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     for k in range(copies):
-        part = work / f"copy-{k}.nq"
+        part = folder / f"copy-{k:02d}.nq"
+        if part.exists():
+            continue
         rename = ";".join(f"s#/jixiao/id/{kind}/#/jixiao/id/{kind}/c{k}#g" for kind in
                           ("project", "series", "source")) + f";s#/jixiao/id/graph/\\([0-9a-f]\\)#/jixiao/id/graph/c{k}\\1#g"
-        with open(part, "wb") as out:
+        tmp = part.with_suffix(".tmp")
+        with open(tmp, "wb") as out:
             subprocess.run(["sed", rename, str(dump)], stdout=out, check=True)
-        store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
-        part.unlink()
-        print(f"  copy {k + 1}/{copies} loaded at {time.perf_counter() - t0:.0f} s", flush=True)
-    load_s = round(time.perf_counter() - t0, 1)
-    name = f"{time.time_ns():020d}"
-    store.flush()
-    store.backup(str(data / "snapshots" / name))
-    (data / "snapshots" / "CURRENT").write_text(name, encoding="utf-8")
-    del store
-    return {"copies": copies, "source": str(source), "bulk_load_s": load_s,
-            "store_mib": folder_mib(data / "snapshots" / name)}
+        tmp.rename(part)
+    out: dict[str, Any] = {"copies": copies, "source": str(source), "copies_s": round(time.perf_counter() - t0, 1),
+                           "nquads_mib": folder_mib(folder)}
+    if rocksdb:
+        import pyoxigraph as ox
+
+        store = ox.Store(str(data / "store"))
+        t0 = time.perf_counter()
+        for part in sorted(folder.glob("copy-*.nq")):
+            store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
+            print(f"  {part.name} in RocksDB at {time.perf_counter() - t0:.0f} s", flush=True)
+        store.flush()
+        out["rocksdb"] = {"bulk_load_s": round(time.perf_counter() - t0, 1), "store_mib": folder_mib(data / "store")}
+        del store
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,41 +160,45 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--copies-of", type=Path, help="first build DATA as --copies relabelled copies of this data folder")
     ap.add_argument("--copies", type=int, default=10)
-    ap.add_argument("--_child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--rocksdb", action="store_true", help="also bulk-load the copies into an embedded store")
+    ap.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args._child:
-        child(Path(args._child[0]), Path(args._child[1]), Path(args._child[2]), not args.no_queries)
+        progress, work, *dumps = args._child
+        child([Path(d) for d in dumps], Path(progress), Path(work), not args.no_queries)
         return 0
     import pyoxigraph as ox
 
     from graph.replica import snapshot_dump
 
-    built = None
+    out: dict[str, Any] = {"data": str(args.data), "load_average_start": os.getloadavg()[0]}
     if args.copies_of:
-        args.work.mkdir(parents=True, exist_ok=True)
-        built = build_copies(args.copies_of, args.data, args.copies, args.work)
-        print(json.dumps(built), flush=True)
-    snapshots = args.data / "snapshots"
-    name = (snapshots / "CURRENT").read_text(encoding="utf-8").strip()
-    out: dict[str, Any] = {"data": str(args.data), "load_average_start": os.getloadavg()[0],
-                           "snapshot_mib": folder_mib(snapshots / name), "built": built}
-    store = ox.Store.read_only(str(snapshots / name))
-    t0 = time.perf_counter()
-    out["quads"] = int(next(iter(store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
-    out["count_s"] = round(time.perf_counter() - t0, 1)
-    del store
-    print(json.dumps(out), flush=True)
-    existed = (snapshots / f"{name}.nq").exists()
-    t0 = time.perf_counter()
-    dump = snapshot_dump(snapshots, name)
-    out["dump"] = {"seconds": None if existed else round(time.perf_counter() - t0, 1),
-                   "mib": round(dump.stat().st_size / 2**20, 1)}
-    print(json.dumps(out), flush=True)
+        out["built"] = build_copies(args.copies_of, args.data, args.copies, args.rocksdb)
+        dumps = sorted((args.data / "copies").glob("copy-*.nq"))
+        print(json.dumps(out), flush=True)
+    else:
+        snapshots = args.data / "snapshots"
+        name = (snapshots / "CURRENT").read_text(encoding="utf-8").strip()
+        out["snapshot_mib"] = folder_mib(snapshots / name)
+        store = ox.Store.read_only(str(snapshots / name))
+        t0 = time.perf_counter()
+        out["quads"] = int(next(iter(store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
+        out["count_s"] = round(time.perf_counter() - t0, 1)
+        del store
+        print(json.dumps(out), flush=True)
+        existed = (snapshots / f"{name}.nq").exists()
+        t0 = time.perf_counter()
+        dump = snapshot_dump(snapshots, name)
+        out["dump"] = {"seconds": None if existed else round(time.perf_counter() - t0, 1),
+                       "mib": round(dump.stat().st_size / 2**20, 1)}
+        dumps = [dump]
+        print(json.dumps(out), flush=True)
     progress = args.work / "scale-progress.json"
     progress.unlink(missing_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, __file__, "--data", str(args.data), "--_child", str(dump), str(progress), str(args.work)]
+    cmd = [sys.executable, __file__, "--data", str(args.data), "--_child", str(progress), str(args.work),
+           *map(str, dumps)]
     if args.no_queries:
         cmd.append("--no-queries")
     t0 = time.perf_counter()
