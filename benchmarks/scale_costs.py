@@ -125,15 +125,25 @@ def build_copies(source: Path, data: Path, copies: int, rocksdb: bool) -> dict[s
     folder = data / "copies"
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    import re
+
+    hex_graph = re.compile(rb"/jixiao/id/graph/(?=[0-9a-f])")
     for k in range(copies):
         part = folder / f"copy-{k:02d}.nq"
         if part.exists():
             continue
-        rename = ";".join(f"s#/jixiao/id/{kind}/#/jixiao/id/{kind}/c{k}#g" for kind in
-                          ("project", "series", "source")) + f";s#/jixiao/id/graph/\\([0-9a-f]\\)#/jixiao/id/graph/c{k}\\1#g"
+        tag = f"c{k}".encode()
         tmp = part.with_suffix(".tmp")
-        with open(tmp, "wb") as out:
-            subprocess.run(["sed", rename, str(dump)], stdout=out, check=True)
+        with open(dump, "rb") as src, open(tmp, "wb") as out:
+            rest = b""
+            while chunk := src.read(1 << 26):
+                chunk = rest + chunk
+                cut = chunk.rfind(b"\n") + 1
+                chunk, rest = chunk[:cut], chunk[cut:]
+                for kind in (b"project", b"series", b"source"):
+                    chunk = chunk.replace(b"/jixiao/id/" + kind + b"/", b"/jixiao/id/" + kind + b"/" + tag)
+                out.write(hex_graph.sub(b"/jixiao/id/graph/" + tag, chunk))
+            out.write(rest)
         tmp.rename(part)
     out: dict[str, Any] = {"copies": copies, "source": str(source), "copies_s": round(time.perf_counter() - t0, 1),
                            "nquads_mib": folder_mib(folder)}
