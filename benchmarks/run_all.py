@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--full", action="store_true", help="also 10k ingest end to end, 1M search, 100k corpus")
     ap.add_argument("--only", help="comma-separated parts: synth,accuracy,ingest,sparql,serve,load,search,store,"
-                                   "analytics,audit")
+                                   "analytics,audit,scale")
     ap.add_argument("--render", action="store_true", help="only rewrite BENCHMARKS.md from results.json")
     ap.add_argument("--reuse", action="store_true", help="reuse result files of parts already in benchmarks/out/")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("JIXIAO_BENCH_WORK", "/tmp/jixiao-bench")))
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = set(args.only.split(",")) if args.only else {"synth", "accuracy", "ingest", "sparql", "serve", "load",
                                                            "search", "analytics", "audit"}
     if args.full and not args.only:
-        parts.add("store")
+        parts.update({"store", "scale"})
     previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     res: dict[str, Any] = dict(previous) if args.only else {}
     res["machine"] = machine()
@@ -229,6 +229,13 @@ def main(argv: list[str] | None = None) -> int:
         res["store"] = {"status": "ok" if r.returncode == 0 else f"failed (exit {r.returncode})",
                         "seconds": round(time.perf_counter() - t0, 1),
                         "result": json.loads((OUT / "store.json").read_text()) if (OUT / "store.json").exists() else None}
+    if "scale" in parts:
+        # issue 15: each analytics option's cost at 100k tables, measured on ten relabelled
+        # copies of the 10k store (benchmarks/scale_costs.py; the analytics part builds that)
+        res["scale"] = run_part("scale", [f"{py}/scale_costs.py", "--copies-of", str(args.work / "data-q-10000"),
+                                          "--copies", "10", "--data", str(args.work / "data-100k"),
+                                          "--work", str(args.work / "scale"), "--cap-gib", "14",
+                                          "--json", str(OUT / "scale.json")], 7200, OUT / "scale.json")
     res["suite_seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
     render(res)
@@ -546,6 +553,15 @@ def issue15_targets(res: dict[str, Any]) -> str:
                  f"{_verdict(worst_ms / 1000, 2)} |")
     else:
         L.append(f"| research queries ≤ 2 s | not measured | {_status(res.get('analytics'))} |")
+    sc = _get(res, "scale", "result") or {}
+    if sc:
+        mem, flat = sc.get("memory") or {}, sc.get("flat") or {}
+        copy = (f"one in-memory copy {mem.get('quads', 0):,} quads, +{mem.get('rss_mib')} MiB, {mem.get('load_s')} s"
+                if mem.get("fits") else f"the in-memory copy stopped at {_get(mem, 'stopped', 'rss_mib')} MiB "
+                f"after {_get(mem, 'stopped', 'quads_read')} quads (cap {mem.get('cap_gib')} GiB)")
+        L.append(f"| cost of each option at {_get(sc, 'built', 'copies', default=1) * int(an.get('tables') or 0):,} "
+                 f"tables (scale_costs.py) | {copy}; DuckDB flat tables {flat.get('load_s', '—')} s, "
+                 f"+{flat.get('rss_mib', '—')} MiB | measured |")
     return "\n".join(L) + "\n"
 
 
