@@ -42,8 +42,8 @@ class Example:
 
 EXAMPLES: list[Example] = [
     Example("indicators-per-l1", "researchers", "各一级指标下的指标数量 · Indicators per level-1 category", """\
-SELECT ?l1label (COUNT(?i) AS ?n) WHERE {
-  ?i a jx:Indicator ; jx:category ?l2 .
+SELECT ?l1label (SUM(?c) AS ?n) WHERE {
+  { SELECT ?l2 (COUNT(?i) AS ?c) WHERE { ?i a jx:Indicator ; jx:category ?l2 . } GROUP BY ?l2 }
   ?l2 skos:broader ?l1 . ?l1 skos:prefLabel ?l1label .
 }
 GROUP BY ?l1label
@@ -74,10 +74,9 @@ GROUP BY ?word
 ORDER BY DESC(?indicators)"""),
     Example("satisfaction", "preparers", "满意度指标怎么写、目标定多少 · How projects word and set satisfaction targets", """\
 SELECT ?name ?raw ?title WHERE {
+  { ?i rdfs:label ?name . FILTER(CONTAINS(?name, "满意度")) }
   ?p jx:hasIndicator ?i ; dcterms:title ?title .
-  ?i rdfs:label ?name .
   OPTIONAL { ?i jx:target/jx:rawText ?raw }
-  FILTER(CONTAINS(?name, "满意度"))
 }
 ORDER BY ?name"""),
     Example("timeliness", "preparers", "时效指标 · Timeliness indicators across projects", """\
