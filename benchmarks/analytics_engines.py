@@ -64,11 +64,10 @@ SQL: dict[str, str] = {
         LEFT JOIN (SELECT g.i, rt.raw FROM target g JOIN rawtext rt ON rt.t = g.t) r ON r.i = h.i
         WHERE contains(l.name, '满意度')""",
     "a1_target_distribution_per_category": """
-        SELECT pl.label AS l2label, o.op, COUNT(x.i) AS n, AVG(o.v) AS mean, MIN(o.v) AS min, MAX(o.v) AS max
+        SELECT pl.label AS l2label, op.op, COUNT(x.i) AS n, AVG(nv.v) AS mean, MIN(nv.v) AS min, MAX(nv.v) AS max
         FROM indicator x JOIN category c ON c.i = x.i JOIN preflabel pl ON pl.c = c.c
-        LEFT JOIN (SELECT g.i, op.op, nv.v FROM target g LEFT JOIN operator op ON op.t = g.t
-                   LEFT JOIN numeric nv ON nv.t = g.t) o ON o.i = x.i
-        GROUP BY pl.label, o.op ORDER BY pl.label, o.op""",
+        JOIN target g ON g.i = x.i JOIN numeric nv ON nv.t = g.t LEFT JOIN operator op ON op.t = g.t
+        GROUP BY pl.label, op.op ORDER BY pl.label, op.op""",
     "a2_documents_cited_most": """
         SELECT n.num, ANY_VALUE(t.title) AS title, COUNT(DISTINCT b.p) AS projects
         FROM basis b JOIN id_local n ON n.d = b.d LEFT JOIN title t ON t.s = b.d
