@@ -75,6 +75,7 @@ bench: $(STAMP) $(VENV)/.bench-installed  ## run the benchmark suite and update 
 
 accuracy: $(STAMP)  ## score the parser on the real published tables (tests/data/realdata*; realdata_heldout and realdata_reserve as totals only)
 	$(BIN)/python benchmarks/accuracy.py --set all --rows --benchmarks BENCHMARKS.md
+	$(BIN)/python benchmarks/relayout.py
 
 clean:
 	rm -rf $(VENV) $(DATA) build *.egg-info
