@@ -754,3 +754,9 @@ def test_a_report_heading_names_the_project_when_no_field_does(heading, title):
     t = _one(f"{heading}\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t资助人数\t≥100人\n")
     assert t.title == title
     assert any(w.code == "title-from-heading" for w in t.warnings)
+
+
+def test_a_last_pipe_row_cut_before_its_closing_pipe_keeps_its_cells():
+    t = _one("项目支出绩效目标表 |\n项目名称 | 保鲜库建设 | ||\n一级指标 | 二级指标 | 三级指标 | 年度指标值 | ||\n"
+             "产出指标 | 数量指标 | 指标1:新建保鲜库数量 | 1座 | |||\n指标3:新建消防水池数量 | 1座")
+    assert [(i.name, i.target.raw) for i in t.indicators] == [("指标1:新建保鲜库数量", "1座"), ("指标3:新建消防水池数量", "1座")]

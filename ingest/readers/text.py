@@ -48,7 +48,8 @@ def split_cells(line: str, borderless: bool = False) -> tuple[list[str], str]:
     if m and m.group("cell").strip():
         # one cell per line, closed by a '|' marker (and the padding of empty cells after it)
         return [_LETTER_SPACED.sub(lambda x: x.group(0).replace(" ", ""), m.group("cell").strip())], "single"
-    if stripped.count("|") >= 2 or (stripped.startswith("|") and stripped.endswith("|")):
+    if stripped.count("|") >= 2 or (stripped.startswith("|") and stripped.endswith("|")) or \
+            re.fullmatch(r"[^|]*\S \| \S[^|]*", stripped):  # 'name | 1座': the last row, cut before its closing '|'
         if _PIPE_RULE.match(stripped):
             return [], "pipe-rule"
         cells = stripped.split("|")
