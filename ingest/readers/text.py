@@ -18,6 +18,7 @@ from ingest.glued import unglue_header_line, unglue_line
 from ingest.readers import Document, register
 from ingest.readers.grid import too_many_rows
 from ingest.table_model import Row
+from ingest.targets import looks_like_target
 from ingest.text import SourceView, clean_html, split_lines, strip_controls
 from ingest.vocabulary import label_info
 
@@ -325,8 +326,6 @@ def numbered_flat_rows(line: str, n: int) -> list[Row] | None:
     ('指标24:… 指标25:… 14例 14例 2 2 24694人 22584人 2 1.7'). A name whose values are not exactly
     such groups is not read (its tokens stay in the text before the header row): the first rows of
     such exports are often interleaved with the header. None when the line is not of this kind."""
-    from ingest.targets import looks_like_target
-
     tokens = line.split()
     starts = [k for k, t in enumerate(tokens) if _NUMBERED.match(t)]
     if len(starts) < 5 or not all(any(w in line for w in words) for _, words in _SELF_EVAL_COLUMNS):
