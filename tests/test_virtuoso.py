@@ -1,6 +1,7 @@
 """Virtuoso as a store, against a real `virtuoso-t` (tests/virtuoso_server.py): an empty
 server, credentials, answers capped at ResultSetMaxRows, writes over its request limits,
-rollback, blank nodes, its system graphs. The store contract tests (test_graph_store,
+rollback, blank nodes, its system graphs, transient errors sent again (through a
+fault-injecting proxy, and a real lock time-out). The store contract tests (test_graph_store,
 test_graph_batch) also run on it through the ``store`` fixture; the end-to-end comparison
 with the embedded store is in test_virtuoso_e2e.py."""
 from __future__ import annotations
