@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import statistics
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -137,3 +139,40 @@ def test_a_request_uvicorn_cannot_parse_gets_json(server):
     assert head.startswith(b"HTTP/1.1 400")
     assert b"application/json" in head.lower()
     assert b'"status": 400' in body
+
+
+@pytest.mark.slow
+def test_a_stop_does_not_wait_for_a_long_query(tmp_path):
+    # a query allowed to run 120 s is in flight when the server is asked to stop (SIGTERM, as systemd
+    # or Ctrl-C does): the stop cuts it off after a short grace period and kills its worker, instead of
+    # holding the stop until the query's time limit (it took 25 s with the default 30 s limit)
+    data = build_data(tmp_path / "data")
+    sp = ServerProcess(["--data", str(data), "--timeout", "120"])
+    url = sp.__enter__()
+    try:
+        httpx.get(url + "/api/stats", timeout=60)
+        sent = threading.Event()
+
+        def run() -> None:
+            sent.set()
+            try:
+                httpx.get(url + "/sparql", params={"query": SLOW}, timeout=200)
+            except httpx.HTTPError:
+                pass
+
+        threading.Thread(target=run, daemon=True).start()
+        sent.wait()
+        time.sleep(2)  # the query is running in a worker
+        children = _children(sp.pid)
+        started = time.monotonic()
+        sp.proc.send_signal(signal.SIGTERM)
+        try:
+            sp.proc.wait(timeout=100)
+        except subprocess.TimeoutExpired:
+            pass
+        took = time.monotonic() - started
+    finally:
+        sp.__exit__()
+    assert took < 60, took  # far below the query's 120 s: 5 s of grace, then the worker is killed
+    for pid in children:  # the query workers went with it
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()

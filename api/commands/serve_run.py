@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {"data": Path("jixiao-data"), "store": None, "host": 
 ENV = {"data": "JIXIAO_DATA", "store": "JIXIAO_STORE", "update_token": "JIXIAO_UPDATE_TOKEN"}
 
 
+GRACEFUL_STOP_SECONDS = 5  # how long a stop waits for requests in flight
+
+
 def parse(argv: list[str]) -> dict[str, Any] | None:
     """The serve command's parameters from its arguments (after ``serve``), or None to leave
     the command line to Typer."""
@@ -97,8 +100,11 @@ def run(data: Path, store: str | None, host: str, port: int, update_token: str |
     # the front answers from what a read-only embedded store keeps (its figures) at once
     front = Front(build, data=None if (store or update_token) else data, cors_origin=cors_origin or None)
     # no limit_concurrency: its 503 is plain text; api.server.admission bounds the work
+    # a stop (SIGTERM, Ctrl-C) waits at most a few seconds for requests in flight: a long query still
+    # running is then cut off and its worker killed, rather than holding the stop for its time limit
     server = uvicorn.Server(uvicorn.Config(front, host=host, port=port, log_level="info", http=JsonH11Protocol,
-                                           timeout_keep_alive=5, server_header=False))
+                                           timeout_keep_alive=5, server_header=False,
+                                           timeout_graceful_shutdown=GRACEFUL_STOP_SECONDS))
     front.on_failure = lambda: setattr(server, "should_exit", True)
     server.run()
     if front.error is not None:  # the application could not be built: the server stopped
