@@ -201,6 +201,11 @@ def _unit_into_key(key: str, value: str) -> tuple[str, str]:
 _MONEY_KEY = re.compile(r"(?:其中[:：]?)?[\u4e00-\u9fff、]{0,14}(?:资金|金额|拨款|预算数?|资金总额|预算资金)(?:[（(]万?元[)）])?[:：]?")
 
 
+def is_bare_key(cell: str) -> bool:
+    """A header key written without a colon ('项目名称', '主管部门(单位)名称')."""
+    return _bare_key(cell)
+
+
 def _bare_key(cell: str) -> bool:
     k = re.sub(r"[（(](?:万?元)[)）]$", "", compact(cell)).lstrip("*＊")
     # '主管部门(单位)名称', '申报单位（盖章）': a qualifier inside the key

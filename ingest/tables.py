@@ -1201,7 +1201,14 @@ def _unit_value(value: str) -> str:
     """The organisation's name alone, without a field glued after it (or the rest of its key glued
     before it: '(单位)名称秀屿区水利局' after a key cut at '主管部门')."""
     value = re.sub(r"^[（(][\u4e00-\u9fff]{1,4}[)）]名称(?:及[\u4e00-\u9fff]{2,8}编码\d*)?", "", value).strip()
+    if re.match(r"^[\u4e00-\u9fff]{2,8}[:：]", value):
+        return ""  # '填报单位(盖章): 单位负责人:谭呈祥': the field is empty, another key follows it
     head = _AFTER_UNIT.split(value, maxsplit=1)[0].strip()
+    parts = head.split()
+    for k in range(1, len(parts)):  # '南岳区乡村振兴局 专项起止时间 2023年1月至12月': a key without a colon
+        if hdr.is_bare_key(parts[k]) or re.search(r"(?:起止|开始|完成|截止)?(?:时间|日期|期限|周期)$", parts[k]):
+            head = " ".join(parts[:k])
+            break
     return head if len(compact(head)) >= 2 else value
 
 

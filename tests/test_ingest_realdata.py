@@ -488,6 +488,8 @@ def test_two_amounts_glued_at_their_decimals_give_no_amount():
     ("粮食调控储备与产业发展股项目资金(万元)全年预算数(A)全年执行数(B)", "粮食调控储备与产业发展股"),
     ("新洲区文化和旅游局机关", "新洲区文化和旅游局机关"),
     ("(单位)名称秀屿区水利局", "秀屿区水利局"),  # the rest of the key '主管部门(单位)名称' glued before it
+    ("南岳区乡村振兴局 专项起止时间 2023年1月至12月", "南岳区乡村振兴局"),  # a key without a colon after it
+    ("单位负责人:谭呈祥", None),  # the field is empty: another key and its value follow
 ])
 def test_the_unit_is_the_organisation_without_the_fields_glued_after_it(value, unit):
     t = _one(f"项目支出绩效自评表\n项目名称\t某项目\n实施单位\t{value}\n"
