@@ -259,7 +259,14 @@ def parse_run(run: str, kinds: list[str], max_parses: int = 40) -> list[list[str
             return
         if 0 < i < len(s) and s[i - 1].isdigit() and s[i].isdigit() and \
                 (k == 0 or kinds[k - 1] not in ("points", "score")):
-            return  # a digit run is split only after a score column ('1020万元': 10 | 20万元)
+            # a digit run is split only after a score column ('1020万元': 10 | 20万元), or into a
+            # target and an actual value that repeats it exactly ('…变质比例00': 0 | 0)
+            same = row[-1]
+            if not (k > 0 and kinds[k - 1] == "target" and kinds[k] == "actual" and s.startswith(same, i) and
+                    (i + len(same) == len(s) or not s[i + len(same)].isdigit())):
+                return
+            cells_from(i + len(same), k + 1, [*row, same], out)
+            return
         for e in value_ends(kinds[k], i):
             cells_from(e, k + 1, [*row, s[i:e]], out)
 

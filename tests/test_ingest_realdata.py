@@ -762,3 +762,11 @@ def test_a_last_pipe_row_cut_before_its_closing_pipe_keeps_its_cells():
     t = _one("项目支出绩效目标表 |\n项目名称 | 保鲜库建设 | ||\n一级指标 | 二级指标 | 三级指标 | 年度指标值 | ||\n"
              "产出指标 | 数量指标 | 指标1:新建保鲜库数量 | 1座 | |||\n指标3:新建消防水池数量 | 1座")
     assert [(i.name, i.target.raw) for i in t.indicators] == [("指标1:新建保鲜库数量", "1座"), ("指标3:新建消防水池数量", "1座")]
+
+
+def test_a_glued_digit_run_splits_into_a_target_and_the_actual_value_that_repeats_it():
+    from ingest.glued import parse_run
+    kinds = ["target", "actual", "free"]
+    assert parse_run("储备粮管理专户管理率100%100%县级储备粮库存粮食明显变质比例00", kinds) == [
+        ["储备粮管理专户管理率", "100%", "100%", ""], ["县级储备粮库存粮食明显变质比例", "0", "0", ""]]
+    assert parse_run("库存粮食明显变质比例01", kinds) is None  # '0 | 1' or '01': no reading is certain
