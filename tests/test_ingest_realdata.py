@@ -49,9 +49,9 @@ def test_reserve_set_does_not_regress():
 
 
 def test_third_real_set_does_not_regress():
-    # held out until its first score (71/171, 54 invented); development data since: 151/171, 2 invented, 96/123 header
+    # held out until its first score (71/171, 54 invented); development data since: 154/171, 2 invented, 96/123 header
     t = _totals("realdata_heldout")
-    assert t["right"] >= 150, t
+    assert t["right"] >= 153, t
     assert t["invented"] <= 3, t
     assert t["docs_found"] >= 12, t
     assert t["header_right"] >= 95, t
