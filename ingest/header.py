@@ -66,10 +66,10 @@ def read_header(rows: list[Row]) -> list[HeaderField]:
         cells = [squash(c) for c in row.cells if c.strip()]
         if not cells:
             continue
-        if 1 < len(cells) <= 3 and _bare_key("".join(cells)):
+        if 1 < len(cells) <= 3 and is_bare_key("".join(cells)):
             cells = ["".join(cells)]  # '项目 名称': one key cell split at its space
         if len(cells) > 2 and last is not None and not last.value and row.line - last.line <= 3 and \
-                not _pairs(cells[:1]) and not _bare_key(cells[0]) and _pairs(cells[1:]):
+                not _pairs(cells[:1]) and not is_bare_key(cells[0]) and _pairs(cells[1:]):
             # '项目 名称' above '镇际联网路…工程 | 中期市财政预算(万元) | 284500.00 | …': the first cell is
             # the value of the key alone on the line above, the rest are pairs of their own
             last.value = cells[0]
@@ -84,7 +84,7 @@ def read_header(rows: list[Row]) -> list[HeaderField]:
             last.lines.append(row.line)
             continue
         if len(cells) == 1 and last is not None and not last.value and row.line - last.line <= 3 and \
-                not _bare_key(cells[0]) and not re.search(r"[：:]", cells[0]) and not is_section_title_key(cells[0]):
+                not is_bare_key(cells[0]) and not re.search(r"[：:]", cells[0]) and not is_section_title_key(cells[0]):
             last.value = cells[0]  # the value of a key cell alone on the line above
             last.lines.append(row.line)
             continue
@@ -96,7 +96,7 @@ def read_header(rows: list[Row]) -> list[HeaderField]:
                 last = f
             continue
         text = " ".join(cells)
-        if last is not None and not last.value and row.line - last.line <= 3 and not _bare_key(text) \
+        if last is not None and not last.value and row.line - last.line <= 3 and not is_bare_key(text) \
                 and not is_section_title_key(text):
             last.value = text  # a key cell alone on its line: its value is the next line
             last.lines.append(row.line)
@@ -154,7 +154,7 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
     while len(cells) > 1 and _TABLE_NUMBER.match(compact(cells[0])):
         cells = cells[1:]  # a table number ('公开14表', '附表2') before the first key
     if len(cells) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]{2,6}(?:基本情况|情况|信息)(?:[（(](?:单位[:：])?万?元[)）])?",
-                                        compact(cells[0])) and (_bare_key(cells[1]) or (
+                                        compact(cells[0])) and (is_bare_key(cells[1]) or (
                                             _KEY.match(cells[1]) and not _looks_like_value(_KEY.match(cells[1]).group("key")))):
         # a section title in the first column ('项目基本情况 | 项目名称 | …', '资金情况(万元) | 年度资金总额: 10')
         cells = cells[1:]
@@ -167,7 +167,7 @@ def _pairs(cells: list[str]) -> list[tuple[str, str]]:
             m = _KEY.match(re.sub(r"[：:]", "", compact(cell)) + "：")
         else:
             m = _KEY.match(cell)
-        if m is None and _bare_key(cell):
+        if m is None and is_bare_key(cell):
             m = _KEY.match(cell + "：")
         # a key waiting for its value takes the next cell whole, colons and all, unless
         # that cell is itself a bare key ('项目类别：')
@@ -203,13 +203,17 @@ _MONEY_KEY = re.compile(r"(?:其中[:：]?)?[\u4e00-\u9fff、]{0,14}(?:资金|�
 
 def is_bare_key(cell: str) -> bool:
     """A header key written without a colon ('项目名称', '主管部门(单位)名称')."""
-    return _bare_key(cell)
-
-
-def _bare_key(cell: str) -> bool:
     k = re.sub(r"[（(](?:万?元)[)）]$", "", compact(cell)).lstrip("*＊")
     # '主管部门(单位)名称', '申报单位（盖章）': a qualifier inside the key
-    return k in BARE_KEYS or re.sub(r"[（(][\u4e00-\u9fff]{1,4}[)）]", "", k) in BARE_KEYS
+    return k in BARE_KEYS or unqualified(k) in BARE_KEYS
+
+
+_QUALIFIER = re.compile(r"[（(][\u4e00-\u9fff]{1,4}[)）]")
+
+
+def unqualified(key: str) -> str:
+    """A key without the qualifier inside it: '部门(单位)名称' → '部门名称', '专项(项目)名称' → '专项名称'."""
+    return _QUALIFIER.sub("", key)
 
 
 def _looks_like_value(key: str) -> bool:

@@ -113,6 +113,7 @@ class RowParse:
     stray: str | None = None
     maybe_l1: bool = False  # an ambiguous label (成本, 满意度) read as 二级 from the 一级 column
     lost_l1: bool = False  # read in order with one label where the header has two: the merged 一级 was lost
+    above_page: bool = False  # above the first labelled row of a page that starts inside its table
     l1: str | None = None
     l2: str | None = None
     by_role: dict[str, str] = field(default_factory=dict)  # actual, score, points (self-evaluation columns)
@@ -462,7 +463,13 @@ def _sibling_of(info: LabelInfo, cur2: str | None) -> bool:
 
 def assign_groups(rows: list[RowParse], warnings: list[ParseWarning]) -> None:
     """Give every row its 一级/二级 labels: merged cells fill down; labels written below
-    their group's first row (middle-row exports) fill up where the table shows it."""
+    their group's first row (middle-row exports) fill up where the table shows it. Rows above
+    the first labelled row of a page that starts inside its table get none: their group is above
+    the page."""
+    for r in rows:
+        if r.above_page:
+            r.l1 = r.l2 = None
+    rows = [r for r in rows if not r.above_page]
     _ambiguous_parents(rows, warnings)
     cur1: str | None = None
     cur2: str | None = None
@@ -689,7 +696,10 @@ def build_indicators(rows: list[RowParse], warnings: list[ParseWarning]) -> list
         target = _target(r)
         if target is None:
             warnings.append(ParseWarning(r.line, "missing-target", f"indicator {r.name} has no target value"))
-        if r.l1 is None:
+        if r.above_page:
+            warnings.append(ParseWarning(r.line, "missing-label", f"indicator {r.name} is above the page's first "
+                                         "category label: its labels are not on the page"))
+        elif r.l1 is None:
             warnings.append(ParseWarning(r.line, "missing-label", f"indicator {r.name} has no 一级 label"))
         elif r.l2 is None:
             warnings.append(ParseWarning(r.line, "missing-label", f"indicator {r.name} has no 二级 label"))

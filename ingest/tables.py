@@ -57,8 +57,7 @@ _LEVEL_RANK = (("区级", 5.1), ("县级", 5.1), ("县区级", 5.1), ("市县级
 
 @lru_cache(maxsize=4096)
 def _is_title_key(key: str) -> bool:
-    return key in _TITLE_KEYS or ("(" in key or "（" in key) and \
-        re.sub(r"[（(][\u4e00-\u9fff]{1,4}[)）]", "", key) in _TITLE_KEYS
+    return key in _TITLE_KEYS or hdr.unqualified(key) in _TITLE_KEYS
 
 
 @lru_cache(maxsize=4096)
@@ -67,7 +66,7 @@ def _unit_rank(key: str) -> float | None:
             w in key for w in ("负责人", "联系人", "电话", "填报人", "经办人", "代码", "组织实施", "监督管理",
                                "财政部门")) or key.startswith("中央"):
         return None  # a contact, the funding ministry, or the finance bureau that passes the money on
-    k = re.sub(r"[（(][\u4e00-\u9fff]{1,4}[)）]", "", key)  # '部门(单位)名称' → '部门名称'
+    k = hdr.unqualified(key)  # '部门(单位)名称' → '部门名称'
     if "使用单位" in k:
         return 2
     if k.endswith("主管部门"):
@@ -493,14 +492,8 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
             shown = "/".join(inferred.names) if inferred is not None else "一级/二级/三级/指标值"
             warnings.append(ParseWarning(rows[start].line, "no-indicator-header",
                                          f"indicator rows found without a column header; read as {shown}"))
-            table.indicators = _read_section(rows[start:], inferred or DEFAULT_SCHEMA, warnings, glued=False)
-            for ind in table.indicators:
-                if ind.line < first_label_line:
-                    # the page starts inside the table: these rows' labels were merged above the page
-                    ind.l1 = ind.l2 = None
-                    warnings[:] = [w for w in warnings if not (w.line == ind.line and w.code == "label-below")]
-                    warnings.append(ParseWarning(ind.line, "missing-label", f"indicator {ind.name} is above the "
-                                                 "page's first category label: its labels are not on the page"))
+            table.indicators = _read_section(rows[start:], inferred or DEFAULT_SCHEMA, warnings, glued=False,
+                                             above_page_until=first_label_line)
     else:
         if table.kind == "goal" and "actual" in schema.roles and not any(is_heading(r) for r in rows[:h_idx]):
             table.kind = "self-evaluation"  # no heading says which: a 完成值 column makes it a self-evaluation
@@ -620,7 +613,10 @@ def _list_header(r: Row) -> bool:
         not any(re.match(r"[≥≤=<>＞＜]|\d+(?:\.\d+)?[%‰]?$", t) or label_info(t) is not None for t in ne[1:])
 
 
-def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning], glued: bool) -> list:
+def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning], glued: bool,
+                  above_page_until: int | None = None) -> list:
+    """The indicator rows; ``above_page_until``: the line of a page's first labelled row when the
+    page starts inside its table (the rows above it have no labels on the page)."""
     section: list[Row] = []
     for r in rows:
         if not r.blank and (r.layout == "end" or _SECTION_END.match(compact(r.text)) or _SIGNATURE.search(compact(r.text)) or
@@ -714,6 +710,7 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
                                              f"row holds category labels but no indicator: {r.text[:40]}"))
             elif rp.target:
                 warnings.append(ParseWarning(r.line, "orphan-target", f"target {rp.target} without an indicator name"))
+        rp.above_page = above_page_until is not None and r.line < above_page_until
         parsed.append(rp)
     assign_groups(parsed, warnings)
     return build_indicators(parsed, warnings)
