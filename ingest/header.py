@@ -198,7 +198,9 @@ def _unit_into_key(key: str, value: str) -> tuple[str, str]:
     return key, value
 
 
-_MONEY_KEY = re.compile(r"(?:其中[:：]?)?[\u4e00-\u9fff、]{0,14}(?:资金|金额|拨款|预算数?|资金总额|预算资金)(?:[（(]万?元[)）])?[:：]?")
+# ('转移支付预算数(A)': a column letter the form's 执行率(B/A) refers to)
+_MONEY_KEY = re.compile(r"(?:其中[:：]?)?[\u4e00-\u9fff、]{0,14}(?:资金|金额|拨款|预算数?|资金总额|预算资金)(?:[（(]万?元[)）])?"
+                        r"(?:[（(][A-Z][)）])?[:：]?")
 
 
 def is_bare_key(cell: str) -> bool:

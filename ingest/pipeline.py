@@ -13,7 +13,7 @@ from ingest.limits import IngestLimits, LimitExceeded, env_name
 from ingest.prose import read_prose_table
 from ingest.records import ParseWarning, SourceRecord, TableRecord
 from ingest.table_model import Row
-from ingest.tables import add_prose_bases, is_heading, read_tables, split_tables
+from ingest.tables import add_prose_bases, is_heading, read_tables, split_tables, stated_wan_figures
 from ingest.text import SourceView, compact
 
 # what `jixiao ingest DIR` picks up from folders; the reader is chosen by the detected type
@@ -86,9 +86,10 @@ def _read_tables(src: SourceRecord, doc: readers.Document, path: str, limits: In
             _restore(prose, view)
         return
     indicators = 0
+    wan_figures = stated_wan_figures(rows)
     for start, end in ranges:
         try:
-            for table in read_tables(rows[start:end]):
+            for table in read_tables(rows[start:end], wan_figures):
                 # a heading with neither a project name nor indicators under it (a page title,
                 # a heading quoted in prose) is not a table
                 if table.title is not None or table.indicators:

@@ -390,15 +390,36 @@ def _unmash_header(rows: list[Row]) -> list[Row]:
     return out
 
 
-def read_tables(rows: list[Row]) -> list[TableRecord]:
-    """One table range → its tables: one, or one per project of a wide sheet."""
+def read_tables(rows: list[Row], wan_figures: frozenset[float] = frozenset()) -> list[TableRecord]:
+    """One table range → its tables: one, or one per project of a wide sheet. ``wan_figures``: the
+    figures the whole document writes in 万元 (``stated_wan_figures``)."""
     rows = _unmash_header(rows)
     found = _find_indicator_header(rows)
     if found[0] is not None:
         proj = _project_columns(rows[found[0]].cells)
         if proj is not None:
             return _read_wide(rows, found[0], proj)
-    return [read_table(rows, found)]
+    return [read_table(rows, found, wan_figures)]
+
+
+# an amount written with its unit: '500万元', '2.38  万元', '449.8万', '17元/人'
+_STATED_AMOUNT = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(万元|万(?![\u4e00-\u9fff])|元)")
+
+
+def stated_wan_figures(rows: list[Row]) -> frozenset[float]:
+    """The figures a document writes with 万元 and never with 元 alone ('现将…资金500万元下达你们',
+    '其中:中央补助 | 2.38 万元'): a money field holding the same figure with no unit
+    ('年度资金总额: | 500') states it in 万元 too."""
+    wan: set[float] = set()
+    yuan: set[float] = set()
+    for r in rows:
+        for m in _STATED_AMOUNT.finditer(halfwidth(r.text)):
+            try:
+                n = float(m.group(1).replace(",", ""))
+            except ValueError:
+                continue
+            (yuan if m.group(2) == "元" else wan).add(n)
+    return frozenset(n for n in wan - yuan if n > 0)
 
 
 def _read_wide(rows: list[Row], h_idx: int, proj: list[str]) -> list[TableRecord]:
@@ -455,7 +476,8 @@ def _read_wide(rows: list[Row], h_idx: int, proj: list[str]) -> list[TableRecord
     return out or [read_table(rows)]
 
 
-def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = None) -> TableRecord:
+def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = None,
+               wan_figures: frozenset[float] = frozenset()) -> TableRecord:
     warnings: list[ParseWarning] = []
     body = [r for r in rows if not r.blank]
     first_line = body[0].line if body else rows[0].line
@@ -466,8 +488,17 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
     table = TableRecord(title=None, lines=(first_line, last_line))
     table.kind = table_kind(rows)
     fields = _unit_subheading(head_rows) + fields
+    wan_line = _wan_section_line(head_rows)
     _apply_fields(table, fields, warnings, prose="\n".join(r.text for r in head_rows if not r.blank),
-                  wan_line=_wan_section_line(head_rows))
+                  wan_line=wan_line, wan_figures=wan_figures)
+    grid = _grid_year_budget(head_rows)
+    if grid is not None:
+        in_wan = (wan_line is not None and grid[0] >= wan_line) or _same_figure_in_wan(grid[1], wan_figures)
+        amount = hdr.parse_amount("全年预算数" + ("（万元）" if in_wan else ""), grid[1])
+        if amount is not None and amount != table.budget.current_year:
+            table.budget.current_year = amount
+            warnings.append(ParseWarning(grid[0], "budget-from-grid", f"the year's budget is the money grid's "
+                                         f"全年预算数 {grid[1]} (its 执行率 matches its 执行数)"))
     if table.title is None:
         table.title = title_from_heading(body)
         if table.title is not None:
@@ -1050,7 +1081,7 @@ def _wrapped_text(text: str) -> bool:
 
 
 def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: list[ParseWarning],
-                  prose: str = "", wan_line: int | None = None) -> None:
+                  prose: str = "", wan_line: int | None = None, wan_figures: frozenset[float] = frozenset()) -> None:
     budget = Budget()
     unit_rank = 99
     # '金额单位：万元' in the header: amounts written without a unit are in 万元
@@ -1092,6 +1123,10 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
         elif "绩效类型" in k:
             table.performance_type = value or None
         elif ("预算" in k or "资金" in k or "金额" in k) and "金额单位" not in k:
+            if not in_wan_here and "元" not in key and _same_figure_in_wan(value, wan_figures):
+                in_wan_here = True
+                warnings.append(ParseWarning(f.line, "amount-unit-from-text", f"{key} {value} states no unit: the "
+                                             f"document writes the same figure in 万元 elsewhere, so it is read in 万元"))
             _budget_field(budget, key + ("（万元）" if in_wan_here and "元" not in key else ""), value)
         elif any(t in key for t in hdr.TEXT_KEYS):
             table.text_fields[key] = value
@@ -1148,6 +1183,64 @@ def _cells_text(r: Row) -> str:
 _ORG_END = re.compile(r"(?:院|局|委|办|中心|政府|学校|学院|医院|所|站|队|馆|会|部|处|厅|室|社|公司|街道|镇|乡)$")
 
 
+# a self-evaluation's money grid: '年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分' over
+# '年度资金总额 | 0 | 2.38 | 2.38 | 10 | 100 | 10'
+_GRID_COLUMN = re.compile(r"^(?:(?P<start>年初预算数?|年初安排数?)|(?P<year>全年预算数?|调整后预算数?|预算调整数)"
+                          r"|(?P<done>全年执行数?|预算执行数?|执行数|实际支出数?)|(?P<rate>(?:预算)?执行率)"
+                          r"|分值|权重|得分|原因|偏差原因)(?:[(（][A-Za-z/%]{1,5}[)）])?$")
+_GRID_TOTAL = re.compile(r"^(?:年度资金总额|资金总额|总额|合计|总计)[:：]?$")
+_GRID_NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?%?$")
+
+
+def _grid_year_budget(head_rows: list[Row]) -> tuple[int, str] | None:
+    """The year's budget in a self-evaluation's money grid: the total row's value under 全年预算数 (or
+    调整后预算数), where the row's own 执行率 confirms that its values sit under the grid's columns
+    (执行数 / 全年预算数 = 执行率). A 年初预算数 of 0 beside a 全年预算数 of 2.38 is a budget added in
+    the year: the year's budget is 2.38. Returns (line, the value as written), or None."""
+    tokens: list[tuple[int, str]] = []
+    for r in head_rows:
+        for _, cell in r.nonempty():
+            tokens.extend((r.line, t) for t in halfwidth(cell).split())
+    cols: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if m := _GRID_COLUMN.match(tokens[i][1]):
+            cols.append(m.lastgroup or "")
+        elif len(cols) >= 3:
+            break  # the column names end: the total row follows
+        else:
+            cols = []
+        i += 1
+    if not {"year", "done", "rate"} <= set(cols):
+        return None
+    total = next((k for k in range(i, min(i + 4, len(tokens))) if _GRID_TOTAL.match(tokens[k][1])), None)
+    if total is None:
+        return None
+    values = []
+    for ln, t in tokens[total + 1: total + 1 + len(cols)]:
+        if not _GRID_NUMBER.match(t):
+            break
+        values.append((ln, t))
+    at = {c: k for k, c in enumerate(cols) if c}
+    if max(at["year"], at["done"], at["rate"]) >= len(values):
+        return None
+    year, done, rate = (float(values[at[c]][1].rstrip("%").replace(",", "")) for c in ("year", "done", "rate"))
+    if year <= 0 or abs(done / year * 100 - rate) > 0.6:
+        return None  # the row's values do not sit under the columns as named: not read from the grid
+    return values[at["year"]]
+
+
+def _same_figure_in_wan(value: str, wan_figures: frozenset[float]) -> bool:
+    """A bare amount ('500', '2.38') that the document writes with 万元 elsewhere."""
+    m = re.fullmatch(r"\s*(\d[\d,]*(?:\.\d+)?)\s*", halfwidth(value))
+    if not m or not wan_figures:
+        return False
+    try:
+        return float(m.group(1).replace(",", "")) in wan_figures
+    except ValueError:
+        return False
+
+
 def _unit_subheading(head_rows: list[Row]) -> list[hdr.HeaderField]:
     """'207101天津市河北区人民法院 | 单位：万元': an organisation beside the amount unit names the unit."""
     for r in head_rows[:8]:
@@ -1170,15 +1263,23 @@ _WAN_STATEMENT = re.compile(r"^[(（]?(?:(?:金额|资金)?单位[:：]?)?万元
 
 def _wan_section_line(head_rows: list[Row]) -> int | None:
     """The line of a money section label in 万元, or of the amount unit stated alone: amounts below it
-    written without a unit are in 万元. A label wrapped before its unit ('项目资金' above '(万元)') counts."""
+    written without a unit are in 万元. A label wrapped before its unit ('项目资金' above '(万元)', or
+    '年度' / '预算' / '安排' / '(万元)' in a narrow cell) counts."""
     prev: list[str] = []
+    wrapped = ""  # short one-cell lines in a row: a label wrapped in a narrow cell
     for r in head_rows:
         ne = [compact(t) for _, t in r.nonempty()]
-        if ne and (_WAN_SECTION.match(ne[0]) or (len(ne) > 1 and _WAN_SECTION.match(ne[0] + ne[1]))):
+        if not ne:
+            continue  # an empty line between a label and its wrapped '(万元)'
+        if _WAN_SECTION.match(ne[0]) or (len(ne) > 1 and _WAN_SECTION.match(ne[0] + ne[1])):
             return r.line
+        if len(ne) > 1 and any(_WAN_SECTION.match(c) for c in ne[1:]) and not any(re.fullmatch(r"[\d.,]+(?:万?元)?", c) for c in ne):
+            return r.line  # a money grid's column names: '投入目标 | (万元) | 资金来源 | 年初安排金额(万元)'
         if len(ne) == 1 and _WAN_STATEMENT.match(ne[0]) and (
-                "单位" in ne[0] or (len(prev) == 1 and _WAN_SECTION.match(prev[0] + ne[0]))):
+                "单位" in ne[0] or (len(prev) == 1 and _WAN_SECTION.match(prev[0] + ne[0]))
+                or _WAN_SECTION.match(wrapped + ne[0])):
             return r.line
+        wrapped = (wrapped + ne[0])[-10:] if len(ne) == 1 and len(ne[0]) <= 4 else ""
         if len(ne) > 1 and prev and _WAN_STATEMENT.match(ne[0]) and _WAN_SECTION.match(prev[0] + ne[0]):
             return r.line  # '项目资金 | 年初预算数 | …' over '(万元) | 年度资金总额 | 29 | …'
         prev = ne

@@ -770,3 +770,67 @@ def test_a_glued_digit_run_splits_into_a_target_and_the_actual_value_that_repeat
     assert parse_run("储备粮管理专户管理率100%100%县级储备粮库存粮食明显变质比例00", kinds) == [
         ["储备粮管理专户管理率", "100%", "100%", ""], ["县级储备粮库存粮食明显变质比例", "0", "0", ""]]
     assert parse_run("库存粮食明显变质比例01", kinds) is None  # '0 | 1' or '01': no reading is certain
+
+
+# --- fifth session: the budget's unit and the year's budget from the table's own evidence ---------
+
+def test_an_amount_without_a_unit_takes_the_unit_the_document_writes_the_same_figure_in():
+    notice = "现将产业建设资金500万元下达你们。\n"
+    form = ("附表1:中央财政专项扶贫资金绩效表\n项目名称\t果园路\n资金情况\n年度资金总额:\t500\n"
+            "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t硬化里程\t2公里\n")
+    t = _one(notice + form)
+    assert t.budget.current_year == 5_000_000
+    assert any(w.code == "amount-unit-from-text" for w in t.warnings)
+    # the same figure written in 元 elsewhere as well: no evidence either way, the amount stays as written
+    t = _one("现将产业建设资金500万元下达你们,另列500元。\n" + form)
+    assert t.budget.current_year == 500
+    # no figure stated anywhere: nothing is scaled
+    assert _one(form).budget.current_year == 500
+
+
+@pytest.mark.parametrize("grid, year_budget", [
+    # the total row's 执行率 (2.38 / 2.38 = 100) confirms the columns: the year's budget is 全年预算数
+    ("项目资金 (万元)\n年初预算数\t全年预算数\t全年执行数\t分值\t执行率(%)\t得分\n"
+     "年度资金总额\t0\t2.38\t2.38\t10\t100\t10\n", 23_800),
+    ("预算执行情况(10分)\t年度预算数(万元)\t年初预算\t调整后预算数\t预算执行数\t预算执行率\t权重\t得分\n"
+     "总额\t0.00\t3.36\t3.36\t100.00%\t10\t10\n", 33_600),
+])
+def test_the_years_budget_is_read_from_the_money_grid_when_its_rate_confirms_the_columns(grid, year_budget):
+    t = _one("项目支出绩效自评表\n项目名称\t自然资源业务\n" + grid +
+             "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n产出指标\t数量指标\t租车次数\t1次\t1次\n")
+    assert t.budget.current_year == year_budget
+    assert any(w.code == "budget-from-grid" for w in t.warnings)
+
+
+def test_a_money_grid_whose_values_do_not_fit_its_rate_is_not_read_by_column():
+    # five values for six columns (a cell left out): 10 is no 执行率 of 880 / 880, so the columns are not trusted
+    t = _one("项目支出绩效自评表\n项目名称\t水旱灾害防御\n项目资金(万元)\n年初预算数\t全年预算数(A)\t全年执行数(B)\t分值\t"
+             "执行率(B/A)\t得分\n年度资金总额\t0\t880\t10\t10\n"
+             "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n产出指标\t数量指标\t巡查次数\t4次\t4次\n")
+    assert not any(w.code == "budget-from-grid" for w in t.warnings)
+
+
+@pytest.mark.parametrize("money", [
+    "年度\n预算\n安排\n(万元)\n资金总额 171.41\n",  # a label written down a narrow cell, before its unit
+    "投入目标 (万元) 资金来源 年初安排金额(万元)\n资金总额 171.41\n",  # a money grid's column names
+])
+def test_the_amount_unit_of_a_wrapped_label_or_a_grids_column_names_scales_the_amounts(money):
+    t = _one("部门整体支出绩效目标表\n部门(单位)名称 党史研究室\n" + money +
+             "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 编纂年鉴 1部\n")
+    assert t.budget.total == 1_714_100
+
+
+def test_a_money_key_with_a_column_letter_holds_an_amount():
+    t = _one("2021年中央对地方专项转移支付区域绩效目标自评表\n单位名称 某区市场监管分局\n预算\n执行\n情况\n(万元)\n"
+             " 转移支付预算数(A) 5.8万 预算执行率(B/A) 100%\n"
+             "一级指标 二级指标 三级指标 指标值 实际完成值\n产出指标 数量指标 抽检批次 100批次 100批次\n")
+    assert t.budget.total == 58_000
+
+
+def test_a_label_written_down_a_narrow_cell_is_one_word():
+    from ingest.readers.text import read_rows
+
+    rows = read_rows("产\n出\n指\n标\n|\n数量指标\n|\n是\n是\n")
+    texts = [r.text for r in rows if r.text.strip()]
+    assert "产出指标" in texts and "指" not in texts
+    assert texts.count("是") == 2  # one-character cells that spell no label stay cells of their own

@@ -20,7 +20,7 @@ from ingest.readers.grid import too_many_rows
 from ingest.table_model import Row
 from ingest.targets import looks_like_target
 from ingest.text import SourceView, clean_html, split_lines, strip_controls
-from ingest.vocabulary import label_info
+from ingest.vocabulary import header_role, label_info, looks_like_label
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _PIPES_ONLY = re.compile(r"^[|\s]+$")
@@ -172,6 +172,33 @@ def _join_wrapped_pipe_cells(lines: list[str]) -> list[str]:
     return out
 
 
+_ONE_HAN = re.compile(r"^\s*[\u4e00-\u9fff]\s*$")
+
+
+def _join_vertical_words(lines: list[str]) -> list[str]:
+    """A narrow merged cell written top to bottom, one character per line ('产' / '出' / '指' / '标'):
+    the run is one word when the word it spells is a table's label or header word (产出指标, 绩效指标,
+    总体目标). Any other run stays as it is: lines of one character each are also cells of their own
+    ('是' / '是': a target and its actual value). The word is put at the run's first line; the others
+    are left empty so that line numbers keep pointing at the source."""
+    out = list(lines)
+    k = 0
+    while k < len(out):
+        if not _ONE_HAN.match(out[k]):
+            k += 1
+            continue
+        end = k
+        while end < len(out) and _ONE_HAN.match(out[end]):
+            end += 1
+        word = "".join(x.strip() for x in out[k:end])
+        if end - k >= 2 and (looks_like_label(word) or header_role(word) is not None):
+            out[k] = word
+            for j in range(k + 1, end):
+                out[j] = ""
+        k = end
+    return out
+
+
 def _join_page_chunks(lines: list[str]) -> list[str]:
     """Document previews cut a table's text into numbered page chunks ('1、…', '2、…', '3、…', each
     a long line): a chunk numbered one more than the long chunk before it continues it. The joined
@@ -240,7 +267,8 @@ def _indented_tree(lines: list[str]) -> dict[int, list[str]] | None:
 
 def read_rows(text: str) -> list[Row]:
     raw_lines = split_lines(text)
-    lines = _join_wrapped_pipe_cells(_join_page_chunks([clean_html(strip_controls(raw)) for raw in raw_lines]))
+    lines = _join_wrapped_pipe_cells(_join_page_chunks(_join_vertical_words(
+        [clean_html(strip_controls(raw)) for raw in raw_lines])))
     lines = _pipe_cells_over_lines(lines)
     tree = _indented_tree(lines)
     if tree is not None:
