@@ -1245,7 +1245,8 @@ def _unit_subheading(head_rows: list[Row]) -> list[hdr.HeaderField]:
     """'207101天津市河北区人民法院 | 单位：万元': an organisation beside the amount unit names the unit."""
     for r in head_rows[:8]:
         ne = [t for _, t in r.nonempty()]
-        if len(ne) == 2 and _AMOUNT_UNIT.search("\t" + compact(ne[1])):
+        if len(ne) == 2 and _AMOUNT_UNIT.search("\t" + compact(ne[1])) and not re.search(r"[:：]", ne[0]):
+            # ('填报单位(盖章):南县疾控中心 | 金额单位:万元': a key of its own, read as a field)
             org = re.sub(r"^\d{3,}\s*", "", compact(ne[0]))  # an agency code glued before the name
             if _ORG_END.search(org) and 2 < len(org) <= 30:
                 return [hdr.HeaderField(key="编制单位", value=org, line=r.line, lines=[r.line])]
@@ -1313,7 +1314,8 @@ def _unit_value(value: str) -> str:
 def _is_unit_noise(value: str) -> bool:
     """'单位：万元', '' or a bare amount unit is no organisation."""
     t = compact(value)
-    return not t or t.startswith(("单位:", "单位：", "金额单位")) or t in ("万元", "元")
+    # ('本单位': 'this unit', the form's other unit field names it; '/', '无': an empty cell's mark)
+    return not t or t.startswith(("单位:", "单位：", "金额单位")) or t in ("万元", "元", "本单位", "/", "无", "-", "—")
 
 
 def _budget_field(budget: Budget, key: str, value: str) -> None:
