@@ -132,6 +132,43 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> 
     return out
 
 
+def one_of_twins(cells: list[str]) -> list[str] | None:
+    """Two column groups side by side (中期 | 年度) holding the same indicator: '质量指标 | 误差率 | ±3%以内 |
+    质量指标 | 误差率 | ±3%以内' (perhaps after the row's 一级 label) → the 一级 label and the right group;
+    None when the cells are no such pair."""
+    lead = cells[:1] if len(cells) % 2 == 1 and label_info(cells[0]) is not None else []
+    rest = cells[len(lead):]
+    k = len(rest) // 2
+    if k < 2 or len(rest) != 2 * k:
+        return None
+    left, right = rest[:k], rest[k:]
+    same = [compact(t) for t in left] == [compact(t) for t in right]
+    if not same and (label_info(left[0]) is None or label_info(right[0]) is None or
+                     [compact(t) for t in left[1:]] != [compact(t) for t in right[1:]]):
+        return None
+    return [*lead, *right]
+
+
+def _twin_reduced(cells: list[str]) -> list[str]:
+    """The right group of a row of twin groups whose second value was cut by the end of the text
+    ('质量指标 | 围绕… | 解决… | 质量指标 | 围绕… | 解'): the left group's labels and name, and the
+    right group's value as far as it goes."""
+    whole = one_of_twins(cells)
+    if whole is not None:
+        return whole
+    lead = cells[:1] if len(cells) % 2 == 1 and label_info(cells[0]) is not None else []
+    rest = cells[len(lead):]
+    k = len(rest) // 2
+    if k >= 3 and len(rest) == 2 * k and label_info(rest[0]) is not None and \
+            [compact(t) for t in rest[:k - 1]] == [compact(t) for t in rest[k:2 * k - 1]]:
+        # the same labels and name: the values differ (中期 and 年度 values) — unless the right one is
+        # the start of the left one's words, cut short by the end of the text ('解决旱情,…' | '解'): no value
+        mid, year = compact(rest[k - 1]), compact(rest[-1])
+        cut = bool(year) and mid.startswith(year) and len(year) * 2 < len(mid) and not re.search(r"\d", year)
+        return [*lead, *rest[k:-1], "" if cut else rest[-1]]
+    return cells
+
+
 def _blank_separated_rows(rows: list[Row], width: int) -> list[Row] | None:
     """One cell per line, table rows separated by empty lines (or lines of only '|'): each group
     of cells between two empty lines is one table row, read in the header's order."""
@@ -146,12 +183,19 @@ def _blank_separated_rows(rows: list[Row], width: int) -> list[Row] | None:
             cur.append(r)
     if cur:
         groups.append(cur)
+    # a row of twin column groups (中期 | 年度) is one row: its right group
+    twins = {id(g[0]): _twin_reduced([r.text for r in g]) for g in groups}
     for g in groups:
+        if len(twins[id(g[0])]) < len(g):
+            continue
         kinds = [looks_like_label(r.text) for r in g]
         if any(kinds[i] and not kinds[i - 1] for i in range(1, len(kinds))):
             return None  # a label after a name or a value: the empty lines are empty cells, not row ends
-    rowlike = [g for g in groups if 2 <= len(g) <= width]
-    if len(groups) < 3 or len(rowlike) < 0.6 * len(groups) or sum(len(g) for g in groups) < 2 * len(groups):
+    rowlike = [g for g in groups if 2 <= len(twins[id(g[0])]) <= width]
+    # (two groups are enough when each is a row of twin groups: the repeat is the evidence)
+    paired = bool(groups) and all(len(twins[id(g[0])]) < len(g) for g in groups)
+    if (len(groups) < 3 and not paired) or len(rowlike) < 0.6 * len(groups) or \
+            sum(len(g) for g in groups) < 2 * len(groups):
         return None
-    return [Row(line=g[0].line, cells=[r.text for r in g], layout="stream", extra_lines=[r.line for r in g[1:]])
+    return [Row(line=g[0].line, cells=twins[id(g[0])], layout="stream", extra_lines=[r.line for r in g[1:]])
             for g in groups]

@@ -20,7 +20,7 @@ from ingest.indicators import (
     resolve_labels,
     schema_from_header,
 )
-from ingest.layouts import is_stream, label_words, regroup_stream, split_glued
+from ingest.layouts import is_stream, label_words, one_of_twins, regroup_stream, split_glued
 from ingest.legal import extract_citations
 from ingest.records import Budget, ParseWarning, TableRecord
 from ingest.table_model import Row
@@ -622,7 +622,7 @@ def _find_indicator_header(rows: list[Row]) -> tuple[int | None, Schema, bool]:
                     if k > j and nxt is not None and label_info(rows[nxt].text) is not None:
                         run.extend(rows[x].text for x in range(j, k))
                         j = k
-                    return j - 1, schema_from_header(run), False
+                    return j - 1, schema_from_header(_one_of_twin_headers(run)), False
     return None, DEFAULT_SCHEMA, False
 
 
@@ -1003,20 +1003,12 @@ def _one_of_twin_headers(cells: list[str]) -> list[str]:
 def _one_of_twin_groups(r: Row, warnings: list[ParseWarning]) -> Row:
     """Two column groups side by side (中期 | 年度) holding the same indicator, name and value:
     '质量指标 | 误差率 | ±3%以内 | 质量指标 | 误差率 | ±3%以内' is one indicator, read from the right group."""
-    ne = [t for _, t in r.nonempty()]
-    lead = ne[:1] if len(ne) % 2 == 1 and label_info(ne[0]) is not None else []
-    rest = ne[len(lead):]
-    k = len(rest) // 2
-    if k < 2 or len(rest) != 2 * k:
-        return r
-    left, right = rest[:k], rest[k:]
-    same = [compact(t) for t in left] == [compact(t) for t in right]
-    if not same and (label_info(left[0]) is None or label_info(right[0]) is None or
-                     [compact(t) for t in left[1:]] != [compact(t) for t in right[1:]]):
+    cells = one_of_twins([t for _, t in r.nonempty()])
+    if cells is None:
         return r
     warnings.append(ParseWarning(r.line, "twin-groups", "two column groups side by side hold the same indicator "
-                                 f"and value ({compact(right[1])[:20]}): read once, with the right group's label"))
-    return Row(line=r.line, cells=[*lead, *right], layout=r.layout, extra_lines=r.extra_lines)
+                                 f"and value ({compact(cells[-2])[:20]}): read once, with the right group's label"))
+    return Row(line=r.line, cells=cells, layout=r.layout, extra_lines=r.extra_lines)
 
 
 def _paragraph_cells(rows: list[Row]) -> bool:

@@ -834,3 +834,15 @@ def test_a_label_written_down_a_narrow_cell_is_one_word():
     texts = [r.text for r in rows if r.text.strip()]
     assert "产出指标" in texts and "指" not in texts
     assert texts.count("是") == 2  # one-character cells that spell no label stay cells of their own
+
+
+def test_twin_column_groups_one_cell_per_line_are_read_once_and_a_cut_value_is_no_value():
+    # 中期 and 年度 groups side by side, one cell per line with '|' markers, labels written down narrow cells
+    cells = ["绩", "效", "指", "标", "|", "一级", "指标", "|", "二级指标", "|", "三级指标", "|", "指标值", "|",
+             "二级指标", "|", "三级指标", "|", "指标值", "|", "|",
+             "产", "出", "指", "标", "|", "数量指标", "|", "作业航时", "|", "不少于30小时", "|", "数量指标", "|",
+             "作业航时", "|", "不少于30小时", "|", "|",
+             "质量指标", "|", "作业质量要求", "|", "解决旱情,保障粮食安全", "|", "质量指标", "|", "作业质量要求", "|", "解"]
+    t = _one("项目支出绩效目标表\n项目名称\n|\n人工增雨作业\n|\n|\n" + "\n".join(cells) + "\n")
+    assert _rows(t) == [("产出指标", "数量指标", "作业航时", "不少于30小时"),
+                        ("产出指标", "质量指标", "作业质量要求", None)]

@@ -179,8 +179,9 @@ def _join_vertical_words(lines: list[str]) -> list[str]:
     """A narrow merged cell written top to bottom, one character per line ('产' / '出' / '指' / '标'):
     the run is one word when the word it spells is a table's label or header word (产出指标, 绩效指标,
     总体目标). Any other run stays as it is: lines of one character each are also cells of their own
-    ('是' / '是': a target and its actual value). The word is put at the run's first line; the others
-    are left empty so that line numbers keep pointing at the source."""
+    ('是' / '是': a target and its actual value). The word is put at the run's last line (where a '|'
+    marker after the cell attaches to it); the others are left empty so that line numbers keep
+    pointing at the source."""
     out = list(lines)
     k = 0
     while k < len(out):
@@ -192,9 +193,9 @@ def _join_vertical_words(lines: list[str]) -> list[str]:
             end += 1
         word = "".join(x.strip() for x in out[k:end])
         if end - k >= 2 and (looks_like_label(word) or header_role(word) is not None):
-            out[k] = word
-            for j in range(k + 1, end):
+            for j in range(k, end - 1):
                 out[j] = ""
+            out[end - 1] = word
         k = end
     return out
 
