@@ -216,3 +216,30 @@ def test_fresh_pages_are_not_in_the_other_sets() -> None:
     for name, text in _squashed_texts(FRESH).items():
         for other in other_texts:
             assert text != other and text not in other and other not in text, name
+
+
+SIXTH = Path(__file__).resolve().parent / "data" / "realdata_sixth"
+
+
+def test_sixth_gold_strings_are_in_their_files() -> None:
+    """The sixth set (tests/data/realdata_sixth, files 150+): every gold string is in its file."""
+    problems, counts = _verifier().verify(SIXTH / "expected.json", SIXTH / "tables")
+    assert problems == []
+    assert counts["files"] >= 20 and counts["rows"] >= 100 and counts["negatives"] >= 1
+    entries = json.loads((SIXTH / "expected.json").read_text(encoding="utf-8"))
+    assert {e["file"] for e in entries} == {p.name for p in (SIXTH / "tables").glob("*.txt")}
+    assert min(int(e["file"].split("_", 1)[0]) for e in entries) >= 150  # numbered after the fresh set
+    assert all(e["indicators"] == [] for e in entries if e.get("negative"))
+
+
+def test_sixth_pages_are_not_in_the_other_sets() -> None:
+    """No sixth-set file repeats a page (URL) or a text of realdata, realdata_more, realdata_heldout, realdata_reserve or realdata_fresh."""
+    urls = _source_urls(SIXTH)
+    assert len(urls) >= 15
+    others = [ROOT.parent / "realdata", ROOT, HELDOUT, RESERVE, FRESH]
+    other_sources = "".join((d / "SOURCES.md").read_text(encoding="utf-8") for d in others if (d / "SOURCES.md").exists())
+    assert not {u for u in urls if u in other_sources}
+    other_texts = [t for d in others for t in _squashed_texts(d).values()]
+    for name, text in _squashed_texts(SIXTH).items():
+        for other in other_texts:
+            assert text != other and text not in other and other not in text, name
