@@ -94,8 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args(argv)
 
-    from api.app import Jixiao, _prepared_files
+    from api.app import Jixiao
     from graph import audit
+    from graph.ingest_workers import prepared_files
     from graph.store import EmbeddedStore
     from ingest.pipeline import expand_paths
 
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     files = expand_paths([corpus])
 
     t = _clock()
-    prepared = [p for _path, _errs, p, _docs in _prepared_files(files, None) if p is not None]
+    prepared = [p for _path, _errs, p, _docs in prepared_files(files, None) if p is not None]
     report = audit.files_report(prepared)
     out["files"] = {**_since(t), "files": len(files), "tables": report.projects, "findings": len(report.findings),
                     "counts": report.counts()}

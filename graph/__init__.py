@@ -8,6 +8,8 @@
 - ``store`` / ``base`` / ``remote``: ``open_store`` — embedded Oxigraph or a SPARQL 1.1 server
 - ``results``: query results as Python values and SPARQL result formats
 - ``validate``: SHACL (ontology/shapes.ttl)
+- ``ingest_workers``: files parsed, mapped and audited in forked worker processes (the
+  ingest's worker step; ``search.indexed_ingest`` drives it)
 
 See docs/graph.md.
 """

@@ -63,7 +63,7 @@ class PreparedSource:
     version: str = MAPPING_VERSION
     replaces: list[str] = field(default_factory=list)  # graphs of earlier versions this one replaces
     findings: list | None = None  # its tables' audit findings, once audited (graph.audit.attach_findings)
-    # what the search index needs of this source, made beside it by the caller (api.app:
+    # what the search index needs of this source, made beside it by the caller (graph.ingest_workers,
     # search.graph_rows.source_rows), so the index is not read back from the store; None: not made
     index_rows: dict | None = None
 
