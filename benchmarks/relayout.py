@@ -7,10 +7,12 @@ layouts disclosure sites produce, scored against the same gold.
 A careful reader reads a table the same whatever the page-to-text step did with its cell
 boundaries; so should the parser. Each layout below was seen in real published pages
 (tests/data/realdata*): ``|`` rows with and without a border, cells separated by runs of spaces
-(empty cells vanish), and HTML tables flattened as a cell per indented line after ``|``. Only the
-lines that hold tabs are re-rendered; the rest of the page stays as published. (One cell per line
-closed by ``|`` is not rendered: the real pages of that kind mark empty cells and row ends in
-ways no single rendering reproduces — they are in the real sets themselves.)
+(empty cells vanish), HTML tables flattened as a cell per indented line after ``|``, one cell per
+line with an empty line after each row, and one cell per line closed by ``|`` with an empty cell as
+a line of one ``|`` and a line of pipes after each row. Only the lines that hold tabs are
+re-rendered; the rest of the page stays as published. (Real pages of the one-cell-per-line kinds
+also mark empty cells and row ends in other ways — ``|`` lines between cells, row ends left out —
+that no single rendering reproduces: those are in the real sets themselves.)
 """
 from __future__ import annotations
 
@@ -52,9 +54,19 @@ def _html_indented(cells: list[str]) -> list[str]:
     return out + ["        | |"]
 
 
+def _lines_blank(cells: list[str]) -> list[str]:
+    """One cell per line, an empty line after each row (empty cells vanish)."""
+    return [c.strip() for c in cells if c.strip()] + [""]
+
+
+def _cell_marker(cells: list[str]) -> list[str]:
+    """One cell per line closed by '|', an empty cell as a line of one '|', a line of pipes after each row."""
+    return [(c.strip() + " |") if c.strip() else "|" for c in cells] + ["||||"]
+
+
 LAYOUTS: dict[str, Callable[[list[str]], list[str]]] = {
     "pipe": _pipe, "pipe-borderless": _pipe_borderless, "spaces": _spaces,
-    "html-indented": _html_indented,
+    "html-indented": _html_indented, "lines-blank": _lines_blank, "cell-marker": _cell_marker,
 }
 
 

@@ -31,7 +31,7 @@ _COLUMNS: tuple[tuple[str, str], ...] = tuple(sorted({
     "当年预期实现值": "target", "预期实现值": "target", "计划指标值": "target", "全年目标值": "target",
     "年度目标值": "target", "预期目标值": "target",
     "全年实际值": "actual", "实际完成值": "actual", "全年实际完成值": "actual", "实际值": "actual",
-    "全年完成值": "actual",
+    "全年完成值": "actual", "完成值": "actual", "实际完成": "actual",
     "指标解释": "explain", "指标说明": "explain", "绩效标准": "explain_or_target", "评价标准": "explain",
     "原因分析": "free", "备注": "free", "保障绩效目标实现措施": "skip",
     "绩效指标性质": "op", "指标性质": "op", "计算符号": "op", "绩效指标值": "value", "绩效度量单位": "unit",
@@ -48,7 +48,8 @@ _UNITS = tuple(sorted({
     "米", "厘米", "平方米", "立方米", "吨", "件", "套", "台", "辆", "座", "所", "家", "天", "日", "月", "年",
     "小时", "分钟", "项", "场", "期", "批", "名", "株", "头", "只", "篇", "册", "本", "间", "处", "条", "公顷",
     "㎡", "m²", "km", "m", "起", "份", "张", "部", "栋", "棵", "分", "所学校", "元/人", "元/株", "/株",
-    "元/人·月", "元/亩", "万人次", "万册", "个月", "周", "年度", "班", "支", "组", "对", "村", "镇",
+    "元/人·月", "元/亩", "万人次", "万册", "个月", "周", "年度", "班", "支", "组", "对", "村", "镇", "倍",
+    "万人", "万户", "万亩", "万元/人", "家次", "课时", "学时", "床", "辆次", "架次", "批次", "篇次",
 }, key=len, reverse=True))
 _QUAL_AFTER_UNIT = ("以上", "以下", "以内", "左右")
 _OPS = (">=", "<=", "≥", "≤", "=", "＝", ">", "<", "≧", "≦", "不低于", "不少于", "不高于", "不超过", "大于", "小于",
@@ -83,6 +84,9 @@ def header_columns(text: str) -> tuple[int, int, list[str], list[str]] | None:
             break
         cols.append((_KIND.get(mm.group(0), "free"), mm.group(0)))
         pos = mm.end()
+        letter = re.match(r"[（(][A-Za-z/]{1,5}[)）]", t[pos:])
+        if letter:
+            pos += letter.end()  # '年初目标值(A)', '执行率(B/A)': a column letter the form's notes refer to
         while pos < len(t) and t[pos] in "*＊":
             pos += 1  # '一级指标*': a required-field mark
     kinds = [k for k, _ in cols]
@@ -205,7 +209,9 @@ def _explain_ends(s: str, i: int) -> list[int]:
 
 def _name_ok(name: str) -> bool:
     t = name
+    # (a name never starts with a percent sign, nor ends with a percentage: those are the values around it)
     return 2 <= len(t) <= 60 and not t.startswith(_OPS) and not re.fullmatch(r"[\d.%]+.?", t) and \
+        not t.startswith(("%", "‰")) and not re.search(r"\d[%‰]$", t) and \
         not t[-1].isdigit() and not (t.endswith("指标") and label_info(t) is not None) and not any(c in t for c in "≥≤=<>≧≦＝")
 
 
@@ -221,6 +227,8 @@ def parse_run(run: str, kinds: list[str], max_parses: int = 40) -> list[list[str
     def value_ends(kind: str, i: int) -> list[int]:
         if kind in ("points", "score"):
             ends = _number_ends(s, i)
+            if kind == "score":
+                return ends  # a score is points, never a percentage
             return ends + [e + 1 for e in ends if s.startswith("%", e)]  # a weight as a percentage
         if kind in ("target", "actual"):
             return _target_ends(s, i)

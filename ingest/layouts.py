@@ -189,6 +189,9 @@ def _blank_separated_rows(rows: list[Row], width: int) -> list[Row] | None:
         if len(twins[id(g[0])]) < len(g):
             continue
         kinds = [looks_like_label(r.text) for r in g]
+        # (a row's last cell is its value: a word there that reads like a short label, '持续影响', is one)
+        if len(g) >= 3 and not compact(g[-1].text).endswith(("指标", "目标")):
+            kinds[-1] = False
         if any(kinds[i] and not kinds[i - 1] for i in range(1, len(kinds))):
             return None  # a label after a name or a value: the empty lines are empty cells, not row ends
     rowlike = [g for g in groups if 2 <= len(twins[id(g[0])]) <= width]

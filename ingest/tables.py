@@ -26,7 +26,14 @@ from ingest.records import Budget, ParseWarning, TableRecord
 from ingest.table_model import Row
 from ingest.targets import has_operator, is_numeric_target, looks_like_target
 from ingest.text import compact, halfwidth
-from ingest.vocabulary import header_role, is_header_row, label_info, looks_like_label, split_glued_header
+from ingest.vocabulary import (
+    header_role,
+    is_header_row,
+    label_info,
+    looks_like_label,
+    project_column_role,
+    split_glued_header,
+)
 
 _HEADING = re.compile(r"绩效(?:目标(?:申报|批复|审核|自评)?表|自评表|自评情况|评价指标表)|项目支出目标(?:申报|批复|审核)?表|(?:项目|整体)绩效目标(?:[（(]中长期[)）])?$|績效目標表|績效自評表")
 _SELF_EVAL = re.compile(r"绩效(?:目标)?自评|績效自評")
@@ -327,16 +334,26 @@ def _split_projects(rows: list[Row], s: int, e: int) -> list[tuple[int, int]]:
         # a sub-heading naming the unit and the amount unit ('207101某区人民法院 | 单位：万元') opens the project
         if cut - 1 > cuts[-1] and _AMOUNT_UNIT.search(_cells_text(rows[cut - 1])):
             cut -= 1
-        if any(is_header_row(r.cells) for r in rows[cuts[-1]:cut]):
+        if _holds_indicator_header(rows[cuts[-1]:cut]):
             cuts.append(cut)
     return [(a, cuts[k + 1] if k + 1 < len(cuts) else e) for k, a in enumerate(cuts)]
 
 
-# Project-level columns of a wide sheet (one sheet, many projects: 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 …)
-_PROJECT_COLUMNS = (("项目名称", "title"), ("单位名称", "unit"), ("预算单位", "unit"), ("部门名称", "unit"),
-                    ("项目单位", "unit"), ("项目类别", "category"), ("项目类型", "category"),
-                    ("预算数", "budget"), ("预算金额", "budget"), ("资金总额", "budget"), ("金额", "budget"),
-                    ("年度目标", "goal"), ("绩效目标", "goal"), ("总体目标", "goal"))
+def _holds_indicator_header(rows: list[Row]) -> bool:
+    """An indicator header among these rows: in one row, or one cell per line ('一级指标' / '二级指标' /
+    '三级指标' / '指标值' on consecutive lines)."""
+    run: list[str] = []
+    for r in rows:
+        if is_header_row(r.cells):
+            return True
+        ne = r.nonempty()
+        if len(ne) == 1 and header_role(ne[0][1]) is not None:
+            run.append(ne[0][1])
+            if len(run) >= 3 and is_header_row(run):
+                return True
+        elif not r.blank:
+            run = []
+    return False
 
 
 def _project_columns(cells: list[str]) -> list[str] | None:
@@ -345,7 +362,7 @@ def _project_columns(cells: list[str]) -> list[str] | None:
     first = next((i for i, c in enumerate(ne) if header_role(c) == "l1"), None)
     if not first:
         return None
-    roles = [next((r for w, r in _PROJECT_COLUMNS if w in c), None) for c in ne[:first]]
+    roles = [project_column_role(c) for c in ne[:first]]
     if "title" not in roles or any(r is None for r in roles):
         return None
     return roles
@@ -916,6 +933,21 @@ def _regroup_by_header(section: list[Row], schema: Schema, warnings: list[ParseW
     cells = [(r.line, r.nonempty()[0][1]) for r in section if len(r.nonempty()) == 1]
     if len(cells) < len([r for r in section if not r.blank]):
         return None  # a row with several cells: not a one-cell-per-line section
+    # empty lines between groups of cells ('保障退休职工人数(人)' / '=' / '81' / '人' / '该指标值数据合理' /
+    # ''): when the groups are row-sized, an empty line ends a row and nothing else does
+    after_blank: set[int] = set()
+    groups: list[int] = [0]
+    seen_blank = False
+    for r in section:
+        if r.blank:
+            seen_blank = True
+            continue
+        if seen_blank and groups[-1]:
+            after_blank.add(r.line)
+            groups.append(0)
+        seen_blank = False
+        groups[-1] += 1
+    row_ends = len(groups) >= 3 and sum(groups) >= 3 * len(groups)
     out: list[Row] = []
     labels: list[str] = []
     row: list[str] | None = None
@@ -931,6 +963,9 @@ def _regroup_by_header(section: list[Row], schema: Schema, warnings: list[ParseW
 
     for k, (ln, t) in enumerate(cells):
         info = label_info(t)
+        if row_ends and ln in after_blank and row is not None and \
+                any(row[i] for i, ro in value_roles if ro == "target"):
+            flush()  # (a row still waiting for its value goes on: an empty line stood for an empty cell)
         if info is not None and (row is None or pos > 0):
             flush()
             labels.append(t)
@@ -962,7 +997,8 @@ def _regroup_by_header(section: list[Row], schema: Schema, warnings: list[ParseW
         nxt = cells[k + 1][1] if k + 1 < len(cells) else ""
         # free text (a 偏差原因 note) or the next row's name? the name is followed by what comes first
         # in a row (an operator, a direction, the target)
-        starts_row = q is None or (value_roles[q][1] in ("note", "extra") and bool(nxt) and label_info(nxt) is None
+        starts_row = q is None or (not row_ends and value_roles[q][1] in ("note", "extra") and bool(nxt)
+                                   and label_info(nxt) is None
                                    and not re.search(r"[。；;]", t)  # a sentence is a note, never a name
                                    and (any(_fits_role(ro, nxt) for _, ro in value_roles[:2]) or
                                         _fits_role("op", nxt) or _fits_role("direction", nxt)))

@@ -39,6 +39,8 @@ def core(label: str) -> str:
     t = _REQUIRED.sub("", t)
     t = _NUMBERING.sub("", t)
     t = t.rstrip("：:")
+    if t.endswith("指标等"):
+        t = t[:-1]  # '服务对象满意度指标等': the template's 'and the like', not part of the label
     # an alternative name in brackets ('数量指标（或建筑规模指标）', '时效指标（工期指标）')
     t = _ALTERNATIVE.sub("", t) or t
     stripped = _SUFFIX.sub("", t)
@@ -149,3 +151,16 @@ def split_glued_header(text: str) -> list[str] | None:
                          r"|权重|分值|上年实际值|本年目标值|年度指标值|指标目标值|目标值|指标值|备注|指标内容|指标名称|绩效指标)")
     parts = pattern.findall(t)
     return parts if len("".join(parts)) >= len(t) - 2 else None
+
+
+# Project-level columns of a wide sheet (one sheet, many projects: 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 …)
+_PROJECT_COLUMNS = (("项目名称", "title"), ("单位名称", "unit"), ("预算单位", "unit"), ("部门名称", "unit"),
+                    ("项目单位", "unit"), ("项目类别", "category"), ("项目类型", "category"),
+                    ("预算数", "budget"), ("预算金额", "budget"), ("资金总额", "budget"), ("金额", "budget"),
+                    ("年度目标", "goal"), ("绩效目标", "goal"), ("总体目标", "goal"))
+
+
+def project_column_role(cell: str) -> str | None:
+    """The role of a wide sheet's project-level column ('项目名称' → 'title'), or None."""
+    c = compact(cell)
+    return next((r for w, r in _PROJECT_COLUMNS if w in c), None)

@@ -846,3 +846,15 @@ def test_twin_column_groups_one_cell_per_line_are_read_once_and_a_cut_value_is_n
     t = _one("项目支出绩效目标表\n项目名称\n|\n人工增雨作业\n|\n|\n" + "\n".join(cells) + "\n")
     assert _rows(t) == [("产出指标", "数量指标", "作业航时", "不少于30小时"),
                         ("产出指标", "质量指标", "作业质量要求", None)]
+
+
+def test_a_glued_self_evaluation_with_weights_as_percentages_and_column_letters():
+    from ingest.glued import header_columns, parse_run
+
+    assert header_columns("一级指标二级指标三级指标指标值完成值权重得分")[2] == ["target", "actual", "points", "score"]
+    assert header_columns("一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分")[2] == ["target", "actual", "score"]
+    kinds = ["target", "actual", "points", "score"]
+    # a weight may be a percentage, a score never is; no name starts with the '%' of the value before it
+    assert parse_run("创业担保贷款回收率≥90%98.70%20%20资金足额拨付率100%100%10%10", kinds) == [
+        ["创业担保贷款回收率", "≥90%", "98.70%", "20%", "20"], ["资金足额拨付率", "100%", "100%", "10%", "10"]]
+    assert parse_run("创业担保基金放大倍数≥2倍10倍10%10", kinds) == [["创业担保基金放大倍数", "≥2倍", "10倍", "10%", "10"]]

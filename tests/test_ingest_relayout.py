@@ -14,7 +14,7 @@ def test_the_same_tables_in_other_layouts_read_the_same():
     res = relayout.score(list(relayout.LAYOUTS))
     tab = res["tab"]
     assert tab["right"] == tab["rows"] >= 70, tab
-    for name in ("pipe", "pipe-borderless", "html-indented"):
+    for name in ("pipe", "pipe-borderless", "html-indented", "lines-blank", "cell-marker"):
         assert res[name]["right"] == tab["right"] and res[name]["invented"] == 0, (name, res[name])
     # cells separated by runs of spaces lose the empty cells: one row of a header mashed into its first
     # data row (13) is read with its operator as the target — measured 77/78, 1 invented
@@ -26,3 +26,6 @@ def test_a_rendering_keeps_the_lines_without_tabs():
     assert relayout.render(text, relayout.LAYOUTS["pipe"]).split("\n") == ["标题", "| 项目名称 | 某项目 |", "说明"]
     assert relayout.render(text, relayout.LAYOUTS["html-indented"]).split("\n") == [
         "标题", "项目名称", "        | 某项目", "        | |", "说明"]
+    assert relayout.render(text, relayout.LAYOUTS["lines-blank"]).split("\n") == ["标题", "项目名称", "某项目", "", "说明"]
+    assert relayout.render(text, relayout.LAYOUTS["cell-marker"]).split("\n") == [
+        "标题", "项目名称 |", "某项目 |", "||||", "说明"]

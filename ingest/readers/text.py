@@ -20,7 +20,7 @@ from ingest.readers.grid import too_many_rows
 from ingest.table_model import Row
 from ingest.targets import looks_like_target
 from ingest.text import SourceView, clean_html, split_lines, strip_controls
-from ingest.vocabulary import header_role, label_info, looks_like_label
+from ingest.vocabulary import header_role, is_header_row, label_info, looks_like_label, project_column_role
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _PIPES_ONLY = re.compile(r"^[|\s]+$")
@@ -315,7 +315,89 @@ def read_rows(text: str) -> list[Row]:
             continue
         cells, layout = split_cells(line, borderless)
         rows.append(Row(line=n, cells=cells, layout=layout))
-    return rows
+    if drop_single_blanks:
+        return rows  # one cell per paragraph: the empty lines left are empty cells, not row ends
+    return _cell_groups_as_rows(rows, raw_lines)
+
+
+_CLOSED_CELL = re.compile(r"^[^|]*[^\s|][^|]*\|\s*$")  # 'cell |': one cell per line, closed by its marker
+
+
+def _cell_groups_as_rows(rows: list[Row], raw_lines: list[str]) -> list[Row]:
+    """One cell per line, an empty line after each table row ('一级指标' / '二级指标' / '三级指标' /
+    '指标值' / '' / '产出指标' / '数量指标' / '维修面积' / '≥400平方米' / ''): when the indicator header is
+    such a group, each group of lines from the header on is one row (only empty lines of the file
+    count: not the lines a '|' marker or a wrapped cell was joined from), read as a row whose empty
+    cells vanished (as in a space-aligned export). Groups of one line stay
+    as they are; so does a file whose header is not a group of its own (its empty lines are then
+    no evidence of row ends)."""
+    if any(r.layout != "single" and not r.blank for r in rows):
+        return rows  # rows of several cells: the file has its own row layout
+    stripped: dict[int, str] = {}
+
+    def raw(r: Row) -> str:
+        if r.line not in stripped:
+            stripped[r.line] = raw_lines[r.line - 1].strip() if r.line - 1 < len(raw_lines) else ""
+        return stripped[r.line]
+
+    texts = [t for t in (raw(r) for r in rows) if t and not _PIPES_ONLY.match(t)]
+    # cells closed by '|' ('主管部门 |'): a line of one '|' is an empty cell, a line of pipes a row end
+    closed = len(texts) >= 10 and sum(bool(_CLOSED_CELL.match(t)) for t in texts) >= 0.5 * len(texts)
+    groups: list[list[Row]] = []
+    cur: list[Row] = []
+    for r in rows:
+        if r.blank:
+            line = raw(r)
+            if closed and line == "|":
+                cur.append(Row(line=r.line, cells=[""], layout="single"))  # an empty cell keeps its place
+            elif (not line and r.layout != "pipe-rule") or (closed and _ROW_END.match(line)):
+                # (an empty line of the file, not one a '|' marker or a wrapped cell was joined from)
+                if cur:
+                    groups.append(cur)
+                cur = []
+        elif r.layout == "single" and len(r.nonempty()) == 1:
+            if closed and not _CLOSED_CELL.match(raw(r)):
+                # a line without its marker (a heading, a note) is a row of its own
+                if cur:
+                    groups.append(cur)
+                groups.append([r])
+                cur = []
+            else:
+                cur.append(r)
+        else:
+            return rows  # rows of several cells: the file has its own row layout
+    if cur:
+        groups.append(cur)
+    groups = [g for g in groups if any(x.text for x in g)]
+    def is_header(g: list[Row]) -> bool:
+        # the header is a group of its own: column names (and perhaps a title cell or two), no rows
+        named = [r.text for r in g if r.text]
+        roles = sum(header_role(t) is not None or project_column_role(t) is not None for t in named)
+        return roles >= 3 and len(named) <= roles + 2 and is_header_row(named)
+
+    head = next((k for k, g in enumerate(groups) if is_header(g)), None)
+    if head is None:
+        return rows
+    width = len(groups[head])
+    body = [g for g in groups[head + 1:]]
+    if len(body) < 2 or sum(len(g) >= 2 for g in body) < 0.6 * len(body) or \
+            sum(len(g) <= width + 1 for g in body) < 0.8 * len(body):
+        return rows  # groups longer than the header: the empty lines are not the row ends
+    # from the header on (the key lines above it are read as they are: a key line and its value line)
+    merged = {g[0].line: g for g in groups[head:] if len(g) >= 2}
+    inside = {x.line for g in merged.values() for x in g[1:]}
+    out: list[Row] = []
+    for r in rows:
+        if r.line in inside:
+            continue
+        g = merged.get(r.line)
+        if g is None:
+            out.append(r)
+            continue
+        # empty cells kept ('|' lines): the cells stand in their columns; else they vanished
+        out.append(Row(line=g[0].line, cells=[x.text for x in g], layout="pipe" if closed else "spaces",
+                       extra_lines=[x.line for x in g[1:]]))
+    return out
 
 
 def _borderless_pipes(lines: list[str]) -> bool:
