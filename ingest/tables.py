@@ -46,7 +46,7 @@ _SIGNATURE = re.compile(r"[（(]\s*(?:盖章|公章|签章|签字)\s*[)）]|^(?:
 # a numbered heading paragraph ('2. 公共服务专项经费', '三、项目绩效目标') after the rows: the next part begins
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])"
                                r"[\u4e00-\u9fff]")
-_SECTION_END = re.compile(r"^(?:(?:附|公开)?表[一二三四五六七八九十\d]{1,3}$|(?:合计|总计)(?=\d|$)|评价结论|自评结论|(?:预算)?绩效评价结果|偏差大或|改进措施及结果应用|其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|附件下载|发布日期|索引号|"
+_SECTION_END = re.compile(r"^(?:(?:附|公开)?表[一二三四五六七八九十\d]{1,3}$|(?:合计|总计)(?=\d|$)|评价结论|自评结论|(?:预算)?绩效评价结果|偏差大?或|相关建议|改进措施及结果应用|其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|附件下载|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 # the next column of a list whose column header is 项目名称 (an allocation list), never a project's name
 _LIST_COLUMN = re.compile(r"^(?:金额|资金|备注|序号|数量|单位|合计|小计|下达|安排|分配)[\u4e00-\u9fff]{0,4}(?:[(（]万?元[)）])?(?:$|\d)")
@@ -548,6 +548,11 @@ def read_table(rows: list[Row], found: tuple[int | None, Schema, bool] | None = 
         table.indicators = _read_section(rows[h_idx + 1:], schema, warnings, glued=glued_header)
         if not table.indicators:
             warnings.append(ParseWarning(rows[h_idx].line, "no-indicators", "the indicator section holds no indicator"))
+    for r in rows:
+        if r.layout == "interleaved":
+            warnings.append(ParseWarning(r.line, "interleaved-cells", "the indicator cells are flattened out of row "
+                                         "order (a run of values printed apart from their names): the indicators "
+                                         f"cannot be matched to their values and are not read: {r.text[:40]}"))
     if table.indicators and not table.legal_bases and not any(
             any(b in k for b in hdr.LEGAL_BASIS_KEYS) for k in table.header_fields):
         # no 立项依据 anywhere above: a self-evaluation report's text after the table says what the
@@ -694,6 +699,8 @@ def _read_section(rows: list[Row], schema: Schema, warnings: list[ParseWarning],
         if r.blank:
             blank = True
             continue
+        if r.layout == "interleaved":
+            continue  # reported by read_table
         if r.layout == "unsplit":
             warnings.append(ParseWarning(r.line, "unsplit-row", "cells glued with no separator could not be told "
                                          f"apart (more than one reading fits) and are not read: {r.text[:40]}"))
@@ -1343,7 +1350,9 @@ def _is_unit_noise(value: str) -> bool:
     """'单位：万元', '' or a bare amount unit is no organisation."""
     t = compact(value)
     # ('本单位': 'this unit', the form's other unit field names it; '/', '无': an empty cell's mark)
-    return not t or t.startswith(("单位:", "单位：", "金额单位")) or t in ("万元", "元", "本单位", "/", "无", "-", "—")
+    # ('全年预算数': a money column's name, or another key, where the organisation should be)
+    return not t or t.startswith(("单位:", "单位：", "金额单位")) or t in ("万元", "元", "本单位", "/", "无", "-", "—") \
+        or bool(_GRID_COLUMN.match(t)) or hdr.is_bare_key(t)
 
 
 def _budget_field(budget: Budget, key: str, value: str) -> None:

@@ -93,6 +93,8 @@ _HEADER_ROLES: list[tuple[str, str]] = [
     ("上年指标值", "prev"), ("现状值", "prev"),
     ("完成指标值", "actual"),  # '预算设定指标值 | 项目完成指标值': the completed value, not the target
     ("实施进度", "actual"), ("完成进度", "actual"),  # '实施进度 | 已完成100%'
+    # a monitoring table's columns (绩效监控表: 1-6月指标执行情况 | 全年预计完成情况 | 完成目标可能性)
+    ("指标执行情况", "actual"), ("完成目标可能性", "note"), ("预计完成情况", "note"),
     ("年度指标值", "target"), ("本年目标", "target"), ("年度目标值", "target"), ("本年指标值", "target"),
     ("全年目标", "target"), ("指标目标值", "target"), ("目标值", "target"), ("指标值", "target"),
     ("期望值", "target"), ("标准值", "target"), ("实现值", "target"),
@@ -109,6 +111,8 @@ def header_role(cell: str) -> str | None:
     t = compact(halfwidth(cell))
     if len(t) > 16 and t.endswith("一级指标"):
         return "l1"  # a note glued before the header's first cell ('…请以附件为准)一级指标')
+    if len(t) > 16:
+        t = _ALTERNATIVE.sub("", t)  # '完成目标可能性(确定能、有可能、不可能)': the choices in brackets
     if not t or len(t) > 16:
         return None
     if t in ("指标", "绩效指标名称", "指标项"):

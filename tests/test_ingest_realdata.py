@@ -858,3 +858,21 @@ def test_a_glued_self_evaluation_with_weights_as_percentages_and_column_letters(
     assert parse_run("创业担保贷款回收率≥90%98.70%20%20资金足额拨付率100%100%10%10", kinds) == [
         ["创业担保贷款回收率", "≥90%", "98.70%", "20%", "20"], ["资金足额拨付率", "100%", "100%", "10%", "10"]]
     assert parse_run("创业担保基金放大倍数≥2倍10倍10%10", kinds) == [["创业担保基金放大倍数", "≥2倍", "10倍", "10%", "10"]]
+
+
+def test_a_flattened_sheet_with_values_apart_from_their_names_is_reported_not_read():
+    # an .xlsx flattened column by column: the values of four rows come before their names
+    line = ("稷山县项目支出绩效自评表 (2020年度) 项目名称 配套资金 主管部门 稷山县医疗保障局 项目资金 年初预算数 (万元) "
+            "年度资金总额 65.66 一级 指标 二级指标 三级指标 数量指标 指标1:全县参合人数 实际 指标值 完成值 8755 分值 得分 "
+            "8676 15 13 质量指标 指标1:资金是否全部纳入医保统筹 100% 100% 15 15 75元 75元 10 10 95% 95% 30 27 95% 95% "
+            "10 9 100 94 成本指标 指标1:配套资金每人每年 效益指标 社会效益 指标1:是否满意 满意度指标 总分")
+    t = _one(line + "\n")
+    assert t.title == "配套资金" and not t.indicators
+    assert any(w.code == "interleaved-cells" for w in t.warnings)
+
+
+def test_a_monitoring_tables_wrapped_header_and_closing_keys_are_no_indicators():
+    t = _one("黄石市项目支出绩效监控表\n项目名称 | 申遗经费 |\n绩效指标 | 一级 指标 | 指标名称 | 指标值 |\n"
+             "半年度 指标执行情况 |\n完成目标可能性(确定能、有可能、不可能) | 备注 |\n产出指标 | 数量指标 | 举办活动 | 5场 |\n"
+             "偏差或不能完成目标原因分析 | |\n相关建议或举措 | |\n")
+    assert [i.name for i in t.indicators] == ["举办活动"]

@@ -19,7 +19,7 @@ from ingest.readers import Document, register
 from ingest.readers.grid import too_many_rows
 from ingest.table_model import Row
 from ingest.targets import looks_like_target
-from ingest.text import SourceView, clean_html, split_lines, strip_controls
+from ingest.text import SourceView, clean_html, compact, split_lines, strip_controls
 from ingest.vocabulary import header_role, is_header_row, label_info, looks_like_label, project_column_role
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
@@ -310,8 +310,7 @@ def read_rows(text: str) -> list[Row]:
         if _flattened_table(line):
             # a whole table flattened into one line with spaces between its cells: one cell per token,
             # or, where its rows are numbered ('指标6:… 12次 96次 1 1'), one row per numbered indicator
-            rows.extend(numbered_flat_rows(line, n) or
-                        [Row(line=n, cells=[tok], layout="single") for tok in line.split()])
+            rows.extend(numbered_flat_rows(line, n) or _flat_cells(line, n))
             continue
         cells, layout = split_cells(line, borderless)
         rows.append(Row(line=n, cells=cells, layout=layout))
@@ -505,6 +504,28 @@ def numbered_flat_rows(line: str, n: int) -> list[Row] | None:
     if tail:
         out.append(Row(line=n, cells=[" ".join(tail)], layout="end"))  # after the last row: not indicators
     return out
+
+
+_VALUE_TOKEN = re.compile(r"[—–\-/]|\d+(?:\.\d+)?%?")
+
+
+def _flat_cells(line: str, n: int) -> list[Row]:
+    """A flattened table's tokens, one cell each — unless its indicator cells are out of row order: a
+    run of values longer than any row has ('75元 75元 10 10 95% 95% 30 27 95% 95% …': a sheet's cells
+    flattened column by column, values printed apart from their names). Then the indicator part is
+    one ``interleaved`` row that the table reader reports and does not read; the key cells before the
+    indicator header are kept."""
+    tokens = line.split()
+    head = next((k for k, t in enumerate(tokens) if header_role(t) == "l1" or compact(t) in ("一级", "一级指标")), None)
+    if head is not None:
+        run = longest = 0
+        for t in tokens[head:]:
+            run = run + 1 if (_VALUE_TOKEN.fullmatch(t) or looks_like_target(t)) and label_info(t) is None else 0
+            longest = max(longest, run)
+        if longest >= 8:
+            return [*(Row(line=n, cells=[t], layout="single") for t in tokens[:head]),
+                    Row(line=n, cells=[" ".join(tokens[head:])], layout="interleaved")]
+    return [Row(line=n, cells=[t], layout="single") for t in tokens]
 
 
 def _flattened_table(line: str) -> bool:
