@@ -214,12 +214,25 @@ def _read_in_order(rp: RowParse, ne: list[tuple[int, str]], kinds: list[str], sc
     vals = [ne[j][1] for j in rest[1:]]
     points_only = False
     tail = [r for _, r in roles if r not in ("note", "extra", "blank")][-2:]
-    if len(vals) == 2 and tail == ["weight", "score"] and any(r == "actual" for _, r in roles) and \
-            all(re.fullmatch(r"\d{1,3}(?:\.\d+)?", compact(v)) for v in vals):
+    bare = len(vals) == 2 and all(re.fullmatch(r"\d{1,3}(?:\.\d+)?", compact(v)) for v in vals)
+    if bare and tail == ["weight", "score"] and any(r == "actual" for _, r in roles):
         # a self-evaluation row with only two numbers ('指标1:工程质量合格 10 10'): the points and the
         # score, which every row fills; its target and actual value were left empty
         ri = next(i for i, (_, r) in enumerate(roles) if r == "weight")
         points_only = True
+    elif bare and {"weight", "score", "target", "actual"} <= {r for _, r in roles} and \
+            float(compact(vals[1])) <= float(compact(vals[0])) and \
+            [r for _, r in roles].index("weight") < [r for _, r in roles].index("target"):
+        # the same where the header puts the points first ('分值 | 年度指标值 | 全年实际值 | 得分'): a parent
+        # row ('★补助各类粮食作物种植面积 10 10') holds its points and its score, no more than the points
+        cols = {r: c for c, r in roles}
+        rp.labels = [ne[i] for i in range(k)]
+        rp.name = ne[n_idx][1]
+        rp.lost_l1 = k == 1 and schema.col("l1") is not None and schema.col("l2") is not None and \
+            schema.name_col - schema.col("l1") >= 2
+        _extra(rp, "weight", vals[0], schema, cols["weight"])
+        _extra(rp, "score", vals[1], schema, cols["score"])
+        return True
     for j in rest[1:]:
         text, kind = ne[j][1], kinds[j]
         t = compact(halfwidth(text))

@@ -177,6 +177,12 @@ def _drop_cut_row(src: SourceRecord, rows: list) -> None:
     ends_file = all(compact(r.text) and compact(r.text) in own for r in after)
     with_target = sum(1 for i in t.indicators[:-1] if i.target is not None)
     others = [i.target for i in t.indicators[:-1] if i.target is not None]
+    if last.target is not None and ends_file and re.fullmatch(r"[<>=≤≥＜＞＝≦≧]{1,2}", compact(last.target.raw or "")):
+        # the file ends right after an operator ('指标:项目总下达资金 | <'): the value was cut, there is none
+        t.warnings.append(ParseWarning(last.line, "cut-off-value", f"the file ends right after the operator "
+                                       f"'{last.target.raw}' of {last.name}: its value is cut, none is read"))
+        last.target = None
+        return
     if last.target is not None and ends_file and len(others) >= 3 and \
             re.fullmatch(r"\d{1,2}", compact(last.target.raw or "")) and not last.target.unit and \
             not last.target.op and not last.extra and \

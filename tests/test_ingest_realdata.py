@@ -876,3 +876,34 @@ def test_a_monitoring_tables_wrapped_header_and_closing_keys_are_no_indicators()
              "半年度 指标执行情况 |\n完成目标可能性(确定能、有可能、不可能) | 备注 |\n产出指标 | 数量指标 | 举办活动 | 5场 |\n"
              "偏差或不能完成目标原因分析 | |\n相关建议或举措 | |\n")
     assert [i.name for i in t.indicators] == ["举办活动"]
+
+
+def test_a_parent_row_with_only_its_points_and_score_has_no_target():
+    t = _one("项目支出绩效自评表\n项目名称 特色种养殖补贴\n一级指标 二级指标 三级指标 分值 年度指标值 全年实际值 得分\n"
+             "产出指标 数量指标 ★补助各类粮食作物种植面积 10 10\n        红薯种植面积 5.5亩 5.5亩\n"
+             "质量指标 ★种植作物成活率 10 9\n")
+    rows = {i.name: i for i in t.indicators}
+    star = rows["★补助各类粮食作物种植面积"]
+    assert star.target is None and (star.points, star.score) == ("10", "10")
+    assert rows["★种植作物成活率"].target is None and rows["★种植作物成活率"].score == "9"
+    assert rows["红薯种植面积"].target.raw == "5.5亩"
+
+
+def test_an_operator_at_the_end_of_the_file_is_a_cut_value_not_a_target():
+    t = _one("项目支出绩效自评表\n项目名称 | 展陈 |\n一级指标 | 二级指标 | 三级指标 | 指标值 | 全年实际完成值 |\n"
+             "产出指标 | 数量指标 | 布展面积 | 300㎡ | 0 |\n时效指标 | 指标1:招投标时间 | 1个月 | 1个月 |\n"
+             "质量指标 | 指标2:合格率 | 100% | 100% |\n成本指标 | 指标:项目总下达资金 | <")
+    last = t.indicators[-1]
+    assert last.name == "指标:项目总下达资金" and last.target is None
+    assert any(w.code == "cut-off-value" for w in t.warnings)
+
+
+def test_one_cell_per_line_closed_by_pipes_with_a_pipe_line_after_each_row():
+    cells = ["一级 指标", "二级指标", "三级指标", "指标值(包含数字及文字描述)", None,
+             "产出指标", "数量指标", "参保人数", "43230人", None, "贫困人员参保率", "100%", None,
+             "质量指标", "补助资金按时到期", "补助资金及时到位100%", None, "时效指标", "补助落实期限", "2019年12月", None]
+    body = "\n".join("|" if c is None else f"{c} |" for c in cells)
+    t = _one("项目支出绩效目标表 |\n|\n项目名称 |\n城乡居民医保补助 |\n|\n" + body + "\n")
+    assert [(i.name, i.target.raw) for i in t.indicators] == [
+        ("参保人数", "43230人"), ("贫困人员参保率", "100%"), ("补助资金按时到期", "补助资金及时到位100%"),
+        ("补助落实期限", "2019年12月")]

@@ -12,6 +12,7 @@ What the page-to-text step of a disclosure site leaves is read as a careful read
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ingest.decode import decode
 from ingest.glued import unglue_header_line, unglue_line
@@ -323,14 +324,16 @@ _CLOSED_CELL = re.compile(r"^[^|]*[^\s|][^|]*\|\s*$")  # 'cell |': one cell per 
 
 
 def _cell_groups_as_rows(rows: list[Row], raw_lines: list[str]) -> list[Row]:
-    """One cell per line, an empty line after each table row ('一级指标' / '二级指标' / '三级指标' /
-    '指标值' / '' / '产出指标' / '数量指标' / '维修面积' / '≥400平方米' / ''): when the indicator header is
-    such a group, each group of lines from the header on is one row (only empty lines of the file
-    count: not the lines a '|' marker or a wrapped cell was joined from), read as a row whose empty
-    cells vanished (as in a space-aligned export). Groups of one line stay
-    as they are; so does a file whose header is not a group of its own (its empty lines are then
-    no evidence of row ends)."""
-    if any(r.layout != "single" and not r.blank for r in rows):
+    """One cell per line, each table row followed by an empty line ('一级指标' / '二级指标' / '三级指标' /
+    '指标值' / '' / '产出指标' / '数量指标' / '维修面积' / '≥400平方米' / ''), or, where cells are closed by
+    '|' ('主管部门 |'), by a line of pipes ('||||', a line of one '|' then being an empty cell) or by a
+    line of one '|' (when no line of pipes ends a row). When the indicator header is such a group of
+    its own and the groups after it are no longer than it, each group from the header on is one row:
+    where empty cells are kept, cells stand in their columns; where they vanished, the row reads as a
+    space-aligned one. Only empty lines of the file count, not the lines a '|' marker or a wrapped
+    cell was joined from. Groups of one line stay as they are, and so does a file whose header is no
+    group of its own (its empty lines are then no evidence of row ends)."""
+    if sum(r.layout == "single" for r in rows) < 0.5 * sum(not r.blank for r in rows):
         return rows  # rows of several cells: the file has its own row layout
     stripped: dict[int, str] = {}
 
@@ -340,50 +343,15 @@ def _cell_groups_as_rows(rows: list[Row], raw_lines: list[str]) -> list[Row]:
         return stripped[r.line]
 
     texts = [t for t in (raw(r) for r in rows) if t and not _PIPES_ONLY.match(t)]
-    # cells closed by '|' ('主管部门 |'): a line of one '|' is an empty cell, a line of pipes a row end
     closed = len(texts) >= 10 and sum(bool(_CLOSED_CELL.match(t)) for t in texts) >= 0.5 * len(texts)
-    groups: list[list[Row]] = []
-    cur: list[Row] = []
-    for r in rows:
-        if r.blank:
-            line = raw(r)
-            if closed and line == "|":
-                cur.append(Row(line=r.line, cells=[""], layout="single"))  # an empty cell keeps its place
-            elif (not line and r.layout != "pipe-rule") or (closed and _ROW_END.match(line)):
-                # (an empty line of the file, not one a '|' marker or a wrapped cell was joined from)
-                if cur:
-                    groups.append(cur)
-                cur = []
-        elif r.layout == "single" and len(r.nonempty()) == 1:
-            if closed and not _CLOSED_CELL.match(raw(r)):
-                # a line without its marker (a heading, a note) is a row of its own
-                if cur:
-                    groups.append(cur)
-                groups.append([r])
-                cur = []
-            else:
-                cur.append(r)
-        else:
-            return rows  # rows of several cells: the file has its own row layout
-    if cur:
-        groups.append(cur)
-    groups = [g for g in groups if any(x.text for x in g)]
-    def is_header(g: list[Row]) -> bool:
-        # the header is a group of its own: column names (and perhaps a title cell or two), no rows
-        named = [r.text for r in g if r.text]
-        roles = sum(header_role(t) is not None or project_column_role(t) is not None for t in named)
-        return roles >= 3 and len(named) <= roles + 2 and is_header_row(named)
-
-    head = next((k for k, g in enumerate(groups) if is_header(g)), None)
-    if head is None:
+    for mode in (("pipes", "bar") if closed else ("blank",)):
+        found = _row_groups(rows, raw, mode)
+        if found is not None:
+            groups, keeps_empty = found
+            break
+    else:
         return rows
-    width = len(groups[head])
-    body = [g for g in groups[head + 1:]]
-    if len(body) < 2 or sum(len(g) >= 2 for g in body) < 0.6 * len(body) or \
-            sum(len(g) <= width + 1 for g in body) < 0.8 * len(body):
-        return rows  # groups longer than the header: the empty lines are not the row ends
-    # from the header on (the key lines above it are read as they are: a key line and its value line)
-    merged = {g[0].line: g for g in groups[head:] if len(g) >= 2}
+    merged = {g[0].line: g for g in groups if len(g) >= 2 and all(x.layout == "single" for x in g)}
     inside = {x.line for g in merged.values() for x in g[1:]}
     out: list[Row] = []
     for r in rows:
@@ -393,10 +361,86 @@ def _cell_groups_as_rows(rows: list[Row], raw_lines: list[str]) -> list[Row]:
         if g is None:
             out.append(r)
             continue
-        # empty cells kept ('|' lines): the cells stand in their columns; else they vanished
-        out.append(Row(line=g[0].line, cells=[x.text for x in g], layout="pipe" if closed else "spaces",
+        out.append(Row(line=g[0].line, cells=[x.text for x in g], layout="pipe" if keeps_empty else "spaces",
                        extra_lines=[x.line for x in g[1:]]))
     return out
+
+
+def _row_groups(rows: list[Row], raw: Callable[[Row], str], mode: str) -> tuple[list[list[Row]], bool] | None:
+    """The groups of one-cell lines from the indicator header on, with row ends read as ``mode`` says
+    ('blank': empty lines; 'pipes': lines of pipes, a '|' line an empty cell; 'bar': '|' lines too),
+    and whether empty cells are kept; None unless the header is a group of its own and the groups after
+    it are row-sized."""
+    groups: list[list[Row]] = []
+    cur: list[Row] = []
+
+    def end_row() -> None:
+        nonlocal cur
+        if cur:
+            groups.append(cur)
+        cur = []
+
+    for r in rows:
+        line = raw(r)
+        if r.blank:
+            if mode == "pipes" and line == "|":
+                cur.append(Row(line=r.line, cells=[""], layout="single"))  # an empty cell keeps its place
+            elif (not line and r.layout != "pipe-rule") or (mode != "blank" and _ROW_END.match(line)) or \
+                    (mode == "bar" and line == "|"):
+                end_row()
+        elif r.layout != "single" or (mode != "blank" and not _CLOSED_CELL.match(line)):
+            end_row()  # a line of several cells, or without its marker (a heading, a note): a row of its own
+            groups.append([r])
+        else:
+            cur.append(r)
+            if mode == "bar" and line.endswith("||"):
+                end_row()  # the cell's marker and the row's end on one line
+    end_row()
+    groups = [g for g in groups if any(x.text for x in g)]
+
+    def is_header(g: list[Row]) -> bool:
+        # the header is a group of its own: column names (and perhaps a title cell or two), no rows
+        named = [r.text for r in g if r.text]
+        roles = sum(header_role(t) is not None or project_column_role(t) is not None for t in named)
+        return roles >= 3 and len(named) <= roles + 2 and is_header_row(named)
+
+    head = next((k for k, g in enumerate(groups) if is_header(g)), None)
+    if head is None:
+        return None
+    width = len(groups[head])
+    body = groups[head + 1:]
+    if len(body) < 2 or sum(len(g) >= 2 for g in body) < 0.6 * len(body) or \
+            sum(len(g) <= width + 1 for g in body) < 0.8 * len(body):
+        return None  # groups longer than the header: these marks are not the row ends
+    # from the header on (the key lines above it are read as they are: a key line and its value line);
+    # a group that is no row keeps its lines as they are
+    header = [r.text for r in groups[head] if r.text]
+    # a wide sheet's project columns before the indicator columns ('单位名称 | 项目名称 | 预算数 | 一级指标 …')
+    lead = next((k for k, t in enumerate(header) if header_role(t) == "l1"), 0)
+    lead = lead if all(project_column_role(t) is not None for t in header[:lead]) else 0
+    return [groups[head], *(g if _row_like(g, width, lead) else [g[0]] for g in groups[head + 1:])], mode == "pipes"
+
+
+_HEADING_WORDS = re.compile(r"(?:绩效|績效)[\u4e00-\u9fff]{0,10}表|自评表|自評表")
+
+
+def _row_like(g: list[Row], width: int, lead: int = 0) -> bool:
+    """Can this group of cells be one table row? No longer than the header (and a merged title cell),
+    no table heading inside (the next table starts there), and no category label after a name or a
+    value (a row's labels come first, after a wide sheet's ``lead`` project cells; a short word that
+    reads like a label as its last cell is its value: '持续影响'; 正向指标 is a direction)."""
+    texts = [r.text for r in g if r.text]
+    if len(g) > width + 1 or any(_HEADING_WORDS.search(t) for t in texts):
+        return False
+    if sum(not re.fullmatch(r"[.…。·\s]+", t) for t in texts) < 2:
+        return False  # a label beside a template's '…': one cell, nothing to join
+    first = next((k for k, t in enumerate(texts) if looks_like_label(t)), len(texts))
+    if first <= lead:
+        texts = texts[first:]
+    kinds = [looks_like_label(t) and re.sub(r"\s", "", t) not in ("正向指标", "反向指标") for t in texts]
+    if len(texts) >= 3 and not re.sub(r"\s", "", texts[-1]).endswith(("指标", "目标")):
+        kinds[-1] = False
+    return not any(kinds[i] and not kinds[i - 1] for i in range(1, len(kinds)))
 
 
 def _borderless_pipes(lines: list[str]) -> bool:
