@@ -46,7 +46,7 @@ _SIGNATURE = re.compile(r"[（(]\s*(?:盖章|公章|签章|签字)\s*[)）]|^(?:
 # a numbered heading paragraph ('2. 公共服务专项经费', '三、项目绩效目标') after the rows: the next part begins
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])"
                                r"[\u4e00-\u9fff]")
-_SECTION_END = re.compile(r"^(?:(?:附|公开)?表[一二三四五六七八九十\d]{1,3}$|(?:合计|总计)(?=\d|$)|评价结论|自评结论|(?:预算)?绩效评价结果|偏差大?或|相关建议|改进措施及结果应用|其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|附件下载|发布日期|索引号|"
+_SECTION_END = re.compile(r"^(?:(?:附|公开)?表[一二三四五六七八九十\d]{1,3}$|(?:合计|总计|分总)(?=\d|$)|评价结论|自评结论|(?:预算)?绩效评价结果|偏差大?或|相关建议|改进措施及结果应用|其他需要说明的?事项|总分|合计得分|注[：:]|备注[：:]|填报说明|填表说明|说明[：:]|相关附件|附件[：:]|附件下载|发布日期|索引号|"
                           r"打印|关闭|【打印】|扫一扫|信息来源|责任编辑)")
 # the next column of a list whose column header is 项目名称 (an allocation list), never a project's name
 _LIST_COLUMN = re.compile(r"^(?:金额|资金|备注|序号|数量|单位|合计|小计|下达|安排|分配)[\u4e00-\u9fff]{0,4}(?:[(（]万?元[)）])?(?:$|\d)")
@@ -810,10 +810,21 @@ def _join_wrapped_labels(rows: list[Row], warnings: list[ParseWarning]) -> list[
                         ne and label_info(ne[-1][1] + t) is not None and not compact(ne[-1][1]).endswith(("指标", "目标"))):
                     cells = list(prev.cells)
                     cells[ne[-1][0]] = ne[-1][1] + t
-                    out[out.index(prev)] = Row(line=prev.line, cells=cells, layout=prev.layout,
-                                               extra_lines=[*prev.extra_lines, r.line])
+                    at = out.index(prev)
+                    out[at] = Row(line=prev.line, cells=cells, layout=prev.layout,
+                                  extra_lines=[*prev.extra_lines, r.line])
                     warnings.append(ParseWarning(r.line, "wrapped-label", f"'{t}' ends the category label on line "
                                                  f"{prev.line}: read as {ne[-1][1] + t}"))
+                    above = out[at - 1] if at > 0 else None
+                    if len(ne) == 1 and above is not None and not above.blank and len(above.nonempty()) == 1:
+                        # wrapped over three lines ('服务对象' / '满意度' / '指标'): the first part too
+                        head, word = compact(above.nonempty()[0][1]), compact(cells[ne[-1][0]])
+                        if len(head) <= 8 and label_info(head) is None and label_info(head + word) is not None:
+                            out[at - 1] = Row(line=above.line, cells=[head + word], layout=above.layout,
+                                              extra_lines=[*above.extra_lines, prev.line, *prev.extra_lines, r.line])
+                            del out[at]
+                            warnings.append(ParseWarning(above.line, "wrapped-label", f"'{head}' starts the category "
+                                                         f"label on line {prev.line}: read as {head + word}"))
                     continue
         if not r.blank and len(r.nonempty()) == 1 and out and not out[-1].blank and out[-1].line == r.line - 1 \
                 and label_info(t) is not None and (len(out[-1].nonempty()) == 1 and _paragraph_cells(out) or
@@ -991,6 +1002,9 @@ def _regroup_by_header(section: list[Row], schema: Schema, warnings: list[ParseW
             row[nc] = t
             line, pos = ln, 0
             continue
+        if compact(t) == compact(row[nc]) and any(row[i] for i, ro in value_roles if ro == "target"):
+            extra.append(ln)
+            continue  # the completed-value cell restating what it counts ('建设…监测子站' / '0'): not a new row
         # an operator or a direction goes to its column wherever the header put it (指标性质 holding
         # 正向 and 指标方向 holding 大于等于 in some templates): the pointer does not move back
         swap = next((j for j, (i, ro) in enumerate(value_roles) if ro in ("op", "direction") and not row[i]

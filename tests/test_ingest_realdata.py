@@ -907,3 +907,10 @@ def test_one_cell_per_line_closed_by_pipes_with_a_pipe_line_after_each_row():
     assert [(i.name, i.target.raw) for i in t.indicators] == [
         ("参保人数", "43230人"), ("贫困人员参保率", "100%"), ("补助资金按时到期", "补助资金及时到位100%"),
         ("补助落实期限", "2019年12月")]
+
+
+def test_a_label_wrapped_over_three_lines_is_one_label():
+    t = _one("项目支出绩效目标表\n项目名称\n普惠金融\n一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n"
+             "网点覆盖率\n≥60%\n满意度指标\n服务对象\n满意度\n指标\n申报金融机构满意度\n≥80%\n")
+    assert _rows(t)[-1] == ("满意度指标", "服务对象满意度指标", "申报金融机构满意度", "≥80%")
+    assert "服务对象" not in [i.name for i in t.indicators]
