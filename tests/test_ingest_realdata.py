@@ -32,39 +32,50 @@ def test_development_set_meets_the_bar():
 
 
 def test_second_real_set_does_not_regress():
-    # measured 2026-11-28 (fourth session): 143/191 rows, 2 invented, 13/17 document numbers, 104/143 header fields
+    # measured 2026-11-28 (fifth session): 143/191 rows, 2 invented, 16/17 document numbers, 112/143 header fields
     t = _totals("realdata_more")
     assert t["right"] >= 142, t
     assert t["invented"] <= 3, t
     assert t["docs_found"] >= 16, t
-    assert t["header_right"] >= 109, t
+    assert t["header_right"] >= 111, t
 
 
 def test_reserve_set_does_not_regress():
-    # held out until its first score (33/82, 11 invented); development data since: 81/82, 0 invented, 55/65 header
+    # held out until its first score (33/82, 11 invented); development data since: 81/82, 0 invented, 58/65 header
     t = _totals("realdata_reserve")
     assert t["right"] >= 80, t
     assert t["invented"] <= 1, t
-    assert t["header_right"] >= 55, t
+    assert t["header_right"] >= 57, t
 
 
 def test_third_real_set_does_not_regress():
-    # held out until its first score (71/171, 54 invented); development data since: 154/171, 2 invented, 96/123 header
+    # held out until its first score (71/171, 54 invented); development data since: 154/171, 2 invented, 101/123 header
     t = _totals("realdata_heldout")
     assert t["right"] >= 153, t
     assert t["invented"] <= 3, t
     assert t["docs_found"] >= 12, t
-    assert t["header_right"] >= 95, t
+    assert t["header_right"] >= 100, t
 
 
 def test_fresh_set_does_not_regress():
     # collected in the fourth session and scored before any rule for it: 46/125 rows, 35 invented, 13/19
-    # document numbers, 58/91 header fields; development data since: 104/125, 3 invented, 13/19, 61/91
+    # document numbers, 58/91 header fields; development data since: 106/125, 1 invented, 13/19, 65/91
     t = _totals("realdata_fresh")
-    assert t["right"] >= 102, t
-    assert t["invented"] <= 4, t
+    assert t["right"] >= 105, t
+    assert t["invented"] <= 2, t
     assert t["docs_found"] >= 13, t
-    assert t["header_right"] >= 61, t
+    assert t["header_right"] >= 64, t
+
+
+def test_sixth_set_does_not_regress():
+    # collected in the fifth session and scored before any rule for it: 39/107 rows, 26 invented, 1/1
+    # document numbers, 56/80 header fields; development data since: 54/107, 5 invented, 1/1, 56/80
+    # (its supplementary files are OCR'd, digit-stripped or jumbled pages: SOURCES.md)
+    t = _totals("realdata_sixth")
+    assert t["right"] >= 53, t
+    assert t["invented"] <= 6, t
+    assert t["docs_found"] >= 1, t
+    assert t["header_right"] >= 55, t
 
 
 def test_negative_pages_give_no_table():
