@@ -139,11 +139,13 @@ def one_of_twins(cells: list[str]) -> list[str] | None:
     """Two column groups side by side (中期 | 年度) holding the same indicator: '质量指标 | 误差率 | ±3%以内 |
     质量指标 | 误差率 | ±3%以内' (perhaps after the row's 一级 label) → the 一级 label and the right group;
     None when the cells are no such pair."""
+    if len(cells) < 4:
+        return None
     lead = cells[:1] if len(cells) % 2 == 1 and label_info(cells[0]) is not None else []
     rest = cells[len(lead):]
     k = len(rest) // 2
-    if k < 2 or len(rest) != 2 * k:
-        return None
+    if k < 2 or len(rest) != 2 * k or compact(rest[k - 1]) != compact(rest[-1]) and compact(rest[1]) != compact(rest[k + 1]):
+        return None  # (the names or the values differ: no twin groups)
     left, right = rest[:k], rest[k:]
     same = [compact(t) for t in left] == [compact(t) for t in right]
     if not same and (label_info(left[0]) is None or label_info(right[0]) is None or

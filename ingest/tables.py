@@ -423,6 +423,9 @@ def read_tables(rows: list[Row], wan_figures: frozenset[float] = frozenset()) ->
 _STATED_AMOUNT = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(万元|万(?![\u4e00-\u9fff])|元)")
 
 
+_WIDE_DIGIT = re.compile(r"[０-９]")
+
+
 def stated_wan_figures(rows: list[Row]) -> frozenset[float]:
     """The figures a document writes with 万元 and never with 元 alone ('现将…资金500万元下达你们',
     '其中:中央补助 | 2.38 万元'): a money field holding the same figure with no unit
@@ -430,7 +433,9 @@ def stated_wan_figures(rows: list[Row]) -> frozenset[float]:
     wan: set[float] = set()
     yuan: set[float] = set()
     for r in rows:
-        for m in _STATED_AMOUNT.finditer(halfwidth(r.text)):
+        if "元" not in r.text and "万" not in r.text:
+            continue
+        for m in _STATED_AMOUNT.finditer(halfwidth(r.text) if _WIDE_DIGIT.search(r.text) else r.text):
             try:
                 n = float(m.group(1).replace(",", ""))
             except ValueError:
@@ -1246,6 +1251,9 @@ def _grid_year_budget(head_rows: list[Row]) -> tuple[int, str] | None:
     调整后预算数), where the row's own 执行率 confirms that its values sit under the grid's columns
     (执行数 / 全年预算数 = 执行率). A 年初预算数 of 0 beside a 全年预算数 of 2.38 is a budget added in
     the year: the year's budget is 2.38. Returns (line, the value as written), or None."""
+    if not any("执行率" in r.text for r in head_rows) or \
+            not any(w in r.text for r in head_rows for w in ("全年预算", "调整后预算", "预算调整")):
+        return None  # no 执行率 and 全年预算数 columns: no grid to read
     tokens: list[tuple[int, str]] = []
     for r in head_rows:
         for _, cell in r.nonempty():

@@ -186,11 +186,11 @@ def _join_vertical_words(lines: list[str]) -> list[str]:
     out = list(lines)
     k = 0
     while k < len(out):
-        if not _ONE_HAN.match(out[k]):
+        if len(out[k]) > 8 or not _ONE_HAN.match(out[k]):
             k += 1
             continue
         end = k
-        while end < len(out) and _ONE_HAN.match(out[end]):
+        while end < len(out) and len(out[end]) <= 8 and _ONE_HAN.match(out[end]):
             end += 1
         word = "".join(x.strip() for x in out[k:end])
         if end - k >= 2 and (looks_like_label(word) or header_role(word) is not None):
