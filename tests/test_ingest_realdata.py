@@ -925,3 +925,14 @@ def test_a_label_wrapped_over_three_lines_is_one_label():
              "网点覆盖率\n≥60%\n满意度指标\n服务对象\n满意度\n指标\n申报金融机构满意度\n≥80%\n")
     assert _rows(t)[-1] == ("满意度指标", "服务对象满意度指标", "申报金融机构满意度", "≥80%")
     assert "服务对象" not in [i.name for i in t.indicators]
+
+
+def test_a_templates_output_labels_without_their_suffix_are_labels_of_the_framework():
+    # 湖北's self-evaluation template words its 二级 labels 产出数量 / 产出质量 / 产出时效 / 产出成本
+    from graph import frameworks
+
+    t = _one("项目支出绩效自评表\n项目名称\t森林防火\n一级指标\t二级指标\t三级指标\t年初目标值\t实际完成值\n"
+             "产出指标\t产出数量\t灭火设备配备率\t100%\t100%\n\t产出质量\t火因查明率\t不低于95%\t95%\n")
+    assert [(i.l1, i.l2) for i in t.indicators] == [("产出指标", "产出数量"), ("产出指标", "产出质量")]
+    r = frameworks.resolve("产出指标", "产出数量", frameworks.NATIONAL)
+    assert r.warning is None and str(r.concept.iri).endswith("nat_output_quantity")
