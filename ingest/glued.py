@@ -61,8 +61,15 @@ _QUALITATIVE = tuple(sorted({w for w in QUALITATIVE_WORDS if len(w) >= 2}, key=l
 
 @cache
 def _labels() -> tuple[str, ...]:
-    """Category labels written in full (…指标): the only words a run is cut at."""
+    """Category labels written in full (…指标): the words a run is cut at."""
     return tuple(w for w in label_words() if w.endswith("指标"))
+
+
+@cache
+def _bare_labels() -> tuple[str, ...]:
+    """二级 labels written without 指标 that name their 一级 in their own words (产出数量, 产出质量 …):
+    a run is cut at them too, right after a value (a digit, a percent sign or a unit's last character)."""
+    return tuple(w for w in label_words() if w.startswith("产出") and len(w) == 4 and not w.endswith(("指标", "目标")))
 
 
 _SCORE_NOTE = re.compile(r"[（(]\s*\d{1,3}(?:\s*[-~]\s*\d{1,3})?\s*分?\s*[）)]\s*分?")
@@ -120,6 +127,8 @@ def split_labels(body: str) -> list[tuple[list[str], str]]:
     n = len(body)
     while i < n:
         w = next((w for w in _labels() if body.startswith(w, i)), None)
+        if w is None and i > 0 and (labels or run_start < i):
+            w = next((w for w in _bare_labels() if body.startswith(w, i)), None)
         if w is None:
             i += 1
             continue
@@ -207,16 +216,43 @@ def _explain_ends(s: str, i: int) -> list[int]:
     return out
 
 
+_OP_TAIL = re.compile("(?:" + "|".join(re.escape(o) for o in sorted(_OPS, key=len, reverse=True) if not o.isascii())
+                      + r"|不|不低|不高|不少|不超)$")
+
+
 def _name_ok(name: str) -> bool:
     t = name
+    if _OP_TAIL.search(t):
+        return False  # a name never ends with (the start of) the operator of its value: '…率不' | '低于95%'
     # (a name never starts with a percent sign, nor ends with a percentage: those are the values around it)
     return 2 <= len(t) <= 60 and not t.startswith(_OPS) and not re.fullmatch(r"[\d.%]+.?", t) and \
         not t.startswith(("%", "‰")) and not re.search(r"\d[%‰]$", t) and \
         not t[-1].isdigit() and not (t.endswith("指标") and label_info(t) is not None) and not any(c in t for c in "≥≤=<>≧≦＝")
 
 
-def parse_run(run: str, kinds: list[str], max_parses: int = 40) -> list[list[str]] | None:
-    """The rows of one run (the text between two labels), or None unless one split fits."""
+def repeated_notes(body: str) -> tuple[str, ...]:
+    """Free text a self-evaluation repeats after the values of its rows ('…100%1000件达成预期指标监控…
+    5个达成预期指标…'): the words that follow a value at least three times. Only these fill a free-text
+    column; any other free text cannot be told from the next row's name."""
+    counts: dict[str, int] = {}
+    after_values = 0
+    for m in re.finditer(r"\d+(?:\.\d+)?(?:%|％|‰|人次|个|件|起|人|次|项|户|元)?(?=[\u4e00-\u9fff])", body):
+        after_values += 1
+        for n in range(4, 9):
+            w = body[m.end():m.end() + n]
+            if len(w) == n and re.fullmatch(r"[\u4e00-\u9fff]+", w):
+                counts[w] = counts.get(w, 0) + 1
+    # after (nearly) every value: a name's common start ('县级储备粮…' before some names) is no note
+    found = [w for w, c in counts.items() if c >= 3 and c >= 0.7 * after_values]
+    if not found:
+        return ()
+    # the most frequent, and of those the longest ('达成预期指标', not '达成预期' nor '达成预期指标产出')
+    return (max(found, key=lambda w: (counts[w], len(w))),)
+
+
+def parse_run(run: str, kinds: list[str], max_parses: int = 40, notes: tuple[str, ...] = ()) -> list[list[str]] | None:
+    """The rows of one run (the text between two labels), or None unless one split fits. ``notes``:
+    the free text the table repeats after its rows' values (``repeated_notes``)."""
     s = compact(halfwidth(run))
     if not s:
         return []
@@ -231,13 +267,17 @@ def parse_run(run: str, kinds: list[str], max_parses: int = 40) -> list[list[str
                 return ends  # a score is points, never a percentage
             return ends + [e + 1 for e in ends if s.startswith("%", e)]  # a weight as a percentage
         if kind in ("target", "actual"):
-            return _target_ends(s, i)
+            ends = _target_ends(s, i)
+            if kind == "actual" and any(s.startswith(w, i) for w in notes):
+                ends = [i, *ends]  # an empty actual value, the repeated note right after the target
+            return ends
         if kind == "explain":
             return _explain_ends(s, i)
         if kind == "explain_or_target":
             return sorted(set(_explain_ends(s, i)) | set(_target_ends(s, i)))
         if kind == "free":
-            return [i]  # only an empty cell: free text cannot be told from the next name
+            # an empty cell, or the note the table repeats: other free text cannot be told from the next name
+            return [i, *(i + len(w) for w in notes if s.startswith(w, i))]
         if kind == "op":
             return [i + len(op) for op in _OPS if s.startswith(op, i)][:1] or [i]
         if kind == "value":
@@ -309,12 +349,16 @@ def _prefer(parses: list[list[list[str]]], kinds: list[str]) -> list[list[str]] 
     ti = kinds.index("target") + 1 if "target" in kinds else None
     ai = kinds.index("actual") + 1 if "actual" in kinds else None
 
-    def score(p: list[list[str]]) -> tuple[int, int, int]:
+    fi = [k + 1 for k, kind in enumerate(kinds) if kind == "free"]
+
+    def score(p: list[list[str]]) -> tuple[int, int, int, int]:
         same = sum(1 for r in p if ti is not None and ai is not None and r[ti] == r[ai])
+        # a repeated note in its column rather than at the start of the next name
+        noted = sum(1 for r in p for k in fi if k < len(r) and r[k])
         # a qualitative word inside a name ('…完成及时率') is no cut: fewest qualitative values first
         qualitative = sum(1 for r in p for k, c in zip(kinds, r[1:], strict=False)
                           if k in ("target", "actual") and c and not any(ch.isdigit() for ch in c))
-        return (same, -qualitative, len(p))
+        return (noted, same, -qualitative, len(p))
 
     top = max(score(p) for p in parses)
     best = [p for p in parses if score(p) == top]
@@ -410,16 +454,17 @@ def unglue_line(line: str) -> list[tuple[str, list[str]]] | None:
     stop = body_end(rest)
     body, tail = rest[:stop], rest[stop:]
     runs = split_labels(body)
+    notes = repeated_notes(body) if "free" in kinds else ()
     for n, (labels, run) in enumerate(runs):
         # unfilled template rows ('指标1:指标2:', '…合格2020指标2:'): a numbered slot with nothing after it
         run = _EMPTY_SLOT.sub("", run)
-        rows = parse_run(run, kinds) if run else []
+        rows = parse_run(run, kinds, notes=notes) if run else []
         if rows is None and n == len(runs) - 1 and tail:
             # the last run may end in the start of what follows the table (a heading's first words)
             for cut in range(len(run) - 1, max(len(run) - 16, 0), -1):
                 if not re.fullmatch(r"[\u4e00-\u9fff]+", run[cut:]):
                     break
-                rows = parse_run(run[:cut], kinds)
+                rows = parse_run(run[:cut], kinds, notes=notes)
                 if rows is not None:
                     tail = run[cut:] + tail
                     break
