@@ -13,7 +13,10 @@ give the same findings (``tests/test_audit.py`` checks it on every fixture):
   It runs file by file (:func:`audit_source`: one file's triples and the frameworks in a
   small in-memory store), or for a batch of files in one store with the same findings
   (:func:`audit_sources`), in the ingest's parse workers, which store the findings with the
-  source (:func:`attach_findings`), and for ``jixiao audit PATH…``; a store audit gathers
+  source (:func:`attach_findings`), and for ``jixiao audit PATH…``. In the workers the same
+  rules are first evaluated straight over each file's mapped triples
+  (:mod:`graph.audit_direct`: the same findings, a sixth of the CPU), the store used only for
+  a file that engine leaves to it; a store audit gathers
   the stored findings (:func:`gather_stored`) and runs the rules over the store only for
   tables without current ones (:func:`audit_query`).
 
@@ -527,22 +530,44 @@ def audit_source(nquads: bytes, settings: dict[str, Literal] | None = None,
     return _findings(raw, query)[0]
 
 
-@dataclass
 class Footprint:
     """What a mapped source says about which nodes, for auditing many sources in one store
     (:func:`audit_sources`): sources may share a store only where the union of their triples
-    describes every node each of them mentions exactly as that source alone does."""
+    describes every node each of them mentions exactly as that source alone does. Made from
+    the source's triples, which it keeps (:mod:`graph.audit_direct` audits from them); its
+    ``desc``/``nodes`` are worked out only when a store is needed."""
 
-    desc: dict  # subject → its (predicate, object) pairs, in the source's own and shared graphs
-    nodes: set  # every IRI it mentions, as subject or object
+    def __init__(self, own: Sequence[tuple], shared: Sequence[tuple]) -> None:
+        self.own, self.shared = own, shared
+        self._desc: dict | None = None
+        self._nodes: set | None = None
 
     @classmethod
     def of(cls, own: Sequence[tuple], shared: Sequence[tuple]) -> Footprint:
         """From a mapped source's triples (``MappedSource.own`` and ``.shared_ox``)."""
+        return cls(own, shared)
+
+    @property
+    def desc(self) -> dict:
+        """subject → its (predicate, object) pairs, in the source's own and shared graphs"""
+        if self._desc is None:
+            self._work_out()
+        assert self._desc is not None
+        return self._desc
+
+    @property
+    def nodes(self) -> set:
+        """every IRI it mentions, as subject or object"""
+        if self._nodes is None:
+            self._work_out()
+        assert self._nodes is not None
+        return self._nodes
+
+    def _work_out(self) -> None:
         desc: dict[Any, list] = {}
         literal = ox.Literal
         nodes = set()
-        for part in (own, shared):
+        for part in (self.own, self.shared):
             for s, p, o in part:
                 d = desc.get(s)
                 if d is None:
@@ -552,7 +577,7 @@ class Footprint:
                 if type(o) is not literal:
                     nodes.add(o)
         nodes.update(desc)
-        return cls(desc, nodes)
+        self._desc, self._nodes = desc, nodes
 
 
 class _Group:
@@ -604,16 +629,34 @@ def audit_groups(footprints: Sequence[Footprint]) -> list[list[int]]:
 
 
 def audit_sources(nquads: Sequence[bytes], footprints: Sequence[Footprint],
-                  settings: dict[str, Literal] | None = None, rule_ids: Sequence[str] = ()) -> list[list[Finding]]:
-    """The findings of :func:`audit_source` for each of many sources, with the rules run once
-    per group of sources in one in-memory store (:func:`audit_groups`) instead of once per
-    source: each finding goes back to the source whose graph describes its table. Sources
-    whose tables share a project IRI, or that describe a shared node differently, are put in
-    different stores, so every table is still audited against its own rows alone."""
+                  settings: dict[str, Literal] | None = None, rule_ids: Sequence[str] = (),
+                  direct: bool = True) -> list[list[Finding]]:
+    """The findings of :func:`audit_source` for each of many sources. Each source's own
+    triples (kept by its :class:`Footprint`) are audited by :mod:`graph.audit_direct`, the
+    same rules as joins over a dict, ~6× less CPU than a store; a source that engine leaves to
+    the store (``direct=False``: all of them) is audited with the rules run once per group of
+    sources in one in-memory store (:func:`audit_groups`) instead of once per source: each
+    finding goes back to the source whose graph describes its table. Sources whose tables
+    share a project IRI, or that describe a shared node differently, are put in different
+    stores, so every table is still audited against its own rows alone."""
     settings = default_settings() if settings is None else settings
     selected = _select_rules(rule_ids)
     out: list[list[Finding]] = [[] for _ in nquads]
-    for members in audit_groups(footprints):
+    rest = list(range(len(nquads)))
+    if direct:  # the rules evaluated over each source's triples: the same findings, ~6x less CPU
+        from graph import audit_direct
+
+        if audit_direct.applies():
+            rest = []
+            for i, fp in enumerate(footprints):
+                try:
+                    out[i] = audit_direct.source_findings(fp.own, fp.shared, settings, selected)
+                except audit_direct.Unsure:  # where only the store knows (its order): the store's way
+                    rest.append(i)
+    if not rest:
+        return out
+    for group in audit_groups([footprints[i] for i in rest]):
+        members = [rest[j] for j in group]
         store = ox.Store()
         store.extend(_framework_quads())
         for i in members:
