@@ -93,21 +93,32 @@ def prepare(mapped: MappedSource, shared_graph: str) -> PreparedSource:
     shared = mapped.ox_shared()
     # str() of a pyoxigraph term is its N-Triples form, escaped by Oxigraph: the same bytes
     # as ox.serialize(..., N_QUADS) without building a Quad per triple (a test checks).
-    # Subjects and predicates repeat (~5 triples a subject): their text is made once.
-    g, sh = f"<{mapped.graph}>", f"<{shared_graph}>"
+    # Subjects, predicates and IRI objects repeat (~5 triples a subject, in a row; types and
+    # categories): their text is made once. A literal's text is made where it is written.
     known: dict[Any, str] = {}
     get = known.get
     lines: list[str] = []
     line = lines.append
-    for part, graph in ((own, g), (shared, sh)):
+    named = ox.NamedNode
+    for part, graph in ((own, mapped.graph), (shared, shared_graph)):
+        tail = f" <{graph}> .\n"
+        last = st = None
         for s, p, o in part:
-            st = get(s)
-            if st is None:
-                st = known[s] = str(s)
+            if s is not last:
+                st = get(s)
+                if st is None:
+                    st = known[s] = str(s)
+                last = s
             pt = get(p)
             if pt is None:
                 pt = known[p] = str(p)
-            line(f"{st} {pt} {o} {graph} .\n")
+            if type(o) is named:
+                ot = get(o)
+                if ot is None:
+                    ot = known[o] = str(o)
+                line(f"{st} {pt} {ot}{tail}")
+            else:
+                line(f"{st} {pt} {o}{tail}")
     text = "".join(lines)
     return PreparedSource(
         path=str(mapped.path), graph=str(mapped.graph), sha256=mapped.sha256, nquads=text.encode("utf-8"),

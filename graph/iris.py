@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -40,14 +41,21 @@ def _digest(*parts: object, n: int = 16) -> str:
 _TITLE_NOISE = re.compile(r"[\s《》<>〈〉「」『』“”\"'‘’.,，。、:：;；!！?？()（）\[\]【】〔〕-]+")
 
 
+@lru_cache(maxsize=65536)  # titles, names and indicator names repeat across tables and files
 def normalize_title(title: str) -> str:
     """Title key: NFKC, lower case, without whitespace, quotes, brackets or punctuation."""
     return _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", title)).lower()
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Organization key: NFKC without whitespace."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+@lru_cache(maxsize=65536)
+def _indicator_key(name: str) -> str:
+    return _digest(normalize_title(name or ""), n=12)
 
 
 def source_key(path: str | Path) -> str:
@@ -140,7 +148,7 @@ class Minter:
     # Plain-string forms (the mapper builds pyoxigraph terms from these).
     @staticmethod
     def indicator_key(name: str) -> str:
-        return _digest(normalize_title(name or ""), n=12)
+        return _indicator_key(name or "")
 
     @classmethod
     def indicator_iri(cls, project: str, name: str, occurrence: int = 1) -> str:

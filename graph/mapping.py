@@ -187,10 +187,12 @@ def record_sha256(record: SourceRecord) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+@lru_cache(maxsize=65536)  # cached: names, units, operators and codes repeat across tables
 def _zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
 
 
+@lru_cache(maxsize=65536)
 def _s(text: str) -> ox.Literal:
     """A plain (xsd:string) literal."""
     return ox.Literal(text)
@@ -336,9 +338,9 @@ class _Mapper:
         add((p, _JX.framework, _n(str(scheme))))
         names: Counter[str] = Counter()
         for n, ind in enumerate(t.indicators, start=1):
-            names[Minter.indicator_key(ind.name)] += 1
-            warnings.extend(self.indicator(p, piri, ind, ind.position or n, scheme,
-                                           names[Minter.indicator_key(ind.name)], series))
+            key = Minter.indicator_key(ind.name)
+            names[key] += 1
+            warnings.extend(self.indicator(p, piri, ind, ind.position or n, scheme, names[key], series))
         for n, (line, code, message) in enumerate(warnings, start=1):
             w = ox.NamedNode(self.m.warning_iri(piri, n))
             add((p, _JX.warning, w))
@@ -509,6 +511,7 @@ def one_number(text: object) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # the same column names in every table
 def _column(key: str) -> str:
     return re.sub(r"\s+|[(（][^)）]*[)）]", "", unicodedata.normalize("NFKC", key))
 
