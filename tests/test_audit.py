@@ -239,6 +239,8 @@ def test_batched_audit_gives_each_file_the_findings_it_gets_alone(tmp_path):
     alone = [audit.audit_source(p.nquads, settings) for p in prepared]
     together = audit.audit_sources([p.nquads for p in prepared], footprints, settings)
     assert together == alone
+    # the same through the in-memory stores alone (graph/audit_direct.py off)
+    assert audit.audit_sources([p.nquads for p in prepared], footprints, settings, direct=False) == alone
     assert sum(map(len, alone)) >= len(EXPECTED_LINE) + 4 and alone[0] and alone[-2] and alone[-1]
     assert {f.project_iri for f in alone[0]} == {f.project_iri for f in alone[-2]}  # a and b: one project
     groups = audit.audit_groups(footprints)
