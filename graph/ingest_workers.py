@@ -23,7 +23,7 @@ from typing import Any
 POOL_MIN_FILES = 8  # fewer files: parse in this process (starting workers costs ~1 s)
 POOL_WORKERS = 2
 POOL_AHEAD = 384  # files parsed ahead of the writer: workers keep going during a batch write (~60 MB)
-AUDIT_BATCH = 8  # files a worker parses, then audits together in one in-memory store (graph.audit.audit_sources)
+AUDIT_BATCH = 8  # files a worker parses, then audits together (graph.audit.audit_sources)
 
 # a source's search-index rows from its mapped triples (own, shared): search.graph_rows.source_rows
 IndexRows = Callable[[list, list], dict[str, Any]]
@@ -47,9 +47,10 @@ def prepare_file(path: str, base_iri: str | None, index_rows: IndexRows | None =
 
 def prepare_files(paths: list[str], base_iri: str | None, index_rows: IndexRows | None = None,
                   ) -> list[Prepared]:
-    """:func:`prepare_file` for some files, in order, their tables audited together: the
-    audit rules run once over all of them (``graph.audit.audit_sources``: the same findings
-    as file by file, for ~30% less audit CPU), and the findings are stored with each source."""
+    """:func:`prepare_file` for some files, in order, their tables audited together
+    (``graph.audit.audit_sources``: the rules evaluated straight over each file's triples,
+    ``graph/audit_direct.py``, or run once over a store of several files; the same findings
+    as file by file), and the findings are stored with each source."""
     from graph.iris import Minter
 
     out = []
