@@ -211,3 +211,12 @@ def test_prepared_text_is_what_oxigraphs_serializer_writes(tmp_path):
     item = prepare(mapped, str(minter.shared_graph()))
     assert len(quads) > 1000 and item.quads == len(quads)
     assert item.nquads == ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    # and on every real table (their literals: quotes, newlines, tabs, full-width text)
+    for path in sorted(p for p in (ROOT / "tests" / "data").glob("realdata*/tables/**/*") if p.is_file()):
+        record = ingest.parse_file(path)
+        if record.errors or not record.tables:
+            continue
+        mapped = map_source(record, minter)
+        g = ox.NamedNode(str(mapped.graph))
+        quads = [ox.Quad(s, p, o, g) for s, p, o in mapped.own] + [ox.Quad(s, p, o, shared) for s, p, o in mapped.shared_ox]
+        assert prepare(mapped, str(minter.shared_graph())).nquads == ox.serialize(quads, format=ox.RdfFormat.N_QUADS), path
