@@ -15,8 +15,8 @@ give the same findings (``tests/test_audit.py`` checks it on every fixture):
   (:func:`audit_sources`), in the ingest's parse workers, which store the findings with the
   source (:func:`attach_findings`), and for ``jixiao audit PATH…``. In the workers the same
   rules are first evaluated straight over each file's mapped triples
-  (:mod:`graph.audit_direct`: the same findings, a sixth of the CPU), the store used only for
-  a file that engine leaves to it; a store audit gathers
+  (:mod:`graph.audit_direct`: the same findings, a third to a fifth of the CPU), the store
+  used only for a file that engine leaves to it; a store audit gathers
   the stored findings (:func:`gather_stored`) and runs the rules over the store only for
   tables without current ones (:func:`audit_query`).
 
@@ -633,7 +633,7 @@ def audit_sources(nquads: Sequence[bytes], footprints: Sequence[Footprint],
                   direct: bool = True) -> list[list[Finding]]:
     """The findings of :func:`audit_source` for each of many sources. Each source's own
     triples (kept by its :class:`Footprint`) are audited by :mod:`graph.audit_direct`, the
-    same rules as joins over a dict, ~6× less CPU than a store; a source that engine leaves to
+    same rules as joins over a dict, 3–5× less CPU than a store; a source that engine leaves to
     the store (``direct=False``: all of them) is audited with the rules run once per group of
     sources in one in-memory store (:func:`audit_groups`) instead of once per source: each
     finding goes back to the source whose graph describes its table. Sources whose tables
@@ -643,7 +643,7 @@ def audit_sources(nquads: Sequence[bytes], footprints: Sequence[Footprint],
     selected = _select_rules(rule_ids)
     out: list[list[Finding]] = [[] for _ in nquads]
     rest = list(range(len(nquads)))
-    if direct:  # the rules evaluated over each source's triples: the same findings, ~6x less CPU
+    if direct:  # the rules evaluated over each source's triples: the same findings, 3-5x less CPU
         from graph import audit_direct
 
         if audit_direct.applies():

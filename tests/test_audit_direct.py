@@ -40,7 +40,7 @@ def sources():
 def test_the_rules_are_those_the_direct_engine_implements():
     assert audit_direct.applies(), (
         "ontology/audit.ttl's rules changed: graph/audit_direct.py is off (the ingest audits through the "
-        "store, ~4x the CPU) until its rule is brought in line and RULES_DIGEST set to "
+        "store, 3-5x the CPU) until its rule is brought in line and RULES_DIGEST set to "
         f"{audit_direct._rules_digest()!r}")
 
 
