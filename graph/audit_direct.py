@@ -34,28 +34,29 @@ from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from graph.vocab import ELI, JX, JX_IRI
 
 # A digest of the rules this module implements (``_rules_digest()`` of ontology/audit.ttl).
 RULES_DIGEST = "2eafaa8ab562c869"
 
-_JX = "https://w3id.org/jixiao/ontology#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_N = ox.NamedNode
-RDF_TYPE = _N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-LABEL = _N("http://www.w3.org/2000/01/rdf-schema#label")
-TITLE = _N("http://purl.org/dc/terms/title")
-ID_LOCAL = _N("http://data.europa.eu/eli/ontology#id_local")
-DERIVED = _N("http://www.w3.org/ns/prov#wasDerivedFrom")
-PREF, BROADER, IN_SCHEME = _N(_SKOS + "prefLabel"), _N(_SKOS + "broader"), _N(_SKOS + "inScheme")
+def _n(term: str) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+RDF_TYPE, LABEL, TITLE = _n(RDF.type), _n(RDFS.label), _n(DCTERMS.title)
+ID_LOCAL, DERIVED = _n(ELI.id_local), _n(PROV.wasDerivedFrom)
+PREF, BROADER, IN_SCHEME = _n(SKOS.prefLabel), _n(SKOS.broader), _n(SKOS.inScheme)
+# (getattr on the DefinedNamespace: a term the vocabulary does not define raises here)
 (HAS, CATEGORY, POSITION, TARGET, RAW, NUMBER, UNIT, UNIT_LABEL, OPERATOR, LINE, WEIGHT, EXEC_WEIGHT,
  FISCAL, OTHER, CURRENT, TOTAL, LEGAL, LEGAL_TEXT, DOC_YEAR, YEAR, PREVIOUS, ATTRIBUTE, ACTUAL, SCORE,
- POINTS, APPLICANT, PATH) = (_N(_JX + n) for n in (
+ POINTS, APPLICANT, PATH) = (_n(getattr(JX, n)) for n in (
     "hasIndicator", "category", "position", "target", "rawText", "numericValue", "unit", "unitLabel", "operator",
     "sourceLine", "weight", "executionRateWeight", "budgetFiscal", "budgetOther", "budgetCurrentYear",
     "budgetTotal", "legalBasis", "legalBasisText", "documentYear", "fiscalYear", "previousActual", "attribute",
     "actualNumericValue", "evaluationScore", "points", "applicant", "path"))
-PROJECT, SELF_EVALUATION, DEPARTMENT, LOCAL_SCHEME = (_N(_JX + n) for n in (
+PROJECT, SELF_EVALUATION, DEPARTMENT, LOCAL_SCHEME = (_n(getattr(JX, n)) for n in (
     "Project", "SelfEvaluation", "DepartmentTargets", "LocalScheme"))
 # every predicate a rule or the findings' context reads; other triples are not indexed
 _WANTED = frozenset({
@@ -65,7 +66,8 @@ _WANTED = frozenset({
 
 
 def _c(name: str) -> ox.NamedNode:
-    return _N(_JX + name)
+    """A framework concept (ontology/frameworks.ttl: nat_output, sh_effect …)."""
+    return ox.NamedNode(JX_IRI + name)
 
 
 OUTPUT_TOPS = frozenset({_c("nat_output"), _c("sh_output")})
@@ -77,7 +79,7 @@ QUANTITY = frozenset({_c("nat_output_quantity"), _c("sh_output_quantity")})
 QUALITY_TIMELINESS = frozenset({_c("nat_output_quality"), _c("sh_output_quality"), _c("nat_output_timeliness"),
                                 _c("sh_output_timeliness")})
 UNCLASSIFIED = ox.Literal("未分类", language="zh")
-_DECIMAL, _INTEGER, _STRING = _XSD + "decimal", _XSD + "integer", _XSD + "string"
+_DECIMAL, _INTEGER, _STRING = str(XSD.decimal), str(XSD.integer), str(XSD.string)
 
 # Oxigraph's (Rust regex) \s: Unicode White_Space; $ at the end of the text only (\Z)
 _WS = "[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
@@ -168,7 +170,7 @@ def _int_cast(term: Any) -> int:
 def _decimal_literal(d: Decimal) -> ox.Literal:
     """A computed xsd:decimal as Oxigraph writes it (no exponent, no trailing zeros)."""
     text = "0" if d == 0 else format(d.normalize(), "f")
-    return ox.Literal(text, datatype=_N(_DECIMAL))
+    return ox.Literal(text, datatype=ox.NamedNode(_DECIMAL))
 
 
 # ------------------------------------------------------------------ one source's graph
@@ -259,7 +261,7 @@ def _missing_cost(g: SourceGraph, this: Any, settings: dict) -> list[Row]:
     required = settings.get("costRequiredFrom")
     if required is None:
         return []
-    required_term = ox.Literal(str(required), datatype=_N(str(required.datatype or _STRING)))
+    required_term = ox.Literal(str(required), datatype=ox.NamedNode(str(required.datatype or _STRING)))
     out: list[Row] = []
     for year in g.objects(this, YEAR):
         if _int_cast(year) < _int_cast(required_term):
