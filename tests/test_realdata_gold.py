@@ -243,3 +243,30 @@ def test_sixth_pages_are_not_in_the_other_sets() -> None:
     for name, text in _squashed_texts(SIXTH).items():
         for other in other_texts:
             assert text != other and text not in other and other not in text, name
+
+
+SEVENTH = Path(__file__).resolve().parent / "data" / "realdata_seventh"
+
+
+def test_seventh_gold_strings_are_in_their_files() -> None:
+    """The seventh set (tests/data/realdata_seventh, files 180+): every gold string is in its file."""
+    problems, counts = _verifier().verify(SEVENTH / "expected.json", SEVENTH / "tables")
+    assert problems == []
+    assert counts["files"] >= 10 and counts["rows"] >= 80 and counts["negatives"] >= 1
+    entries = json.loads((SEVENTH / "expected.json").read_text(encoding="utf-8"))
+    assert {e["file"] for e in entries} == {p.name for p in (SEVENTH / "tables").glob("*.txt")}
+    assert min(int(e["file"].split("_", 1)[0]) for e in entries) >= 180  # numbered after the sixth set
+    assert all(e["indicators"] == [] for e in entries if e.get("negative"))
+
+
+def test_seventh_pages_are_not_in_the_other_sets() -> None:
+    """No seventh-set file repeats a page (URL) or a text of realdata, realdata_more, realdata_heldout, realdata_reserve, realdata_fresh or realdata_sixth."""
+    urls = _source_urls(SEVENTH)
+    assert len(urls) >= 10
+    others = [ROOT.parent / "realdata", ROOT, HELDOUT, RESERVE, FRESH, SIXTH]
+    other_sources = "".join((d / "SOURCES.md").read_text(encoding="utf-8") for d in others if (d / "SOURCES.md").exists())
+    assert not {u for u in urls if u in other_sources}
+    other_texts = [t for d in others for t in _squashed_texts(d).values()]
+    for name, text in _squashed_texts(SEVENTH).items():
+        for other in other_texts:
+            assert text != other and text not in other and other not in text, name
