@@ -16,8 +16,9 @@ _OP_WORDS = [("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), (
              ("等于", "=")]
 _OP_RE = r"(?P<op>>=|=>|<=|=<|≥=|≤=|==|[=≥≤><])?"
 _NUM_RE = r"(?P<num>[+-]?\d[\d,]*(?:\.\d+)?|[+-]?\.\d+)"
-# A unit is short and holds no digits (m², %, 名, 万元, 人次, km, 小时/次 …).
-_UNIT_RE = r"(?P<unit>[^\d\s=≥≤<>]{1,8})?"
+# A unit is short and holds no digits (m², %, 名, 万元, 人次, km, 小时/次 …), and never starts with the
+# punctuation of a numbered item ('3、施用配方肥', '2.化肥减量增效': a name, not 3 of a unit '、施用配方肥').
+_UNIT_RE = r"(?P<unit>(?![、．.，,])[^\d\s=≥≤<>]{1,8})?"
 _RANGE = re.compile(r"^\d[\d,.]*%?[-~至到]\d[\d,.]*\D{0,6}$")
 _NUMERIC = re.compile(rf"^{_OP_RE}\s*{_NUM_RE}\s*{_UNIT_RE}$")
 # Dates and periods as targets: 2021年1月-12月, 2025年12月, 12月底到位, 2023年底, 2023.07-2024.01, 202001-202012
