@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ingest.table_model import Row
 from ingest.targets import to_number
@@ -268,6 +269,7 @@ def parse_amount(key: str, value: str) -> int | float | None:
     if n is None:
         return None
     if "万元" in key or m.group(2) or ("万元" in value and "元" not in key.replace("万元", "")):
-        n = n * 10000
-        n = int(n) if float(n).is_integer() else n
+        # in decimal arithmetic: 189.42 万元 is 1,894,200 元, not 1894199.9999999998
+        d = Decimal(str(n)) * 10000
+        n = int(d) if d == d.to_integral_value() else float(d)
     return n
