@@ -1153,8 +1153,7 @@ def _apply_fields(table: TableRecord, fields: list[hdr.HeaderField], warnings: l
         if table.title is None and _is_title_key(key):  # '专项(项目)名称': a qualifier inside the key
             if _LIST_COLUMN.match(compact(value)):
                 continue  # '项目名称 | 金额 | 备注': the column header of a list (an 安排表), not a project
-            # (one character is a cut value — '专项名称金' — not a project's name: the heading may name it)
-            table.title = value if len(compact(value)) >= 2 else None
+            table.title = value or None
         elif rank is not None:
             value = _unit_value(_SEAL.sub("", value).strip())
             if _is_unit_noise(value):
