@@ -62,6 +62,15 @@ def split_glued(text: str) -> list[str] | None:
     return [*cells, rest, *([target] if target else [])]
 
 
+_UNIT_IN_BRACKETS = re.compile(r"[(（][^()（）\d]{1,6}[)）]$")
+
+
+def _names_its_unit(text: str) -> bool:
+    """A name that states its unit in brackets ('草原有害生物防治面积(万亩)', '参保人数(人)'): never a value."""
+    t = compact(text)
+    return bool(_UNIT_IN_BRACKETS.search(t)) and _UNIT_IN_BRACKETS.sub("", t).endswith(NAME_SUFFIXES)
+
+
 def is_stream(rows: list[Row]) -> bool:
     body = [r for r in rows if not r.blank]
     return bool(body) and sum(r.layout == "single" for r in body) >= 0.8 * len(body)
@@ -117,7 +126,7 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> 
         elif (looks_like_target(text) or BARE_UNIT.match(compact(text))) and name is not None and target is None:
             target = text
         elif name is not None and target is None and len(compact(text)) <= 30 and (
-                k + 1 == len(body) or looks_like_label(body[k + 1].text)):
+                k + 1 == len(body) or looks_like_label(body[k + 1].text)) and not _names_its_unit(text):
             # the last cell before a label (or the end): the value of the name above, whatever its words
             target = text
         elif name is not None and target is None and n_after_target >= 1 and len(compact(text)) <= 12 and \
