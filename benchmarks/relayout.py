@@ -9,7 +9,8 @@ boundaries; so should the parser. Each layout below was seen in real published p
 (tests/data/realdata*): ``|`` rows with and without a border, cells separated by runs of spaces
 (empty cells vanish), HTML tables flattened as a cell per indented line after ``|``, one cell per
 line with an empty line after each row, and one cell per line closed by ``|`` with an empty cell as
-a line of one ``|`` and a line of pipes after each row. Only the lines that hold tabs are
+a line of one ``|`` and a line of pipes after each row, and every row's cells run together with no
+separator (``glued-rows``: most of it is not read — refused rather than guessed). Only the lines that hold tabs are
 re-rendered; the rest of the page stays as published. (Real pages of the one-cell-per-line kinds
 also mark empty cells and row ends in other ways — ``|`` lines between cells, row ends left out —
 that no single rendering reproduces: those are in the real sets themselves.)
@@ -64,9 +65,15 @@ def _cell_marker(cells: list[str]) -> list[str]:
     return [(c.strip() + " |") if c.strip() else "|" for c in cells] + ["||||"]
 
 
+def _glued_rows(cells: list[str]) -> list[str]:
+    """Every row's cells run together with no separator (a .doc/.xls preview's text), one row a line."""
+    return ["".join(c.strip() for c in cells)]
+
+
 LAYOUTS: dict[str, Callable[[list[str]], list[str]]] = {
     "pipe": _pipe, "pipe-borderless": _pipe_borderless, "spaces": _spaces,
     "html-indented": _html_indented, "lines-blank": _lines_blank, "cell-marker": _cell_marker,
+    "glued-rows": _glued_rows,
 }
 
 

@@ -159,7 +159,20 @@ def read_row(row: Row, schema: Schema) -> RowParse | None:
         _read_by_columns(rp, ne, schema)
     elif not _read_in_order(rp, ne, kinds, schema):
         _read_by_content(rp, ne, kinds, schema)
+    _split_a_restated_name(rp, schema)
     return rp
+
+
+def _split_a_restated_name(rp: RowParse, schema: Schema) -> None:
+    """'维修面积维修面积': a name and the description column after it (绩效指标描述) restating it, run
+    together — the name once, the restatement kept as that column's text."""
+    t = (rp.name or "").strip()
+    half = len(t) // 2
+    if half < 2 or len(t) != 2 * half or t[:half] != t[half:] or schema.target_col - schema.name_col < 2:
+        return
+    col = schema.name_col + 1
+    rp.name = t[:half]
+    rp.extra.setdefault(schema.header(col, schema.roles[col]), t[half:])
 
 
 _OP_WORDS_STRICT = frozenset({"≥", ">=", "≤", "<=", "=", ">", "<", "＝", "﹦", "≧", "≦", "大于等于", "小于等于", "等于", "大于",
@@ -637,7 +650,18 @@ def _not_a_name(name: str) -> str | None:
     info = label_info(t)
     if info is not None and 1 in info.levels and t.endswith("指标"):
         return "a first-level category label is not an indicator's name"
+    m = _GLUED_LABEL.match(t)
+    if m and (m.group(1) == "指标" or label_info(m.group(1)) is not None) and (
+            m.group(2) or _GLUED_LABEL.match(t[m.end():]) or re.search(r"\d$", t)):
+        # '产出指标数量指标(必填硬性指标)实施营造林总面积(亩)80000', '指标(必填)受益人数(人)132': a row whose
+        # cells ran together, read as one name — not an indicator (its name cannot be told apart)
+        return "a category label glued to the start of the text: the row's cells ran together"
     return None
+
+
+# a category label written in full (…指标, perhaps with its note) at the start of a longer text
+# (with its note in brackets, before another label, or with a value glued at the end of the text)
+_GLUED_LABEL = re.compile(r"^((?:[\u4e00-\u9fff]{2,10}?)?指标)([(（][^()（）]{0,10}[)）])?(?=.{2,})")
 
 
 def _split_values_off_the_name(r: RowParse, warnings: list[ParseWarning]) -> None:

@@ -993,3 +993,16 @@ def test_a_name_stating_its_unit_is_never_the_value_of_the_name_above():
              "新一轮退耕还林补助面积(万亩) |\n||||\n草原有害生物防治面积(万亩) |\n||||\n")
     assert all(i.target is None for i in t.indicators), [(i.name, i.target) for i in t.indicators]
     assert "草原有害生物防治面积(万亩)" in [i.name for i in t.indicators]
+
+
+def test_rows_whose_cells_ran_together_are_refused_or_read_not_invented():
+    from ingest.indicators import _not_a_name
+
+    # a category label (with its note) glued before the rest of the row: no name can be told apart
+    assert _not_a_name("产出指标数量指标(必填硬性指标)实施营造林总面积(亩)80000")
+    assert _not_a_name("指标(必填)受益人数(人)132")
+    assert _not_a_name("社会效益指标完成率") is None and _not_a_name("成本指标控制数") is None
+    # a name and the description column restating it, run together: the name once
+    t = _one("项目支出绩效目标表\n项目名称\t安全隐患维修\n一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\n"
+             "产出指标数量指标维修面积维修面积≥400平方米\n质量指标验收合格率验收合格率≥98%\n")
+    assert [(i.name, i.target.raw) for i in t.indicators] == [("维修面积", "≥400平方米"), ("验收合格率", "≥98%")]
