@@ -133,9 +133,10 @@ def regroup_stream(rows: list[Row], n_after_target: int = 0, width: int = 0) -> 
                 not compact(text).endswith(NAME_SUFFIXES) and k + 1 < len(body) and looks_like_target(body[k + 1].text):
             # columns after the value (实际完成值 …) follow: a word that is no name is the value
             target = text
-        elif name is not None and target is not None and compact(text) == compact(name[1]) and \
-                len(extras) < n_after_target:
-            continue  # the completed-value cell restating what it counts ('建设…监测子站' / '0'): not a new row
+        elif name is not None and compact(text) == compact(name[1]) and (target is None or len(extras) < n_after_target):
+            # a column restating the name (绩效指标描述 before the value, or the completed-value cell
+            # restating what it counts after it: '建设…监测子站' / '0'): not a new row
+            continue
         else:
             if name is not None:
                 flush()

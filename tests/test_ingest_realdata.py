@@ -1006,3 +1006,10 @@ def test_rows_whose_cells_ran_together_are_refused_or_read_not_invented():
     t = _one("项目支出绩效目标表\n项目名称\t安全隐患维修\n一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\n"
              "产出指标数量指标维修面积维修面积≥400平方米\n质量指标验收合格率验收合格率≥98%\n")
     assert [(i.name, i.target.raw) for i in t.indicators] == [("维修面积", "≥400平方米"), ("验收合格率", "≥98%")]
+
+
+def test_one_cell_per_paragraph_a_description_restating_the_name_is_no_new_row():
+    cells = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "产出指标", "数量指标", "维修面积", "维修面积",
+             "≥400平方米", " ", "质量指标", "验收合格率", "验收合格率", "≥98%"]
+    t = _one("项目支出绩效目标表\n\n项目名称\n\n安全隐患维修\n\n" + "".join(c + "\n\n" for c in cells))
+    assert [(i.name, i.target.raw) for i in t.indicators] == [("维修面积", "≥400平方米"), ("验收合格率", "≥98%")]
