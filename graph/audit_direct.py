@@ -359,28 +359,25 @@ def _quality_not_measurable(g: SourceGraph, this: Any, _s: dict) -> list[Row]:
     return out
 
 
-def _without_unit(g: SourceGraph, this: Any, _s: dict) -> list[Row]:
+def _numbers_without(g: SourceGraph, this: Any, present: tuple, in_name: re.Pattern[str]) -> list[Row]:
+    """Numeric targets (not a year) that have none of ``present`` and whose name does not say it either."""
     out: list[Row] = []
     for value, name, t in _targets(g, this):
-        if g.has(t, UNIT) or g.has(t, UNIT_LABEL) or _RE_UNIT_IN_NAME.search(_str(name)):
+        if any(g.has(t, p) for p in present) or in_name.search(_str(name)):
             continue
         for _n in g.objects(t, NUMBER):
             for raw in g.objects(t, RAW):
                 if not _RE_YEAR_START.search(_str(raw)):
                     out.append((value, {"value": value, "name": name, "raw": raw}))
     return out
+
+
+def _without_unit(g: SourceGraph, this: Any, _s: dict) -> list[Row]:
+    return _numbers_without(g, this, (UNIT, UNIT_LABEL), _RE_UNIT_IN_NAME)
 
 
 def _without_operator(g: SourceGraph, this: Any, _s: dict) -> list[Row]:
-    out: list[Row] = []
-    for value, name, t in _targets(g, this):
-        if g.has(t, OPERATOR) or _RE_OPERATOR_IN_NAME.search(_str(name)):
-            continue
-        for _n in g.objects(t, NUMBER):
-            for raw in g.objects(t, RAW):
-                if not _RE_YEAR_START.search(_str(raw)):
-                    out.append((value, {"value": value, "name": name, "raw": raw}))
-    return out
+    return _numbers_without(g, this, (OPERATOR,), _RE_OPERATOR_IN_NAME)
 
 
 def _missing_target(g: SourceGraph, this: Any, _s: dict) -> list[Row]:

@@ -653,8 +653,8 @@ def _not_a_name(name: str) -> str | None:
     m = _GLUED_LABEL.match(t)
     if m and (m.group(1) == "指标" or label_info(m.group(1)) is not None) and (
             m.group(2) or _GLUED_LABEL.match(t[m.end():]) or re.search(r"\d$", t)):
-        # '产出指标数量指标(必填硬性指标)实施营造林总面积(亩)80000', '指标(必填)受益人数(人)132': a row whose
-        # cells ran together, read as one name — not an indicator (its name cannot be told apart)
+        # '产出指标数量指标(必填)…(亩)80000', '指标(必填)…(人)132': a row whose cells ran together,
+        # read as one name — not an indicator (its name cannot be told apart)
         return "a category label glued to the start of the text: the row's cells ran together"
     return None
 

@@ -184,6 +184,16 @@ def _twin_reduced(cells: list[str]) -> list[str]:
     return cells
 
 
+def labels_first(texts: list[str]) -> bool:
+    """Could these cells be one row as far as its labels go: no category label after a name or a value?
+    (A row's last cell is its value: a word there that reads like a short label, '持续影响', is one;
+    正向指标 / 反向指标 are directions, not labels.)"""
+    kinds = [looks_like_label(t) and compact(t) not in ("正向指标", "反向指标") for t in texts]
+    if len(texts) >= 3 and not compact(texts[-1]).endswith(("指标", "目标")):
+        kinds[-1] = False
+    return not any(kinds[i] and not kinds[i - 1] for i in range(1, len(kinds)))
+
+
 def _blank_separated_rows(rows: list[Row], width: int) -> list[Row] | None:
     """One cell per line, table rows separated by empty lines (or lines of only '|'): each group
     of cells between two empty lines is one table row, read in the header's order."""
@@ -203,11 +213,7 @@ def _blank_separated_rows(rows: list[Row], width: int) -> list[Row] | None:
     for g in groups:
         if len(twins[id(g[0])]) < len(g):
             continue
-        kinds = [looks_like_label(r.text) for r in g]
-        # (a row's last cell is its value: a word there that reads like a short label, '持续影响', is one)
-        if len(g) >= 3 and not compact(g[-1].text).endswith(("指标", "目标")):
-            kinds[-1] = False
-        if any(kinds[i] and not kinds[i - 1] for i in range(1, len(kinds))):
+        if not labels_first([r.text for r in g]):
             return None  # a label after a name or a value: the empty lines are empty cells, not row ends
     rowlike = [g for g in groups if 2 <= len(twins[id(g[0])]) <= width]
     # (two groups are enough when each is a row of twin groups: the repeat is the evidence)

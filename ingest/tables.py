@@ -956,8 +956,8 @@ def _regroup_by_header(section: list[Row], schema: Schema, warnings: list[ParseW
     cells = [(r.line, r.nonempty()[0][1]) for r in section if len(r.nonempty()) == 1]
     if len(cells) < len([r for r in section if not r.blank]):
         return None  # a row with several cells: not a one-cell-per-line section
-    # empty lines between groups of cells ('保障退休职工人数(人)' / '=' / '81' / '人' / '该指标值数据合理' /
-    # ''): when the groups are row-sized, an empty line ends a row and nothing else does
+    # empty lines between groups of cells (a name / '=' / '81' / '人' / a note / ''): when the groups
+    # are row-sized, an empty line ends a row and nothing else does
     after_blank: set[int] = set()
     groups: list[int] = [0]
     seen_blank = False

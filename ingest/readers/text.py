@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from ingest.decode import decode
 from ingest.glued import unglue_header_line, unglue_line
+from ingest.layouts import labels_first
 from ingest.readers import Document, register
 from ingest.readers.grid import too_many_rows
 from ingest.table_model import Row
@@ -437,10 +438,7 @@ def _row_like(g: list[Row], width: int, lead: int = 0) -> bool:
     first = next((k for k, t in enumerate(texts) if looks_like_label(t)), len(texts))
     if first <= lead:
         texts = texts[first:]
-    kinds = [looks_like_label(t) and re.sub(r"\s", "", t) not in ("正向指标", "反向指标") for t in texts]
-    if len(texts) >= 3 and not re.sub(r"\s", "", texts[-1]).endswith(("指标", "目标")):
-        kinds[-1] = False
-    return not any(kinds[i] and not kinds[i - 1] for i in range(1, len(kinds)))
+    return labels_first(texts)
 
 
 def _borderless_pipes(lines: list[str]) -> bool:
